@@ -1,0 +1,260 @@
+#!/usr/bin/env python
+"""Establishment registry at national scale: accent-insensitive search and the filtered list page.
+
+    .venv/bin/python benchmarks/establishments.py --engine postgres --count 1000000
+    .venv/bin/python benchmarks/establishments.py --engine sqlite --count 100000
+
+Fills the benchmark database with synthetic establishments (once; reused on later runs), then
+times complete requests through Django (view, scope, filters, count, template) with the test
+client, as a programme officer (all provinces) and as a provincial officer. Budget: 200 ms median.
+
+The synthetic rows are inserted without audit records (``models.QuerySet.bulk_create`` on the base
+class) – they are benchmark data, not business data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from common import configure, measure, prepare_schema, print_table
+
+WORDS_PRODUCT = [
+    "Gốm sứ",
+    "Mây tre đan",
+    "Chè",
+    "Dệt thổ cẩm",
+    "Cơ khí",
+    "Đồ gỗ",
+    "Nước mắm",
+    "Bánh đa",
+    "Gạch ngói",
+    "Thêu ren",
+    "Sơn mài",
+    "Rèn",
+    "Chế biến nông sản",
+    "Miến dong",
+    "Rượu",
+    "Tương",
+    "Nón lá",
+    "Chiếu cói",
+    "Đan lát",
+    "Mộc mỹ nghệ",
+    "Đúc đồng",
+    "Bạc",
+    "Giấy dó",
+    "Hương",
+    "Muối",
+    "Cà phê",
+    "Hạt điều",
+    "Tinh bột sắn",
+]
+WORDS_NAME = [
+    "Quang",
+    "Minh",
+    "Phát",
+    "Thành",
+    "Hưng",
+    "Thịnh",
+    "An",
+    "Bình",
+    "Phúc",
+    "Lộc",
+    "Tài",
+    "Đức",
+    "Hoà",
+    "Tiến",
+    "Việt",
+    "Nam",
+    "Sơn",
+    "Hà",
+    "Long",
+    "Toàn",
+    "Thắng",
+    "Lợi",
+    "Vinh",
+    "Hải",
+    "Xuân",
+    "Thu",
+    "Đông",
+    "Hạnh",
+]
+FORMS = [
+    ("Cơ sở", "household"),
+    ("Hộ kinh doanh", "household"),
+    ("Hợp tác xã", "cooperative"),
+    ("Công ty TNHH", "small"),
+    ("Tổ hợp tác", "cooperative_group"),
+    ("Công ty CP", "medium"),
+]
+DIVISIONS = ["10", "11", "13", "14", "16", "20", "23", "25", "28", "31", "32", "10", "16", "23"]
+
+
+def fill(count: int) -> None:
+    import datetime
+
+    from django.db import connection, models, transaction
+
+    from khuyencong.core.text import fold
+    from khuyencong.establishments.models import Establishment, SectorDivision, name_key
+    from khuyencong.geo.models import AdministrativeUnit, Level
+    from khuyencong.geo.queries import rollup_map
+
+    existing = Establishment.objects.count()
+    if existing >= count:
+        print(f"{existing:,} establishments already in the benchmark database")
+        return
+    rng = random.Random(2025)
+    communes = list(
+        AdministrativeUnit.objects.filter(level=Level.COMMUNE)
+        .select_related("parent__parent")
+        .only("id", "valid_from", "parent_id", "parent__level", "parent__parent_id", "kind")
+    )
+    province_of = {}
+    for c in communes:
+        province_of[c.pk] = c.parent_id if c.parent.level == Level.PROVINCE else c.parent.parent_id
+    now_map = rollup_map(Level.PROVINCE, datetime.date(2026, 1, 1))
+    divisions = {d.code: d.pk for d in SectorDivision.objects.all()}
+    started = time.perf_counter()
+    batch: list[Establishment] = []
+    plain = models.QuerySet(Establishment)  # unaudited: synthetic data
+    for i in range(existing, count):
+        form, kind = rng.choice(FORMS)
+        name = f"{form} {rng.choice(WORDS_PRODUCT)} {rng.choice(WORDS_NAME)} {rng.choice(WORDS_NAME)}"
+        if i == existing:
+            name, kind = "Cơ sở Gốm sứ Quang Vinh", "household"
+        commune = rng.choice(communes)
+        division = rng.choice(DIVISIONS)
+        province = province_of[commune.pk]
+        batch.append(
+            Establishment(
+                name=name,
+                kind=kind,
+                tax_code=None,
+                representative="Người đại diện",
+                address="Thôn",
+                commune_id=commune.pk,
+                province_id=province,
+                province_now_id=now_map[province],
+                address_as_of=commune.valid_from or datetime.date(2019, 1, 1),
+                vsic_code=division + "00",
+                division_id=divisions[division],
+                products="Sản phẩm",
+                employees=rng.randint(1, 200),
+                status=rng.choices(["active", "suspended", "closed"], [90, 5, 5])[0],
+                search_text=fold(name),
+                name_key=name_key(name),
+            )
+        )
+        if len(batch) == 20_000:
+            with transaction.atomic():
+                plain.bulk_create(batch)
+            batch.clear()
+            done = i + 1 - existing
+            rate = done / (time.perf_counter() - started)
+            print(f"\r  inserted {i + 1:,}/{count:,} ({rate:,.0f} rows/s)", end="", flush=True)
+    if batch:
+        with transaction.atomic():
+            plain.bulk_create(batch)
+    print(f"\n  filled {count - existing:,} rows in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:  # the state autovacuum reaches in production
+        cursor.execute(
+            "VACUUM ANALYZE establishments_establishment" if connection.vendor == "postgresql" else "ANALYZE"
+        )
+
+
+def run(engine: str, count: int, runs: int) -> None:
+    configure(engine)
+    prepare_schema()
+    fill(count)
+
+    from django.db import connection
+    from django.test import Client
+
+    from khuyencong.establishments.models import Establishment, SectorSection
+    from khuyencong.establishments.queries import search
+    from khuyencong.geo.models import AdministrativeUnit, Level
+    from khuyencong.testing.factories import user_with_role
+
+    tuyen_quang = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="08", valid_from__year=2025)
+    ha_giang = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="02")
+    manufacturing = SectorSection.objects.get(code="C")
+    from khuyencong.accounts.models import User
+
+    officer = User.objects.filter(username="bench_officer").first() or user_with_role(
+        "programme_officer", username="bench_officer"
+    )
+    provincial = User.objects.filter(username="bench_tq").first() or user_with_role(
+        "provincial_officer", province=tuyen_quang, username="bench_tq"
+    )
+    national, local = Client(), Client()
+    national.force_login(officer)
+    local.force_login(provincial)
+
+    def get(client, url, params=None):
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    total = Establishment.objects.count()
+    hits = search(Establishment.objects.all(), "Gom su Quang Vinh").count()
+    print(f"\n{connection.vendor}: {total:,} establishments; “Gom su Quang Vinh” matches {hits:,}")
+    results = [
+        measure(
+            "search query only: “Gom su Quang Vinh”, first 50 rows",
+            lambda: list(
+                search(Establishment.objects.all(), "Gom su Quang Vinh").order_by("name", "id")[:50]
+            ),
+            runs,
+        ),
+        measure(
+            "page: /co-so/?q=gom su quang vinh (national officer)",
+            lambda: get(national, "/co-so/", {"q": "gom su quang vinh"}),
+            runs,
+        ),
+        measure(
+            "page: /co-so/?q=gom su quang vinh (provincial officer)",
+            lambda: get(local, "/co-so/", {"q": "gom su quang vinh"}),
+            runs,
+        ),
+        measure(
+            "page: filtered list – Tuyên Quang (2025) + household + section C",
+            lambda: get(
+                national,
+                "/co-so/",
+                {"province": tuyen_quang.pk, "kind": "household", "section": manufacturing.pk},
+            ),
+            runs,
+        ),
+        measure(
+            "page: filtered list – former Hà Giang, sorted by employees",
+            lambda: get(national, "/co-so/", {"province": ha_giang.pk, "sort": "-employees"}),
+            runs,
+        ),
+        measure(
+            "page: whole list, first page (provincial officer, own province)",
+            lambda: get(local, "/co-so/"),
+            runs,
+        ),
+        measure("page: whole national list, first page", lambda: get(national, "/co-so/"), runs),
+        measure(
+            "API: /api/v1/establishments/?q=quang vinh&page_size=50",
+            lambda: get(national, "/api/v1/establishments/", {"q": "quang vinh", "page_size": 50}),
+            runs,
+        ),
+    ]
+    print_table(
+        f"Establishments – {connection.vendor}, {total:,} rows, {runs} runs each", results, budget_ms=200
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--count", type=int, default=None, help="rows (default 100,000 SQLite / 1,000,000 PG)"
+    )
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    run(args.engine, args.count or (1_000_000 if args.engine == "postgres" else 100_000), args.runs)

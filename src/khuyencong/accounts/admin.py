@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.accounts.models import RoleAssignment, User
+from khuyencong.core.admin import AdministratorOnly
+
+
+class RoleAssignmentInline(AdministratorOnly, admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["province", "organisation"]
+    fields = ["role", "province", "organisation", "valid_from", "valid_until", "note"]
+
+
+@admin.register(User)
+class UserAdmin(AdministratorOnly, DjangoUserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "full_name", "email", "organisation", "is_active", "last_login"]
+    list_filter = ["is_active", "role_assignments__role", "organisation__kind"]
+    search_fields = ["username", "full_name", "email"]
+    autocomplete_fields = ["organisation"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["full_name", "email", "phone", "organisation", "job_title", "language"]}),
+        (_("Status"), {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "full_name", "email", "organisation", "password1", "password2"],
+            },
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]

@@ -1,0 +1,28 @@
+"""``/api/v1/``: one router for every app's endpoints."""
+
+from django.urls import include, path
+
+from khuyencong.accounts.api import views as account_api
+from khuyencong.core.api.routers import PublicRootRouter
+from khuyencong.establishments.api import views as establishments_api
+from khuyencong.geo.api import views as geo_api
+from khuyencong.orgs.api import views as orgs_api
+from khuyencong.programmes.api import views as programmes_api
+
+router = PublicRootRouter()
+router.register("users", account_api.UserViewSet, basename="user")
+router.register("units", geo_api.UnitViewSet, basename="unit")
+router.register("regions", geo_api.RegionViewSet, basename="region")
+router.register("organisations", orgs_api.OrganisationViewSet, basename="organisation")
+router.register("legal-documents", programmes_api.LegalDocumentViewSet, basename="legal-document")
+router.register("contents", programmes_api.ContentViewSet, basename="content")
+router.register("indicators", programmes_api.IndicatorViewSet, basename="indicator")
+router.register("programmes", programmes_api.ProgrammeViewSet, basename="programme")
+router.register("establishments", establishments_api.EstablishmentViewSet, basename="establishment")
+
+urlpatterns = [
+    path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
+    path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
+    path("me/", account_api.MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "khuyencong.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from khuyencong.core import navigation
+        from khuyencong.core.models import connect_audit_signals
+
+        connect_audit_signals()
+
+        from khuyencong.core.loaders import load_parameters
+        from khuyencong.core.loading import register_loader
+
+        register_loader(5, "core", load_parameters)
+        # The shell's menu groups; apps add their items in their own ready().
+        navigation.menu_group("projects", _("Projects"), "kanban", 10)
+        navigation.menu_group("establishments", _("Establishments"), "shop", 20)
+        navigation.menu_group("reports", _("Reports"), "bar-chart-line", 30)
+        navigation.menu_group("reference", _("Reference data"), "journal-bookmark", 50)
+        navigation.menu_group("admin", _("Administration"), "gear", 90)
+        navigation.add_menu_item(
+            "admin",
+            navigation.MenuItem(_("Change log"), "core:audit_log", "clock-history", lambda s: s.is_admin),
+        )
+        navigation.add_menu_item(
+            "admin",
+            navigation.MenuItem(
+                _("Users and roles"), "admin:accounts_user_changelist", "people", lambda s: s.is_admin
+            ),
+        )

@@ -1,0 +1,111 @@
+"""Form fields shared by the apps."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.formatting import format_number, parse_vnd
+
+
+class MoneyInput(forms.TextInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "form-control text-end",
+                "data-money": "1",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        if isinstance(value, int):
+            return format_number(value, lang="vi")
+        return value
+
+
+class MoneyField(forms.Field):
+    """Whole đồng, typed as people write them: 1.500.000 – 1 500 000 – 1500000."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("Enter a whole number of đồng, e.g. 1.500.000."),
+        "negative": _("The amount cannot be negative."),
+    }
+
+    def __init__(self, *, min_value: int | None = 0, **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_vnd(value)
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if amount is not None and self.min_value is not None and amount < self.min_value:
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        return amount
+
+
+def style_form(form) -> None:
+    """Bootstrap classes on every widget, and ``is-invalid`` where there are errors once the form
+    has been validated (validating here would run before a form's ``__init__`` has set its
+    querysets, so a form that has not been validated yet is left alone)."""
+    errors = form._errors or {}
+    for name, field in form.fields.items():
+        widget = field.widget
+        base = (
+            "form-check-input"
+            if isinstance(widget, forms.CheckboxInput)
+            else "form-select"
+            if isinstance(widget, forms.Select | forms.SelectMultiple)
+            else "form-control"
+        )
+        classes = widget.attrs.get("class", "")
+        if base not in classes:
+            classes = f"{classes} {base}".strip()
+        if name in errors and "is-invalid" not in classes:
+            classes += " is-invalid"
+        widget.attrs["class"] = classes
+
+
+class SearchSelect(forms.Select):
+    """A ``<select>`` that renders only the chosen option: the choices come from a search box
+    (``search_url`` answers ``?q=`` with ``<option>``s). Validation still uses the field's full
+    queryset, so only records in the user's scope can be chosen."""
+
+    template_name = "includes/search_select.html"
+
+    def __init__(self, search_url: str, attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def optgroups(self, name, value, attrs=None):
+        selected = [v for v in value if v not in (None, "")]
+        options = [self.create_option(name, "", "---------", not selected, 0)]
+        model_field = getattr(self, "model_field", None)
+        if selected and model_field is not None:
+            for index, obj in enumerate(model_field.queryset.filter(pk__in=selected), start=1):
+                options.append(
+                    self.create_option(name, str(obj.pk), model_field.label_from_instance(obj), True, index)
+                )
+        return [(None, options, 0)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+
+def search_select(field: forms.ModelChoiceField, search_url: str) -> None:
+    """Give a model choice field the search-select widget."""
+    widget = SearchSelect(search_url, attrs=field.widget.attrs)
+    widget.model_field = field
+    field.widget = widget

@@ -1,0 +1,205 @@
+"""Generic, scope-aware views that every app's pages are declared on (NetBox style).
+
+``ObjectListView`` – filter form (django-filter), sortable columns, pagination, CSV/Excel export of
+the filtered list; ``ObjectDetailView`` – one object, 404 outside the user's scope. Both fetch
+through ``Model.objects.restrict(user, "view")``: the scope is applied where the data is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from khuyencong.core.permissions import CHANGE, VIEW, get_scope
+from khuyencong.core.tables import Column
+
+EXPORT_LIMIT = 200_000
+
+
+def workspace_required(view):
+    """For function views: sign-in required (302 to the login page), and a workspace role (403)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not get_scope(request.user).can_use_workspace:
+            raise PermissionDenied(_("Your account has no role in the management workspace."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class WorkspaceMixin:
+    """Pages of the management workspace need a signed-in user with a workspace role.
+
+    ``public = True`` pages (reference data) answer everyone, signed in or not.
+    """
+
+    public = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.public:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not get_scope(request.user).can_use_workspace:
+                raise PermissionDenied(_("Your account has no role in the management workspace."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def scope(self):
+        return get_scope(self.request.user)
+
+
+class ScopedQuerysetMixin:
+    model = None
+    queryset = None
+
+    def base_queryset(self):
+        return self.queryset.all() if self.queryset is not None else self.model._default_manager.all()
+
+    def get_queryset(self):
+        return self.base_queryset().restrict(self.request.user, VIEW)
+
+
+class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
+    template_name = "core/object_list.html"
+    filterset_class = None
+    columns: list[Column] = []
+    default_sort: str | None = None
+    paginate_by = 50
+    title = ""
+    create_url_name: str | None = None
+    export_name = "export"
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("page_size", self.paginate_by))
+        except ValueError:
+            size = self.paginate_by
+        return max(10, min(size, 500))
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = qs.none() if self.filterset.is_bound and not self.filterset.is_valid() else self.filterset.qs
+        sort = self.request.GET.get("sort") or self.default_sort
+        self.current_sort = sort
+        if sort:
+            field = sort.lstrip("-")
+            allowed = {c.sort: c for c in self.get_columns() if c.sort}
+            if field in allowed:
+                qs = qs.order_by(("-" if sort.startswith("-") else "") + field, "pk")
+        return qs
+
+    def can_create(self) -> bool:
+        return False
+
+    def get_columns(self) -> list[Column]:
+        """The columns to show; override to adapt them to the filters (e.g. hide a constant column)."""
+        return self.columns
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            columns=self.get_columns(),
+            filterset=self.filterset,
+            current_sort=self.current_sort,
+            can_create=self.can_create(),
+            create_url_name=self.create_url_name,
+            total=context["paginator"].count if context.get("paginator") else len(context["object_list"]),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export in {"csv", "xlsx"}:
+            return self.export(export)
+        return super().get(request, *args, **kwargs)
+
+    # --- export -----------------------------------------------------------------------------
+
+    def export_columns(self) -> list[Column]:
+        return [c for c in self.get_columns() if c.export]
+
+    def export_filename(self, ext: str) -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return f"{slugify(self.export_name)}-{stamp}.{ext}"
+
+    def export(self, fmt: str):
+        qs = self.get_queryset()[:EXPORT_LIMIT]
+        columns = self.export_columns()
+        headers = [str(c.label) for c in columns]
+        if fmt == "csv":
+
+            def rows():
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+                writer.writerow(headers)
+                yield buffer.getvalue()
+                for obj in qs.iterator(chunk_size=2000):
+                    buffer.seek(0)
+                    buffer.truncate()
+                    writer.writerow(["" if (v := c.export_value(obj)) is None else v for c in columns])
+                    yield buffer.getvalue()
+
+            response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        else:
+            import xlsxwriter
+
+            output = io.BytesIO()
+            book = xlsxwriter.Workbook(output, {"in_memory": True, "remove_timezone": True})
+            sheet = book.add_worksheet(str(self.title)[:31] or "Sheet1")
+            bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+            date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
+            money_fmt = book.add_format({"num_format": "#,##0"})
+            sheet.write_row(0, 0, headers, bold)
+            sheet.freeze_panes(1, 0)
+            for r, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
+                for c_index, column in enumerate(columns):
+                    value = column.export_value(obj)
+                    if isinstance(value, datetime.date):
+                        sheet.write_datetime(
+                            r, c_index, datetime.datetime.combine(value, datetime.time()), date_fmt
+                        )
+                    elif column.kind in {"money", "number"} and isinstance(value, int | float):
+                        sheet.write_number(r, c_index, value, money_fmt)
+                    elif value is None:
+                        sheet.write_blank(r, c_index, None)
+                    else:
+                        sheet.write(r, c_index, value)
+            for c_index, header in enumerate(headers):
+                sheet.set_column(c_index, c_index, max(12, min(45, len(header) + 4)))
+            book.close()
+            response = HttpResponse(
+                output.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename(fmt)}"'
+        return response
+
+
+class ObjectDetailView(WorkspaceMixin, ScopedQuerysetMixin, DetailView):
+    def can_change(self) -> bool:
+        obj = self.object
+        return type(obj)._default_manager.restrict(self.request.user, CHANGE).filter(pk=obj.pk).exists()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = self.can_change()
+        return context

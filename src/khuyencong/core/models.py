@@ -1,0 +1,360 @@
+"""Shared model pieces: the audited, scope-restricted base model and the change log."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, router, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core import audit
+from khuyencong.core.permissions import CHANGE, VIEW, Scope, get_scope
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that can be narrowed to a user's scope and that audits bulk writes."""
+
+    def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
+        return self.within(get_scope(user), action)
+
+    def within(self, scope: Scope, action: str = VIEW) -> RestrictedQuerySet:
+        condition = self.model.scope_filter(scope, action)
+        if condition is True:
+            return self
+        if condition is False:
+            return self.none()
+        return self.filter(condition)
+
+    # --- audited bulk writes ----------------------------------------------------------------
+
+    def update(self, **kwargs: Any) -> int:
+        model = self.model
+        attnames = [model._meta.get_field(name).attname for name in kwargs]
+        using = self.db
+        with transaction.atomic(using=using, savepoint=False):
+            befores = {row["pk"]: row for row in self.values("pk", *attnames)}
+            count = super().update(**kwargs)
+            if befores:
+                changes = []
+                afters = model._base_manager.using(using).filter(pk__in=list(befores)).in_bulk()
+                for pk, obj in afters.items():
+                    after = audit.snapshot(obj, attnames)
+                    before = {k: audit.json_value(v) for k, v in befores[pk].items() if k in after}
+                    b, a = audit.diff(before, after)
+                    if a:
+                        changes.append(audit.build_record(obj, audit.UPDATE, b, a))
+                audit.record_many(changes, using)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            audit.record_many(
+                [audit.build_record(o, audit.CREATE, None, audit.snapshot(o)) for o in created if o.pk],
+                self.db,
+            )
+            for o in created:
+                o._audit_loaded = audit.snapshot(o)
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        model = self.model
+        attnames = [model._meta.get_field(name).attname for name in fields]
+        with transaction.atomic(using=self.db, savepoint=False):
+            stored = model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs]).in_bulk()
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            changes = []
+            for o in objs:
+                if o.pk not in stored:
+                    continue
+                b, a = audit.diff(audit.snapshot(stored[o.pk], attnames), audit.snapshot(o, attnames))
+                if a:
+                    changes.append(audit.build_record(o, audit.UPDATE, b, a))
+            audit.record_many(changes, self.db)
+        return count
+
+    bulk_update.alters_data = True
+
+
+class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class DatedQuerySet(RestrictedQuerySet):
+    """For records with ``valid_from``/``valid_until`` (inclusive; empty = open)."""
+
+    def valid_on(self, on: datetime.date) -> DatedQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        )
+
+
+class AuditedModel(models.Model):
+    """Base for every model holding business or reference data.
+
+    * ``save``/``delete`` write an :class:`ObjectChange` in the same transaction;
+    * ``objects.restrict(user, action)`` narrows to the user's scope via :meth:`scope_filter`;
+    * ``audit_ignore`` names fields whose changes are not history (e.g. ``last_login``),
+      ``audit_redact`` fields recorded only as "changed" (e.g. a password hash).
+    """
+
+    audit_ignore: tuple[str, ...] = ()
+    audit_redact: tuple[str, ...] = ()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=using, savepoint=False):
+            adding = self._state.adding or self.pk is None
+            before = None if adding else self._audit_before(using)
+            super().save(*args, **kwargs)
+            after = audit.snapshot(self)
+            if before is None:
+                audit.record(self, audit.CREATE, None, after)
+            else:
+                if update_fields is not None:
+                    names = {self._meta.get_field(n).attname for n in update_fields}
+                    after_cmp = {k: v for k, v in after.items() if k in names}
+                else:
+                    after_cmp = after
+                b, a = audit.diff(before, after_cmp)
+                if a:
+                    audit.record(self, audit.UPDATE, b, a)
+            self._audit_loaded = after
+            self._audit_raw = None
+
+    save.alters_data = True
+
+    # --- scope ------------------------------------------------------------------------------
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        """Which rows ``scope`` may see (``view``) or change (``change``).
+
+        The default suits data managed nationally: the agency and ministry see and change it.
+        Reference data, provincial data and personal data override this.
+        """
+        if action == VIEW:
+            return scope.national_read
+        return scope.national_write
+
+    def audit_parent(self) -> models.Model | None:
+        """The record whose history page should also list changes to this one."""
+        return None
+
+    # --- audit ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = None  # computed lazily from the instance's first state
+        instance._audit_raw = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def _audit_before(self, using: str) -> dict[str, Any] | None:
+        loaded = getattr(self, "_audit_loaded", None)
+        if loaded is not None:
+            return loaded
+        raw = getattr(self, "_audit_raw", None)
+        if raw is not None:
+            tracked = {f.attname for f in audit.tracked_fields(type(self))}
+            redacted = set(self.audit_redact)
+            before = {}
+            for name, value in raw.items():
+                if name not in tracked or value is models.DEFERRED:
+                    continue
+                v = audit.json_value(value)
+                before[name] = (audit.REDACTED if v else "") if name in redacted else v
+            return before
+        stored = type(self)._base_manager.using(using).filter(pk=self.pk).first()
+        return audit.snapshot(stored) if stored is not None else None
+
+
+def record_delete(sender, instance, using, origin=None, **kwargs):
+    """Deletes – direct or cascaded – are recorded inside the deleting transaction.
+
+    Connected to every concrete audited model in ``CoreConfig.ready``.
+    """
+    before = instance._audit_before(using) if instance.pk is not None else None
+    audit.record(instance, audit.DELETE, before or audit.snapshot(instance), None)
+
+
+def connect_audit_signals() -> None:
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, AuditedModel):
+            post_delete.connect(record_delete, sender=model, dispatch_uid=f"kc-audit-{model._meta.label}")
+
+
+class ReferenceModel(AuditedModel):
+    """Reference data: public to read (even anonymously), changed only by ministry administrators."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        return True if action == VIEW else scope.is_admin
+
+
+class SystemParameter(ReferenceModel):
+    """A setting ministry administrators change without a new release (e.g. the number of years
+    within which supporting the same establishment twice raises a warning)."""
+
+    KINDS = [("int", _("whole number")), ("text", _("text")), ("bool", _("yes/no"))]
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    value = models.CharField(_("value"), max_length=300)
+    description = models.CharField(_("description"), max_length=500)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("system parameter")
+        verbose_name_plural = _("system parameters")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == "int":
+            try:
+                int(self.value)
+            except ValueError as exc:
+                raise ValidationError({"value": _("Enter a whole number.")}) from exc
+        if self.kind == "bool" and self.value not in ("0", "1"):
+            raise ValidationError({"value": _("Enter 0 (no) or 1 (yes).")})
+
+    @classmethod
+    def get(cls, key: str, default=None):
+        row = cls.objects.filter(key=key).first()
+        if row is None:
+            return default
+        if row.kind == "int":
+            return int(row.value)
+        if row.kind == "bool":
+            return row.value == "1"
+        return row.value
+
+
+class ObjectChangeQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> ObjectChangeQuerySet:
+        ct = ContentType.objects.get_for_model(type(obj), for_concrete_model=False)
+        return self.filter(
+            Q(content_type=ct, object_id=obj.pk) | Q(parent_content_type=ct, parent_object_id=obj.pk)
+        )
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied(_("History cannot be edited."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(_("History cannot be deleted."))
+
+
+class ObjectChange(models.Model):
+    """One create/update/delete of a business record. Insert-only (also enforced in the DB)."""
+
+    ACTIONS = [(audit.CREATE, _("created")), (audit.UPDATE, _("updated")), (audit.DELETE, _("deleted"))]
+    ORIGINS = [
+        ("web", _("web page")),
+        ("api", _("API")),
+        ("admin", _("administration site")),
+        ("cli", _("command line")),
+        ("import", _("import")),
+        ("system", _("system")),
+    ]
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=ORIGINS)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, blank=True, db_index=True)
+    reason = models.TextField(_("reason / document"), blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ACTIONS)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=200)
+    parent_content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    parent_object_id = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = ObjectChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="core_change_object"),
+            models.Index(fields=["parent_content_type", "parent_object_id"], name="core_change_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionDenied(_("History cannot be edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise PermissionDenied(_("History cannot be deleted."))
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(field label, before, after) rows for display."""
+        model = self.content_type.model_class()
+        before = self.before or {}
+        after = self.after or {}
+        rows = []
+        for key in dict.fromkeys([*before.keys(), *after.keys()]):
+            label = key
+            if model is not None:
+                for f in model._meta.concrete_fields:
+                    if f.attname == key:
+                        label = str(f.verbose_name)
+                        break
+            rows.append((label, before.get(key), after.get(key)))
+        return rows
+
+
+__all__ = [
+    "CHANGE",
+    "VIEW",
+    "AuditedModel",
+    "DatedQuerySet",
+    "ObjectChange",
+    "ReferenceModel",
+    "RestrictedManager",
+    "RestrictedQuerySet",
+]

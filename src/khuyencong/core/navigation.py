@@ -1,0 +1,86 @@
+"""The shell's menu and the home dashboard's cards, filled by each app in its ``ready()``.
+
+Core knows no business app; apps register what they show, and who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from khuyencong.core.permissions import Scope
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str = "circle"
+    visible: Callable[[Scope], bool] = lambda scope: scope.can_use_workspace
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass
+class MenuGroup:
+    key: str
+    label: str
+    icon: str
+    order: int
+    items: list[MenuItem] = field(default_factory=list)
+
+
+_groups: dict[str, MenuGroup] = {}
+
+
+def menu_group(key: str, label: str, icon: str, order: int) -> MenuGroup:
+    group = _groups.get(key)
+    if group is None:
+        group = _groups[key] = MenuGroup(key, label, icon, order)
+    return group
+
+
+def add_menu_item(group_key: str, item: MenuItem) -> None:
+    group = _groups[group_key]
+    if all(existing.url_name != item.url_name for existing in group.items):
+        group.items.append(item)
+
+
+def menu_for(scope: Scope) -> list[tuple[MenuGroup, list[MenuItem]]]:
+    result = []
+    for group in sorted(_groups.values(), key=lambda g: g.order):
+        items = [i for i in group.items if i.visible(scope)]
+        if items:
+            result.append((group, items))
+    return result
+
+
+@dataclass
+class Card:
+    """A figure on the home dashboard: a count the user may see, with a link to the list."""
+
+    label: str
+    value: str
+    url: str | None = None
+    icon: str = "bar-chart"
+    note: str = ""
+
+
+CardProvider = Callable[[object, Scope], list[Card]]
+_cards: list[tuple[int, CardProvider]] = []
+
+
+def add_cards(order: int, provider: CardProvider) -> None:
+    if provider not in [p for _o, p in _cards]:
+        _cards.append((order, provider))
+
+
+def cards_for(request, scope: Scope) -> list[Card]:
+    result: list[Card] = []
+    for _order, provider in sorted(_cards, key=lambda c: c[0]):
+        result.extend(provider(request, scope))
+    return result

@@ -1,0 +1,180 @@
+"""Roles and scopes: the one mechanism that decides what a user may see and change.
+
+A user holds one or more *role assignments* (``accounts.RoleAssignment``); together they give a
+:class:`Scope`. Every business model answers ``scope_filter(scope, action)`` with a ``Q`` (or
+``True`` for everything, ``False`` for nothing), and ``Model.objects.restrict(user, action)`` applies
+it. Pages, the API, exports and imports all fetch through ``restrict`` – a record outside the scope
+simply does not exist for that user (404), wherever they ask for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+VIEW = "view"
+CHANGE = "change"
+ACTIONS = (VIEW, CHANGE)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Ministry administrator")
+    PROGRAMME_OFFICER = "programme_officer", _("Programme officer (agency)")
+    EXPERT = "expert", _("Appraisal expert")
+    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer (DOIT / extension centre)")
+    IMPLEMENTING_UNIT = "implementing_unit", _("Implementing unit")
+    LEADER = "leader", _("Leader (read-only)")
+    PUBLIC = "public", _("Public (portal only)")
+
+
+# Roles whose assignment must name a province / may name one / must name an organisation.
+ROLES_REQUIRING_PROVINCE = {Role.PROVINCIAL_OFFICER}
+ROLES_ALLOWING_PROVINCE = {Role.PROVINCIAL_OFFICER, Role.LEADER}
+ROLES_REQUIRING_ORGANISATION = {Role.IMPLEMENTING_UNIT}
+WORKSPACE_ROLES = set(Role) - {Role.PUBLIC}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach. Built once per request by :func:`get_scope`."""
+
+    user_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    is_admin: bool = False
+    national_read: bool = False
+    national_write: bool = False
+    # Administrative units (provinces, as ids) the user reads / writes, including the older units
+    # their province absorbed in 2025 – records keep the unit as it was.
+    province_read: frozenset[int] = frozenset()
+    province_write: frozenset[int] = frozenset()
+    # The provinces named in the assignments themselves (without predecessors).
+    home_provinces: frozenset[int] = frozenset()
+    # Of the read/write provinces, those valid today (what ``province_now`` columns can hold).
+    current_read: frozenset[int] = frozenset()
+    current_write: frozenset[int] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()
+    establishment_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_expert(self) -> bool:
+        return Role.EXPERT in self.roles
+
+    @property
+    def can_use_workspace(self) -> bool:
+        """The management workspace (everything but the public portal)."""
+        return bool(self.roles & {r.value for r in WORKSPACE_ROLES})
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def reads_province(self, unit_id: int | None) -> bool:
+        return self.national_read or (unit_id is not None and unit_id in self.province_read)
+
+    def writes_province(self, unit_id: int | None) -> bool:
+        return self.national_write or (unit_id is not None and unit_id in self.province_write)
+
+    def province_q(self, lookup: str, action: str = VIEW, current_only: bool = False) -> Q | bool:
+        """Filter for records located by ``lookup`` (e.g. ``"province"``) within this scope.
+
+        ``current_only`` for columns that always hold a province valid today (``province_now``).
+        """
+        if (action == VIEW and self.national_read) or (action == CHANGE and self.national_write):
+            return True
+        if current_only:
+            ids = self.current_read if action == VIEW else self.current_write
+        else:
+            ids = self.province_read if action == VIEW else self.province_write
+        if not ids:
+            return False
+        return Q(**{lookup: next(iter(ids))}) if len(ids) == 1 else Q(**{f"{lookup}__in": ids})
+
+
+ANONYMOUS = Scope()
+
+
+def _active_assignments(user, on: datetime.date):
+    return user.role_assignments.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+    )
+
+
+def build_scope(user, on: datetime.date | None = None) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    from khuyencong.geo.queries import province_with_predecessors
+
+    on = on or timezone.localdate()
+    roles: set[str] = set()
+    national_read = national_write = is_admin = False
+    read: set[int] = set()
+    write: set[int] = set()
+    organisations: set[int] = set()
+    establishments: set[int] = set()
+    if user.is_superuser:  # the operators' own account (createsuperuser) acts as an administrator
+        roles.add(Role.ADMIN)
+        is_admin = national_read = national_write = True
+    for a in _active_assignments(user, on):
+        roles.add(a.role)
+        if a.role == Role.ADMIN:
+            is_admin = national_read = national_write = True
+        elif a.role == Role.PROGRAMME_OFFICER:
+            national_read = national_write = True
+        elif a.role == Role.LEADER:
+            if a.province_id is None:
+                national_read = True
+            else:
+                read.add(a.province_id)
+        elif a.role == Role.PROVINCIAL_OFFICER:
+            read.add(a.province_id)
+            write.add(a.province_id)
+        elif a.role == Role.IMPLEMENTING_UNIT:
+            if a.organisation_id:
+                organisations.add(a.organisation_id)
+            if getattr(a, "establishment_id", None):
+                establishments.add(a.establishment_id)
+    home = frozenset(read)
+    expanded = province_with_predecessors(read | write)
+    from khuyencong.geo.models import AdministrativeUnit
+
+    all_ids = {u for p in read | write for u in expanded[p]}
+    current = set(AdministrativeUnit.objects.valid_on(on).filter(pk__in=all_ids).values_list("pk", flat=True))
+    return Scope(
+        user_id=user.pk,
+        roles=frozenset(roles),
+        is_admin=is_admin,
+        national_read=national_read,
+        national_write=national_write,
+        province_read=frozenset(u for p in read for u in expanded[p]),
+        province_write=frozenset(u for p in write for u in expanded[p]),
+        current_read=frozenset(u for p in read for u in expanded[p] if u in current),
+        current_write=frozenset(u for p in write for u in expanded[p] if u in current),
+        home_provinces=home,
+        organisation_ids=frozenset(organisations),
+        establishment_ids=frozenset(establishments),
+    )
+
+
+def get_scope(user) -> Scope:
+    """The user's scope, computed once and kept on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    scope = getattr(user, "_kc_scope", None)
+    if scope is None:
+        scope = build_scope(user)
+        user._kc_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    if hasattr(user, "_kc_scope"):
+        del user._kc_scope

@@ -1,0 +1,105 @@
+"""Template filters and tags available in every template (registered as a builtin)."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from khuyencong.core import formatting
+from khuyencong.core.permissions import get_scope
+
+register = template.Library()
+
+
+@register.filter
+def money(value, unit: str = "auto"):
+    """``{{ amount|money:"ty" }}`` → ``147,747 tỷ đồng``."""
+    return formatting.format_money(value, unit)
+
+
+@register.filter
+def money_bare(value, unit: str = "trieu"):
+    """The number only, for table cells under a unit heading."""
+    return formatting.format_money(value, unit, with_unit=False)
+
+
+@register.filter
+def number(value, decimals: int = 0):
+    return formatting.format_number(value, int(decimals))
+
+
+@register.filter
+def percent(value, decimals: int = 2):
+    return formatting.format_percent(value, int(decimals))
+
+
+@register.filter
+def vndate(value):
+    return formatting.format_date(value)
+
+
+@register.filter
+def vndatetime(value):
+    return formatting.format_datetime(value)
+
+
+@register.filter
+def json_display(value):
+    """An audit value as text."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag
+def history_url(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(type(obj))
+    return reverse("core:object_history", args=[ct.app_label, ct.model, obj.pk])
+
+
+@register.filter
+def has_role(user, roles: str) -> bool:
+    return get_scope(user).has_role(*[r.strip() for r in roles.split(",")])
+
+
+@register.simple_tag
+def cell(column, obj):
+    """One table cell, formatted as the column declares."""
+    return column.display(obj)
+
+
+@register.filter
+def money_cell(row, key: str):
+    """A consolidation row's amount for ``key`` in million đồng (without the unit)."""
+    return formatting.format_money(row.value(key), "trieu", with_unit=False)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent_of(part, whole):
+    if not whole:
+        return "–"
+    return formatting.format_percent(part * 100 / whole)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from khuyencong.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ngon-ngu/", views.set_language, name="set_language"),
+    path("lich-su/", views.audit_log, name="audit_log"),
+    path("lich-su/<str:app_label>/<str:model_name>/<int:pk>/", views.object_history, name="object_history"),
+]

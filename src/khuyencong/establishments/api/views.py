@@ -1,0 +1,149 @@
+"""``/api/v1/establishments/``: the registry through the same services and rules as the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.establishments import services
+from khuyencong.establishments.eligibility import check_eligibility
+from khuyencong.establishments.filters import EstablishmentFilterSet
+from khuyencong.establishments.models import Establishment, EstablishmentFigure, EstablishmentMerge
+from khuyencong.establishments.queries import duplicate_candidates
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EstablishmentFigure
+        fields = ["year", "revenue", "production_value", "employees"]
+
+
+class EstablishmentSerializer(serializers.ModelSerializer):
+    """Writes go through the services: the model's rules, scope, duplicate tax codes, versions."""
+
+    figures = FigureSerializer(many=True, read_only=True)
+    province_name = serializers.CharField(source="province.name", read_only=True)
+    province_now_name = serializers.CharField(source="province_now.name", read_only=True)
+    commune_name = serializers.CharField(source="commune.full_name", read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Establishment
+        fields = [
+            "id",
+            *services.EDITABLE_FIELDS,
+            "province",
+            "province_name",
+            "province_now",
+            "province_now_name",
+            "commune_name",
+            "division",
+            "merged_into",
+            "version",
+            "figures",
+        ]
+        read_only_fields = ["province", "province_now", "division", "merged_into"]
+        extra_kwargs = {
+            "tax_code": {"validators": []},  # the service checks, naming the other record when visible
+            "address_as_of": {"required": False},
+        }
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return services.establishment_create(user=self.context["request"].user, data=validated_data)
+
+    def update(self, instance, validated_data):
+        version = validated_data.pop("version", None)
+        return services.establishment_update(
+            user=self.context["request"].user, establishment=instance, data=validated_data, version=version
+        )
+
+
+class MergeSerializer(serializers.Serializer):
+    absorbed = serializers.IntegerField(help_text="Id of the record to merge into this one.")
+    reason = serializers.CharField()
+
+
+class EstablishmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Rural industrial establishments within your scope. Updates must send the ``version`` read;
+    a stale version answers 409 with the fields changed meanwhile."""
+
+    serializer_class = EstablishmentSerializer
+    filterset_class = EstablishmentFilterSet
+    ordering_fields = ["name", "tax_code", "employees", "id"]
+    ordering = ["name", "id"]
+    search_fields: list[str] = []  # use ?q= (accent-insensitive)
+
+    def get_queryset(self):
+        return (
+            Establishment.objects.restrict(self.request.user, VIEW)
+            .select_related("province", "province_now", "commune")
+            .prefetch_related("figures")
+        )
+
+    def can_write(self, scope) -> bool:
+        return scope.national_write or bool(scope.province_write)
+
+    @extend_schema(parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD), default today")])
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        """Eligible / not eligible / needs review, with reasons and legal basis, on a date."""
+        establishment = self.get_object()
+        on = None
+        if request.query_params.get("on"):
+            try:
+                on = datetime.date.fromisoformat(request.query_params["on"])
+            except ValueError as exc:
+                raise ValidationError({"on": [_("Enter a valid date.")]}) from exc
+        return Response(check_eligibility(establishment, on).as_dict())
+
+    @extend_schema(request=FigureSerializer, responses=FigureSerializer)
+    @action(detail=True, methods=["post"])
+    def figures(self, request, pk=None):
+        """Create or replace the figures of one year."""
+        establishment = self.get_object()
+        serializer = FigureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        figure = services.figure_save(
+            user=request.user, establishment=establishment, **serializer.validated_data
+        )
+        return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["get"])
+    def duplicates(self, request):
+        """Pairs of records that are probably the same establishment."""
+        pairs = duplicate_candidates(get_scope(request.user))
+        return Response([{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in pairs])
+
+    @extend_schema(request=MergeSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge another record (``absorbed``) into this one, keeping all history."""
+        survivor = self.get_object()
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        absorbed = get_object_or_404(self.get_queryset(), pk=serializer.validated_data["absorbed"])
+        merge = services.establishment_merge(
+            user=request.user,
+            survivor=survivor,
+            absorbed=absorbed,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response({"merge": merge.pk, "moved": merge.moved}, status=status.HTTP_201_CREATED)
+
+
+__all__ = ["EstablishmentMerge", "EstablishmentViewSet"]

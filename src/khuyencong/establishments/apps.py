@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _cards(request, scope):
+    from django.urls import reverse
+
+    from khuyencong.core.formatting import format_number
+    from khuyencong.core.navigation import Card
+    from khuyencong.establishments.models import Establishment, Status
+
+    if not scope.can_use_workspace:
+        return []
+    count = Establishment.objects.within(scope).exclude(status=Status.MERGED).count()
+    return [Card(_("Establishments"), format_number(count), reverse("establishments:list"), "shop")]
+
+
+class EstablishmentsConfig(AppConfig):
+    name = "khuyencong.establishments"
+    label = "establishments"
+    verbose_name = _("Establishments")
+
+    def ready(self) -> None:
+        from khuyencong.core import navigation
+        from khuyencong.core.loading import register_loader
+        from khuyencong.establishments.loaders import load_establishment_reference
+
+        register_loader(25, "establishments", load_establishment_reference)
+
+        from khuyencong.core.demo import register_demo_loader
+        from khuyencong.establishments.demo import load_demo_establishments
+
+        register_demo_loader(20, "establishments", load_demo_establishments)
+        navigation.add_cards(20, _cards)
+
+        def writer(scope):
+            return scope.national_write or bool(scope.province_write)
+
+        navigation.add_menu_item(
+            "establishments", navigation.MenuItem(_("All establishments"), "establishments:list", "list-ul")
+        )
+        navigation.add_menu_item(
+            "establishments",
+            navigation.MenuItem(_("Register an establishment"), "establishments:create", "plus-lg", writer),
+        )
+        navigation.add_menu_item(
+            "establishments",
+            navigation.MenuItem(_("Possible duplicates"), "establishments:duplicates", "intersect"),
+        )

@@ -1,0 +1,69 @@
+"""Filters of the establishment list – the same for the page, the exports and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.filters import BaseFilterSet
+from khuyencong.establishments.models import EstablishmentKind, SectorDivision, SectorSection, Status
+from khuyencong.establishments.queries import search
+from khuyencong.geo.models import AdministrativeUnit, Level
+from khuyencong.geo.queries import REORGANISATION_2025
+
+
+class EstablishmentFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(label=_("Name or tax code"), method="filter_q")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
+        method="filter_province",
+    )
+    commune = django_filters.NumberFilter(
+        label=_("Commune (id)"), field_name="commune", widget=forms.HiddenInput
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EstablishmentKind.choices)
+    section = django_filters.ModelChoiceFilter(
+        label=_("Sector (section)"), queryset=SectorSection.objects.all(), method="filter_section"
+    )
+    division = django_filters.ModelChoiceFilter(
+        label=_("Sector (division)"), queryset=SectorDivision.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, method="filter_status")
+    in_craft_village = django_filters.BooleanFilter(label=_("In a craft village"))
+    is_handicraft = django_filters.BooleanFilter(label=_("Handicraft"))
+    women_owned = django_filters.BooleanFilter(label=_("Women-owned"))
+    ethnic_minority_owned = django_filters.BooleanFilter(label=_("Ethnic-minority-owned"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["province"].label_from_instance = lambda u: (
+            f"{u.name} (–{u.valid_until:%Y})" if u.valid_until else f"{u.name} (2025–)"
+        )
+        self.form.fields["division"].label_from_instance = lambda d: f"{d.code} – {d.name[:60]}"
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_province(self, queryset, name, value):
+        """A 2025 province includes the records of the provinces merged into it; an old province
+        gives the records registered under it."""
+        if value is None:
+            return queryset
+        if value.valid_from and value.valid_from >= REORGANISATION_2025:
+            return queryset.filter(province_now=value)
+        return queryset.filter(province=value)
+
+    def filter_section(self, queryset, name, value):
+        return queryset.filter(section=value.code) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value) if value else queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not (self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
+            queryset = queryset.exclude(status=Status.MERGED)  # merged records only when asked for
+        return queryset

@@ -1,0 +1,489 @@
+"""The registry of rural industrial establishments (cơ sở công nghiệp nông thôn, CNNT).
+
+One record per establishment, nationally: a micro/small/medium enterprise, a cooperative, a
+cooperative group, a household business (or, since Decree 235/2025, an artisan). Each keeps its
+address *as it was when registered* (province and commune of that time) and the province that
+holds it today (``province_now``), so lists and reports work in either geography.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.models import AuditedModel, ReferenceModel
+from khuyencong.core.permissions import CHANGE, VIEW, Scope
+from khuyencong.core.text import fold, normalise
+
+# Words naming the legal form, ignored when comparing names for duplicates.
+LEGAL_FORM_WORDS = re.compile(
+    r"\b(cong ty|cty|tnhh|co phan|mot thanh vien|mtv|hop tac xa|htx|to hop tac|tht|ho kinh doanh|hkd|"
+    r"co so|doanh nghiep tu nhan|dntn|xuong)\b"
+)
+
+
+def name_key(name: str) -> str:
+    """A name reduced for duplicate detection: folded, without legal-form words and punctuation."""
+    text = re.sub(r"[^a-z0-9 ]", " ", fold(name))
+    text = LEGAL_FORM_WORDS.sub(" ", text)
+    return " ".join(text.split())[:255]
+
+
+class EstablishmentKind(models.TextChoices):
+    MICRO_ENTERPRISE = "micro", _("micro enterprise")
+    SMALL_ENTERPRISE = "small", _("small enterprise")
+    MEDIUM_ENTERPRISE = "medium", _("medium enterprise")
+    LARGE_ENTERPRISE = "large", _("large enterprise")
+    COOPERATIVE = "cooperative", _("cooperative")
+    COOPERATIVE_GROUP = "cooperative_group", _("cooperative group")
+    HOUSEHOLD = "household", _("household business")
+    ARTISAN = "artisan", _("artisan (individual)")
+
+
+ENTERPRISE_KINDS = {
+    EstablishmentKind.MICRO_ENTERPRISE,
+    EstablishmentKind.SMALL_ENTERPRISE,
+    EstablishmentKind.MEDIUM_ENTERPRISE,
+    EstablishmentKind.LARGE_ENTERPRISE,
+}
+# Kinds that must have a tax code (enterprises and cooperatives are registered with one).
+KINDS_REQUIRING_TAX_CODE = ENTERPRISE_KINDS | {EstablishmentKind.COOPERATIVE}
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    CLOSED = "closed", _("closed")
+    MERGED = "merged", _("merged into another record")
+
+
+class ArtisanTitle(models.TextChoices):
+    NONE = "", _("none")
+    PEOPLES = "peoples", _("People's Artisan")
+    MERITORIOUS = "meritorious", _("Meritorious Artisan")
+    PROVINCIAL = "provincial", _("provincial-level artisan")
+
+
+class SectorSection(ReferenceModel):
+    """A section (letter) of the Vietnam Standard Industrial Classification VSIC 2018."""
+
+    code = models.CharField(_("code"), max_length=1, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("VSIC section")
+        verbose_name_plural = _("VSIC sections")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class SectorDivision(ReferenceModel):
+    """A division (two digits) of VSIC 2018, e.g. 23 – other non-metallic mineral products."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    section = models.ForeignKey(SectorSection, on_delete=models.PROTECT, related_name="divisions")
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("VSIC division")
+        verbose_name_plural = _("VSIC divisions")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Establishment(AuditedModel):
+    # identity
+    name = models.CharField(_("legal name"), max_length=255)
+    other_names = models.CharField(
+        _("other names"), max_length=255, blank=True, help_text=_("Trade or former names.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EstablishmentKind.choices)
+    tax_code = models.CharField(
+        _("tax code / enterprise code"),
+        max_length=14,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("10 digits, or 13 digits for a branch (e.g. 0100233488 or 0314409058-002)."),
+    )
+    registration_number = models.CharField(
+        _("business registration number"),
+        max_length=50,
+        blank=True,
+        help_text=_("For household businesses and cooperative groups without a tax code."),
+    )
+    registration_date = models.DateField(_("date of business registration"), null=True, blank=True)
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    # owner / representative
+    representative = models.CharField(_("owner or legal representative"), max_length=150)
+    representative_title = models.CharField(_("title"), max_length=100, blank=True)
+    women_owned = models.BooleanField(_("owned or run by a woman"), default=False)
+    ethnic_minority_owned = models.BooleanField(_("owned by an ethnic-minority person"), default=False)
+    artisan_title = models.CharField(
+        _("artisan title of the owner"), max_length=20, choices=ArtisanTitle.choices, blank=True, default=""
+    )
+    # address as registered, and the province holding it today
+    address = models.CharField(_("address (house, street, village)"), max_length=300)
+    commune = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("commune / ward"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "commune"},
+    )
+    province = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("province (as registered)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    province_now = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("province today"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    address_as_of = models.DateField(
+        _("address valid on"),
+        help_text=_("The date the address refers to; the commune must exist on that date."),
+    )
+    in_craft_village = models.BooleanField(_("in a craft village"), default=False)
+    craft_village = models.CharField(_("craft village"), max_length=200, blank=True)
+    craft_village_recognised = models.BooleanField(
+        _("craft village recognised by the province"), default=False
+    )
+    # activity
+    vsic_code = models.CharField(
+        _("main sector (VSIC 2018 code)"),
+        max_length=5,
+        help_text=_("At least the two-digit division, e.g. 23 or 2393."),
+    )
+    division = models.ForeignKey(SectorDivision, on_delete=models.PROTECT, related_name="+", editable=False)
+    section = models.CharField(_("VSIC section"), max_length=1, editable=False, db_index=True)
+    is_handicraft = models.BooleanField(_("handicraft / fine-art products"), default=False)
+    products = models.TextField(_("main products"))
+    employees = models.PositiveIntegerField(
+        _("employees"), default=0, validators=[MaxValueValidator(1_000_000)]
+    )
+    # contact
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    # status
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+        editable=False,
+    )
+    note = models.TextField(_("note"), blank=True)
+    # search and concurrency
+    search_text = models.CharField(max_length=700, editable=False, db_index=True)
+    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+        # Lists are ordered by (name, id): every index a list walks ends with them, so a page of 50
+        # reads 50 rows however large the table (see benchmarks/establishments.py).
+        indexes = [
+            models.Index(fields=["name", "id"], name="est_name_id"),
+            models.Index(fields=["province_now", "name", "id"], name="est_province_now_name"),
+            models.Index(fields=["province", "name", "id"], name="est_province_name"),
+            models.Index(fields=["commune", "name_key"], name="est_commune_key"),
+            models.Index(fields=["province_now", "name_key"], name="est_province_now_key"),
+            models.Index(fields=["kind"], name="est_kind"),
+            models.Index(fields=["status"], name="est_status"),
+            # narrow index over the live records: an exact count reads it alone
+            models.Index(fields=["id"], condition=~Q(status="merged"), name="est_live_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False) | ~Q(status="merged"),
+                name="est_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("establishments:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self) -> None:
+        """Derive the stored helpers: provinces (as registered and today), division, search keys."""
+        from khuyencong.geo.queries import province_now
+
+        self.name = normalise(self.name)
+        province = self.commune.province()
+        self.province = province
+        self.province_now = province_now(province)
+        division = SectorDivision.objects.filter(code=self.vsic_code[:2]).first()
+        if division is not None:
+            self.division = division
+            self.section = division.section.code
+        self.search_text = " ".join(
+            part
+            for part in (fold(self.name), fold(self.other_names), (self.tax_code or "").replace("-", ""))
+            if part
+        )[:700]
+        self.name_key = name_key(self.name)
+
+    def clean(self) -> None:
+        """The rules every entry point (page, API, import) applies; errors name the field."""
+        from django.utils import timezone
+
+        from khuyencong.establishments.validators import normalise_tax_code
+
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        self.name = normalise(self.name)
+        try:
+            self.tax_code = normalise_tax_code(self.tax_code)
+        except ValidationError as error:
+            add("tax_code", error)
+        if not self.tax_code and self.kind in KINDS_REQUIRING_TAX_CODE:
+            add("tax_code", _("Enterprises and cooperatives must have a tax code."))
+        today = timezone.localdate()
+        for field in ("registration_date", "established_on", "address_as_of", "status_since"):
+            value = getattr(self, field)
+            if value and value > today:
+                add(field, _("This date is in the future."))
+        if self.commune_id:
+            commune = self.commune
+            if commune.level != "commune":
+                add("commune", _("Choose a commune, ward or special zone."))
+            elif self.address_as_of and not commune.valid_on(self.address_as_of):
+                add(
+                    "commune",
+                    _("“%(name)s” did not exist on %(date)s (it was valid %(start)s – %(end)s).")
+                    % {
+                        "name": commune.full_name,
+                        "date": self.address_as_of.strftime("%d/%m/%Y"),
+                        "start": commune.valid_from.strftime("%d/%m/%Y") if commune.valid_from else "…",
+                        "end": commune.valid_until.strftime("%d/%m/%Y") if commune.valid_until else "…",
+                    },
+                )
+        code = (self.vsic_code or "").strip()
+        self.vsic_code = code
+        if code and (not code.isdigit() or not 2 <= len(code) <= 5):
+            add("vsic_code", _("A VSIC code has 2 to 5 digits (e.g. 23 or 2393)."))
+        elif code and not SectorDivision.objects.filter(code=code[:2]).exists():
+            add("vsic_code", _("Division “%(code)s” does not exist in VSIC 2018.") % {"code": code[:2]})
+        if self.in_craft_village and not self.craft_village.strip():
+            add("craft_village", _("Name the craft village."))
+        if self.craft_village_recognised and not self.in_craft_village:
+            add(
+                "craft_village_recognised",
+                _("Only an establishment in a craft village can be in a recognised one."),
+            )
+        if self.status == Status.MERGED and not self.merged_into_id:
+            add("status", _("Records are marked merged only by merging them."))
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        """Provinces see and change their establishments (by today's province, so the former
+        provinces merged into theirs are included); the agency sees all."""
+        # ``province_now`` is always a current province: compare with those only (an IN-list of the
+        # former provinces too would stop the database from walking the ordered index)
+        condition = scope.province_q("province_now", action, current_only=True)
+        if condition is True or action == CHANGE:
+            return condition
+        extra = Q(pk__in=scope.establishment_ids) if scope.establishment_ids else None
+        if condition is False:
+            return extra if extra is not None else False
+        return condition | extra if extra is not None else condition
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind in ENTERPRISE_KINDS
+
+    @property
+    def priority_groups(self) -> list[str]:
+        groups = []
+        if self.women_owned:
+            groups.append("women")
+        if self.ethnic_minority_owned:
+            groups.append("ethnic_minority")
+        if self.artisan_title:
+            groups.append("artisan")
+        return groups
+
+
+class EstablishmentFigure(AuditedModel):
+    """Yearly figures of an establishment (revenue, production value, employees)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    revenue = models.BigIntegerField(
+        _("revenue (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    production_value = models.BigIntegerField(
+        _("production value (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["establishment", "-year"]
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "year"], name="est_figure_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment} – {self.year}"
+
+    def audit_parent(self):
+        return self.establishment
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        inner = Establishment.scope_filter(scope, action)
+        if isinstance(inner, bool):
+            return inner
+        return Q(establishment__in=Establishment.objects.filter(inner))
+
+    @classmethod
+    def merge_establishments(cls, *, survivor: Establishment, absorbed: Establishment) -> dict:
+        """Years the survivor lacks move over; for years both have, the survivor's figures stay and
+        the absorbed record's are kept in the merge record."""
+        kept_years = set(cls.objects.filter(establishment=survivor).values_list("year", flat=True))
+        dropped = []
+        moved = []
+        for figure in cls.objects.filter(establishment=absorbed):
+            if figure.year in kept_years:
+                dropped.append(
+                    {
+                        "year": figure.year,
+                        "revenue": figure.revenue,
+                        "production_value": figure.production_value,
+                        "employees": figure.employees,
+                    }
+                )
+                figure.delete()
+            else:
+                figure.establishment = survivor
+                figure.save()
+                moved.append(figure.year)
+        return {"moved_years": moved, "dropped": dropped}
+
+
+class EstablishmentMerge(AuditedModel):
+    """Two records found to be the same establishment: ``absorbed`` was merged into ``survivor``."""
+
+    survivor = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="merges")
+    absorbed = models.OneToOneField(Establishment, on_delete=models.PROTECT, related_name="merged_away")
+    reason = models.TextField(_("reason"))
+    moved = models.JSONField(_("records moved"), default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("merge of duplicate records")
+        verbose_name_plural = _("merges of duplicate records")
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.survivor}"
+
+    def audit_parent(self):
+        return self.survivor
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        inner = Establishment.scope_filter(scope, VIEW)
+        if isinstance(inner, bool):
+            return inner
+        return Q(survivor__in=Establishment.objects.filter(inner))
+
+
+# --- eligibility rules (data, with effective dates) ----------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    ELIGIBLE = "eligible", _("eligible")
+    NOT_ELIGIBLE = "not_eligible", _("not eligible")
+    REVIEW = "review", _("needs review")
+
+
+class Dimension(models.TextChoices):
+    LOCATION = "location", _("location (kind of commune)")
+    CRAFT_VILLAGE = "craft_village", _("recognised craft village")
+    KIND = "kind", _("kind and size")
+    SECTOR_SECTION = "sector_section", _("sector (VSIC section)")
+    SECTOR_DIVISION = "sector_division", _("sector (VSIC division)")
+    STATUS = "status", _("status")
+    PRIORITY = "priority", _("priority group")
+
+
+class EligibilityRuleSet(ReferenceModel):
+    """The eligibility rules of one legal regime, in force over a period."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    legal_basis = models.ForeignKey(
+        "programmes.LegalDocument", verbose_name=_("legal basis"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = _("eligibility rule set")
+        verbose_name_plural = _("eligibility rule sets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibilityRule(ReferenceModel):
+    rule_set = models.ForeignKey(EligibilityRuleSet, on_delete=models.CASCADE, related_name="rules")
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    value = models.CharField(_("value"), max_length=40, help_text=_("E.g. ward, C, 37, closed, women."))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.CharField(_("reason (Vietnamese)"), max_length=500)
+    reason_en = models.CharField(_("reason (English)"), max_length=500, blank=True)
+    article = models.CharField(_("article"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["rule_set", "dimension", "value"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "dimension", "value"], name="est_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set.code}: {self.dimension}={self.value} → {self.outcome}"
+
+    def audit_parent(self):
+        return self.rule_set

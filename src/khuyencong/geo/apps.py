@@ -1,0 +1,47 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _cards(request, scope):
+    from django.utils import timezone
+
+    from khuyencong.core.formatting import format_number
+    from khuyencong.core.navigation import Card
+    from khuyencong.geo.queries import provinces_on
+
+    today = timezone.localdate()
+    from django.urls import reverse
+
+    return [
+        Card(
+            _("Provinces today"),
+            format_number(provinces_on(today).count()),
+            reverse("geo:unit_list"),
+            "geo-alt",
+        )
+    ]
+
+
+class GeoConfig(AppConfig):
+    name = "khuyencong.geo"
+    label = "geo"
+    verbose_name = _("Geography")
+
+    def ready(self) -> None:
+        from khuyencong.core import navigation
+        from khuyencong.core.loading import register_loader
+        from khuyencong.geo.loaders import load_geography
+
+        register_loader(10, "geo", load_geography)
+
+        navigation.add_cards(90, _cards)
+
+        def everyone(scope):  # reference data is public
+            return True
+
+        navigation.add_menu_item(
+            "reference", navigation.MenuItem(_("Administrative units"), "geo:unit_list", "geo-alt", everyone)
+        )
+        navigation.add_menu_item(
+            "reference", navigation.MenuItem(_("Regions"), "geo:region_list", "map", everyone)
+        )

@@ -1,0 +1,132 @@
+"""Reads over administrative units: validity on a date, succession, roll-up between geographies."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from khuyencong.geo.models import (
+    AdministrativeUnit,
+    Level,
+    Region,
+    RegionMembership,
+    RegionScheme,
+    Succession,
+)
+
+REORGANISATION_2025 = datetime.date(2025, 7, 1)
+LAST_DAY_OF_63 = datetime.date(2025, 6, 30)
+
+
+def units_valid_on(on: datetime.date, level: str = Level.PROVINCE) -> QuerySet[AdministrativeUnit]:
+    return AdministrativeUnit.objects.valid_on(on).filter(level=level)
+
+
+def provinces_on(on: datetime.date) -> QuerySet[AdministrativeUnit]:
+    return units_valid_on(on, Level.PROVINCE).order_by("code")
+
+
+def geography_date(generation: str) -> datetime.date:
+    """A date inside each geography: ``"63"`` (until 30/06/2025) or ``"34"`` (from 01/07/2025)."""
+    return LAST_DAY_OF_63 if generation == "63" else REORGANISATION_2025
+
+
+def _successor_edges() -> dict[int, list[tuple[int, datetime.date, int]]]:
+    edges: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
+    for pred, succ, when, share in Succession.objects.values_list(
+        "predecessor_id", "successor_id", "effective_date", "share_percent"
+    ):
+        edges[pred].append((succ, when, share))
+    return edges
+
+
+def successor_of(unit: AdministrativeUnit, on: datetime.date | None = None) -> AdministrativeUnit:
+    """The unit that holds ``unit``'s territory on ``on`` (default: today).
+
+    Follows the succession chain; where a unit was split, the successor with the largest share.
+    A unit valid on ``on`` is its own successor.
+    """
+    on = on or datetime.date.today()
+    edges = _successor_edges()
+    current_id = unit.pk
+    seen = {current_id}
+    current = unit
+    while not current.valid_on(on):
+        nexts = [e for e in edges.get(current_id, []) if e[1] <= on]
+        if not nexts:
+            break
+        current_id = max(nexts, key=lambda e: e[2])[0]
+        if current_id in seen:  # a cycle in the data; stop rather than loop
+            break
+        seen.add(current_id)
+        current = AdministrativeUnit.objects.get(pk=current_id)
+    return current
+
+
+def province_now(unit: AdministrativeUnit, on: datetime.date | None = None) -> AdministrativeUnit:
+    """The province holding ``unit`` on ``on`` (default: today), for any level and generation."""
+    return successor_of(unit.province(), on or datetime.date.today())
+
+
+def rollup_map(level: str = Level.PROVINCE, on: datetime.date | None = None) -> dict[int, int]:
+    """``{unit id: id of the unit holding it on `on`}`` for every unit of ``level``.
+
+    Units already valid on ``on`` map to themselves. This is what reports use to show old
+    records in the 2025 geography (``on`` = 01/07/2025 or later) without double counting.
+    """
+    on = on or datetime.date.today()
+    units = {u.pk: u for u in AdministrativeUnit.objects.filter(level=level)}
+    edges = _successor_edges()
+    result: dict[int, int] = {}
+    for uid, unit in units.items():
+        current_id, current, seen = uid, unit, {uid}
+        while current is not None and not current.valid_on(on):
+            nexts = [e for e in edges.get(current_id, []) if e[1] <= on]
+            if not nexts:
+                break
+            current_id = max(nexts, key=lambda e: e[2])[0]
+            if current_id in seen:
+                break
+            seen.add(current_id)
+            current = units.get(current_id)
+        result[uid] = current_id
+    return result
+
+
+def predecessors_of(unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each id: itself and every unit that was (transitively) merged into it."""
+    back: dict[int, set[int]] = defaultdict(set)
+    for pred, succ in Succession.objects.values_list("predecessor_id", "successor_id"):
+        back[succ].add(pred)
+    result: dict[int, set[int]] = {}
+    for uid in unit_ids:
+        seen = {uid}
+        stack = [uid]
+        while stack:
+            for p in back.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        result[uid] = seen
+    return result
+
+
+def province_with_predecessors(unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    ids = [u for u in unit_ids if u is not None]
+    if not ids:
+        return {}
+    return predecessors_of(ids)
+
+
+def region_map(scheme: str = RegionScheme.ECONOMIC) -> dict[int, Region]:
+    """``{unit id: region}`` for every unit with a membership in ``scheme``."""
+    result: dict[int, Region] = {}
+    regions = {r.pk: r for r in Region.objects.filter(scheme=scheme)}
+    for region_id, unit_id in RegionMembership.objects.filter(region__scheme=scheme).values_list(
+        "region_id", "unit_id"
+    ):
+        result[unit_id] = regions[region_id]
+    return result

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _cards(request, scope):
+    from django.utils import timezone
+
+    from khuyencong.core.formatting import format_number
+    from khuyencong.core.navigation import Card
+    from khuyencong.orgs.models import Organisation
+
+    count = Organisation.objects.restrict(request.user).valid_on(timezone.localdate()).count()
+    from django.urls import reverse
+
+    return [Card(_("Organisations"), format_number(count), reverse("orgs:organisation_list"), "building")]
+
+
+class OrgsConfig(AppConfig):
+    name = "khuyencong.orgs"
+    label = "orgs"
+    verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from khuyencong.core import navigation
+        from khuyencong.core.loading import register_loader
+        from khuyencong.orgs.loaders import load_organisations
+
+        register_loader(30, "orgs", load_organisations)
+
+        navigation.add_cards(91, _cards)
+        navigation.add_menu_item(
+            "reference",
+            navigation.MenuItem(_("Organisations"), "orgs:organisation_list", "building", lambda scope: True),
+        )

@@ -1,0 +1,104 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _can_propose(scope) -> bool:
+    return (
+        scope.national_write
+        or bool(scope.province_write)
+        or bool(scope.organisation_ids)
+        or bool(scope.establishment_ids)
+    )
+
+
+def _cards(request, scope):
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from khuyencong.core.formatting import format_money, format_number
+    from khuyencong.core.navigation import Card
+    from khuyencong.projects.models import Project, Status
+    from khuyencong.projects.queries import executed, plan_on
+
+    if not scope.can_use_workspace:
+        return []
+    projects = Project.objects.within(scope)
+    year = timezone.localdate().year
+    by_status = dict(projects.filter(plan_year=year).values_list("status").annotate(n=Count("id")))
+    running = by_status.get(Status.APPROVED, 0) + by_status.get(Status.IN_PROGRESS, 0)
+    waiting = sum(
+        by_status.get(s, 0)
+        for s in (
+            Status.SUBMITTED,
+            Status.DOIT_APPRAISED,
+            Status.FORWARDED,
+            Status.UNDER_REVIEW,
+            Status.AGENCY_APPRAISED,
+        )
+    )
+    plan = plan_on(scope, year, None, timezone.localdate())["amount"]
+    done = executed(scope, year)
+    url = reverse("projects:list")
+    return [
+        Card(
+            _("Projects running %(year)s") % {"year": year},
+            format_number(running),
+            f"{url}?plan_year={year}&flag=running",
+            "kanban",
+        ),
+        Card(
+            _("Proposals in appraisal"), format_number(waiting), f"{url}?plan_year={year}", "hourglass-split"
+        ),
+        Card(
+            _("Approved plan %(year)s") % {"year": year},
+            format_money(plan, "ty"),
+            reverse("projects:plan") + f"?plan_year={year}",
+            "cash-stack",
+            note=_("settled: %(amount)s") % {"amount": format_money(done["amount"], "ty")},
+        ),
+    ]
+
+
+class ProjectsConfig(AppConfig):
+    name = "khuyencong.projects"
+    label = "projects"
+    verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from khuyencong.core.loading import register_loader
+        from khuyencong.projects.loaders import load_project_reference
+
+        register_loader(40, "projects", load_project_reference)
+
+        from khuyencong.core import navigation
+
+        def agency(scope):
+            return scope.national_write
+
+        def decider(scope):
+            return scope.national_write or bool(scope.current_write)
+
+        def expert(scope):
+            return scope.is_expert
+
+        for item in [
+            navigation.MenuItem(_("All projects"), "projects:list", "list-ul"),
+            navigation.MenuItem(_("New proposal"), "projects:create", "plus-lg", _can_propose),
+            navigation.MenuItem(_("Registration rounds"), "projects:round_list", "calendar-event"),
+            navigation.MenuItem(_("Appraisal councils"), "projects:council_list", "people", agency),
+            navigation.MenuItem(_("My reviews"), "projects:my_reviews", "pencil-square", expert),
+            navigation.MenuItem(_("Decisions"), "projects:decision_list", "file-earmark-check", decider),
+        ]:
+            navigation.add_menu_item("projects", item)
+        navigation.add_menu_item(
+            "reports", navigation.MenuItem(_("Consolidation of proposals"), "projects:consolidation", "table")
+        )
+        navigation.add_menu_item(
+            "reports", navigation.MenuItem(_("Plan and execution"), "projects:plan", "graph-up")
+        )
+        navigation.add_menu_item(
+            "reference",
+            navigation.MenuItem(_("Support norms"), "projects:norms", "rulers", lambda scope: True),
+        )
+        navigation.add_cards(10, _cards)

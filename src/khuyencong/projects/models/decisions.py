@@ -1,0 +1,138 @@
+"""Allocation decisions and the amendment decisions that stop, adjust or add projects.
+
+The plan is the sum of the decisions: each line states a project's approved state support after
+the decision; issuing the decision writes the difference into the money ledger, dated on the
+decision. Any past date's plan is the ledger summed up to that date; every version stays visible.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.models import AuditedModel
+from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.projects.models.choices import FundingSource
+
+
+class DecisionKind(models.TextChoices):
+    ALLOCATION = "allocation", _("allocation decision")
+    AMENDMENT = "amendment", _("amendment decision (stop, adjust, add)")
+
+
+class LineAction(models.TextChoices):
+    APPROVE = "approve", _("approve")
+    ADD = "add", _("add")
+    ADJUST = "adjust", _("adjust")
+    STOP = "stop", _("stop")
+
+
+class Decision(AuditedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    number = models.CharField(_("number"), max_length=60, help_text=_("E.g. 1234/QĐ-BCT"))
+    date = models.DateField(_("date"))
+    signer = models.CharField(_("signed by"), max_length=200)
+    issuer = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.ForeignKey(
+        "programmes.LegalDocument",
+        verbose_name=_("legal basis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
+    province = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a provincial (KCĐP) decision of the People's Committee."),
+    )
+    title = models.CharField(_("subject"), max_length=500)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [models.UniqueConstraint(fields=["number", "issuer"], name="proj_decision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:decision_detail", args=[self.pk])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        """National decisions are the agency's; a province records its People's Committee's."""
+        if action == VIEW and scope.national_read:
+            return True
+        if scope.national_write:
+            return True
+        current = scope.current_read if action == VIEW else scope.current_write
+        condition = Q(province__in=current) if current else None
+        if action == VIEW and scope.can_use_workspace:
+            national = Q(province__isnull=True)
+            condition = national if condition is None else condition | national
+        return condition if condition is not None else False
+
+
+class DecisionLine(AuditedModel):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="decision_lines"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=LineAction.choices)
+    amount = models.BigIntegerField(
+        _("approved state support after the decision (VND)"), validators=[MinValueValidator(0)]
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    previous_amount = models.BigIntegerField(_("approved before (VND)"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["decision", "id"]
+        verbose_name = _("decision line")
+        verbose_name_plural = _("decision lines")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "project"], name="proj_decision_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number}: {self.project.code} {self.get_action_display()}"
+
+    def audit_parent(self):
+        return self.decision
+
+    @property
+    def change(self) -> int:
+        return self.amount - self.previous_amount
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        inner = Decision.scope_filter(scope, action)
+        if isinstance(inner, bool):
+            return inner
+        return Q(decision__in=Decision.objects.filter(inner))

@@ -1,0 +1,236 @@
+"""Reads over projects and the ledger: consolidation, the plan on a date, flags, support history.
+
+Every amount here is a sum of ledger entries, so a figure is the same on every screen.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.projects.models import (
+    FILED,
+    PLAN_KINDS,
+    Decision,
+    LedgerEntry,
+    LedgerKind,
+    Project,
+    ProjectBeneficiary,
+    Status,
+)
+
+COLUMNS = [
+    LedgerKind.REQUESTED,
+    LedgerKind.COUNTERPART_REQUESTED,
+    LedgerKind.RECOMMENDED_DOIT,
+    LedgerKind.RECOMMENDED,
+    "plan",
+    "paid",
+    LedgerKind.SETTLED,
+    LedgerKind.REFUNDED,
+]
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    proposals: int = 0
+    sums: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, kind: str, amount: int) -> None:
+        self.sums[kind] += amount
+        if kind in PLAN_KINDS:
+            self.sums["plan"] += amount
+        if kind in (LedgerKind.ADVANCED, LedgerKind.DISBURSED):
+            self.sums["paid"] += amount
+
+    def value(self, column: str) -> int:
+        return self.sums.get(column, 0)
+
+    @property
+    def leverage(self) -> float | None:
+        """Counterpart đồng drawn per state đồng (planned)."""
+        state = self.sums.get(LedgerKind.REQUESTED, 0)
+        return self.sums.get(LedgerKind.COUNTERPART_REQUESTED, 0) / state if state else None
+
+
+@dataclass
+class Consolidation:
+    plan_year: int
+    source: str | None
+    geography: str
+    provinces: list[Row]
+    contents: list[Row]
+    total: Row
+
+
+def _ledger(scope: Scope, plan_year: int, source: str | None):
+    qs = LedgerEntry.objects.within(scope, VIEW).filter(plan_year=plan_year)
+    return qs.filter(source=source) if source else qs
+
+
+def consolidation(
+    scope: Scope, plan_year: int, source: str | None = None, geography: str = "now"
+) -> Consolidation:
+    """Proposals and money of a plan year by province (today's or as it was) and by content."""
+    from khuyencong.geo.models import AdministrativeUnit
+    from khuyencong.programmes.models import Content
+
+    province_field = "province_now" if geography == "now" else "province"
+    entries = _ledger(scope, plan_year, source)
+    provinces: dict[int, Row] = {}
+    contents: dict[int, Row] = {}
+    total = Row(None, "")
+    for province_id, content_id, kind, amount in (
+        entries.values(province_field, "content", "kind")
+        .annotate(s=Sum("amount"))
+        .values_list(province_field, "content", "kind", "s")
+    ):
+        provinces.setdefault(province_id, Row(province_id, "")).add(kind, amount)
+        contents.setdefault(content_id, Row(content_id, "")).add(kind, amount)
+        total.add(kind, amount)
+    projects = Project.objects.within(scope, VIEW).filter(plan_year=plan_year, status__in=FILED)
+    if source:
+        projects = projects.filter(source=source)
+    lead_field = "lead_province_now" if geography == "now" else "lead_province"
+    for province_id, n in projects.values(lead_field).annotate(n=Count("id")).values_list(lead_field, "n"):
+        provinces.setdefault(province_id, Row(province_id, "")).proposals += n
+    for content_id, n in projects.values("content").annotate(n=Count("id")).values_list("content", "n"):
+        contents.setdefault(content_id, Row(content_id, "")).proposals += n
+    total.proposals = sum(r.proposals for r in provinces.values())
+    names = dict(AdministrativeUnit.objects.filter(pk__in=provinces).values_list("pk", "name"))
+    for row in provinces.values():
+        row.label = names.get(row.key, "")
+    content_names = dict(Content.objects.filter(pk__in=contents).values_list("pk", "short_name"))
+    orders = dict(Content.objects.filter(pk__in=contents).values_list("pk", "order"))
+    for row in contents.values():
+        row.label = content_names.get(row.key, "")
+    return Consolidation(
+        plan_year=plan_year,
+        source=source,
+        geography=geography,
+        provinces=sorted(provinces.values(), key=lambda r: r.label),
+        contents=sorted(contents.values(), key=lambda r: orders.get(r.key, 0)),
+        total=total,
+    )
+
+
+def plan_on(scope: Scope, plan_year: int, source: str | None, on: datetime.date) -> dict:
+    """The plan as it stood on ``on``: the sum of the decisions issued up to that date."""
+    entries = _ledger(scope, plan_year, source).filter(kind__in=PLAN_KINDS, value_date__lte=on)
+    amount = entries.aggregate(s=Sum("amount"))["s"] or 0
+    per_project = entries.values("project").annotate(s=Sum("amount")).filter(s__gt=0)
+    return {"on": on, "amount": amount, "projects": per_project.count()}
+
+
+def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict]:
+    """Every decision of the year in date order, with what it changed and the plan after it."""
+    decisions = Decision.objects.within(scope, VIEW).filter(plan_year=plan_year, issued_at__isnull=False)
+    if source:
+        decisions = decisions.filter(source=source)
+    changes = dict(
+        _ledger(scope, plan_year, source)
+        .filter(kind__in=PLAN_KINDS, decision__isnull=False)
+        .values("decision")
+        .annotate(s=Sum("amount"))
+        .values_list("decision", "s")
+    )
+    versions = []
+    running = 0
+    for decision in decisions.order_by("date", "id"):
+        change = changes.get(decision.pk, 0)
+        running += change
+        versions.append(
+            {"decision": decision, "change": change, "plan": running, "lines": decision.lines.count()}
+        )
+    return versions
+
+
+def executed(scope: Scope, plan_year: int, source: str | None = None) -> dict:
+    """Execution of a plan year: settled projects' settled amounts (“executed 147.747 bn in 218")."""
+    entries = _ledger(scope, plan_year, source)
+    settled = entries.filter(kind=LedgerKind.SETTLED, project__status=Status.SETTLED)
+    amount = settled.aggregate(s=Sum("amount"))["s"] or 0
+    projects = settled.values("project").distinct().count()
+    return {"amount": amount, "projects": projects}
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+def flags(project: Project, today: datetime.date | None = None) -> list[str]:
+    """``overdue`` (past its end, not accepted), ``at_risk`` (work behind time, or no report for 60
+    days), ``refund_due``."""
+    from khuyencong.projects.services.ledger import money_of
+
+    today = today or timezone.localdate()
+    result: list[str] = []
+    if project.status in (Status.APPROVED, Status.IN_PROGRESS) and project.end_date < today:
+        result.append("overdue")
+    if project.status == Status.IN_PROGRESS and project.end_date >= today:
+        last = project.progress_reports.order_by("-month", "-id").first()
+        span = max(1, (project.end_date - project.start_date).days)
+        elapsed = max(0, (today - project.start_date).days) * 100 // span
+        if last is None:
+            if elapsed > 25:
+                result.append("at_risk")
+        elif last.percent_done + 25 < elapsed or (today - last.month).days > 60:
+            result.append("at_risk")
+    if project.status in (Status.STOPPED, Status.SETTLED) and money_of(project).refund_due > 0:
+        result.append("refund_due")
+    return result
+
+
+def flagged_projects(scope: Scope, today: datetime.date | None = None):
+    """Running projects past their end date (the cheap, indexable part of the flags)."""
+    today = today or timezone.localdate()
+    return Project.objects.within(scope, VIEW).filter(
+        status__in=[Status.APPROVED, Status.IN_PROGRESS], end_date__lt=today
+    )
+
+
+# --- support history of an establishment -----------------------------------------------------------
+
+
+def support_history(establishment, scope: Scope) -> list[dict]:
+    """Every project the establishment took part in (within the user's scope), with its money."""
+    from khuyencong.projects.services.ledger import money_by_project
+
+    rows = list(
+        ProjectBeneficiary.objects.filter(establishment=establishment)
+        .filter(project__in=Project.objects.within(scope, VIEW))
+        .select_related("project", "project__content")
+        .order_by("-project__plan_year", "project__code")
+    )
+    money = money_by_project([r.project_id for r in rows])
+    history = []
+    for row in rows:
+        sums = money.get(row.project_id, {})
+        history.append(
+            {
+                "participation": row,
+                "project": row.project,
+                "plan": sums.get(LedgerKind.ALLOCATED, 0) + sums.get(LedgerKind.AMENDED, 0),
+                "settled": sums.get(LedgerKind.SETTLED, 0),
+            }
+        )
+    return history
+
+
+__all__ = [
+    "COLUMNS",
+    "Q",
+    "consolidation",
+    "executed",
+    "flagged_projects",
+    "flags",
+    "plan_on",
+    "plan_versions",
+    "support_history",
+]

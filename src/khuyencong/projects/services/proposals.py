@@ -1,0 +1,295 @@
+"""Creating and editing proposals (all parts at once, all or nothing) and checking readiness."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyencong.core.concurrency import check_version
+from khuyencong.core.formatting import format_date
+from khuyencong.core.permissions import CHANGE, get_scope
+from khuyencong.establishments.eligibility import check_eligibility
+from khuyencong.projects.models import (
+    BudgetLine,
+    EventKind,
+    FundingSource,
+    PlannedResult,
+    Project,
+    ProjectBeneficiary,
+    ProjectEvent,
+    ProjectLocation,
+    Status,
+)
+from khuyencong.projects.services import roles
+from khuyencong.projects.services.norms import check_norms, norms_for
+
+PROJECT_FIELDS = [
+    "round",
+    "plan_year",
+    "source",
+    "programme",
+    "content",
+    "support_norm",
+    "kind",
+    "name",
+    "objectives",
+    "description",
+    "implementing_org",
+    "implementing_establishment",
+    "lead_province",
+    "start_date",
+    "end_date",
+]
+
+
+def can_propose(user) -> bool:
+    scope = get_scope(user)
+    return (
+        scope.national_write
+        or bool(scope.province_write)
+        or bool(scope.organisation_ids)
+        or bool(scope.establishment_ids)
+    )
+
+
+def _next_code(project: Project) -> str:
+    prefix = f"{project.source.upper()}-{project.plan_year}-{project.lead_province.code}-"
+    last = Project.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _check_project(user, project: Project) -> None:
+    """Rules on the project itself; ValidationError naming the fields."""
+    scope = get_scope(user)
+    errors: dict[str, list[str]] = {}
+    if bool(project.implementing_org_id) == bool(project.implementing_establishment_id):
+        errors.setdefault("implementing_org", []).append(
+            _("Name either the implementing organisation or the establishment applying for itself.")
+        )
+    if project.start_date and project.end_date and project.end_date < project.start_date:
+        errors.setdefault("end_date", []).append(_("The end is before the start."))
+    if project.start_date and project.start_date.year > project.plan_year + 1:
+        errors.setdefault("start_date", []).append(_("The project must start in its plan year."))
+    if project.programme_id and not project.programme.covers_year(project.plan_year):
+        errors.setdefault("programme", []).append(
+            _("The programme %(p)s does not cover %(year)s.")
+            % {"p": project.programme, "year": project.plan_year}
+        )
+    if (
+        project.content_id
+        and project.programme_id
+        and not project.programme.programme_contents.filter(content_id=project.content_id).exists()
+    ):
+        errors.setdefault("content", []).append(_("This content is not part of the programme."))
+    if project.support_norm_id and project.support_norm.content_id != project.content_id:
+        errors.setdefault("support_norm", []).append(_("This norm belongs to another content."))
+    if project.round_id:
+        r = project.round
+        if r.plan_year != project.plan_year or r.source != project.source:
+            errors.setdefault("round", []).append(_("The round is for another year or funding source."))
+    if project.lead_province_id and project.lead_province.level != "province":
+        errors.setdefault("lead_province", []).append(_("Choose a province."))
+    if (
+        project.source == FundingSource.KCDP
+        and project.programme_id
+        and project.programme.level == "national"
+    ):
+        pass  # a province may run KCĐP projects under the national programme's contents
+    # who may file where
+    if not scope.national_write:
+        from khuyencong.geo.queries import province_now
+
+        province_ok = (
+            project.lead_province_id and province_now(project.lead_province).pk in scope.current_write
+        )
+        own = (project.implementing_org_id in scope.organisation_ids) or (
+            project.implementing_establishment_id in scope.establishment_ids
+        )
+        if not (province_ok or own):
+            errors.setdefault("lead_province", []).append(
+                _("You can file proposals only in your province or for your own organisation.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _replace(model, project: Project, rows: list[dict], key_fields: tuple[str, ...]) -> None:
+    """Make the project's rows of ``model`` exactly ``rows`` (matching on ``key_fields``)."""
+    existing = {tuple(getattr(o, f) for f in key_fields): o for o in model.objects.filter(project=project)}
+    wanted_keys = set()
+    for values in rows:
+        key = tuple(values[f] for f in key_fields)
+        wanted_keys.add(key)
+        obj = existing.get(key) or model(project=project)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.full_clean(exclude=["project", "province_now"], validate_unique=False)
+        obj.save()
+    for key, obj in existing.items():
+        if key not in wanted_keys:
+            obj.delete()
+
+
+def proposal_save(
+    *,
+    user,
+    project: Project | None,
+    data: dict[str, Any],
+    budget_lines: list[dict] | None = None,
+    locations: list[dict] | None = None,
+    beneficiaries: list[dict] | None = None,
+    results: list[dict] | None = None,
+    version: int | None = None,
+) -> Project:
+    """Create a proposal, or change one that is still a draft (or was returned)."""
+    if not can_propose(user):
+        raise PermissionDenied(_("Your role cannot file proposals."))
+    unknown = set(data) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    with transaction.atomic():
+        if project is None:
+            project = Project()
+            creating = True
+        else:
+            creating = False
+            project = Project.objects.select_for_update().restrict(user, CHANGE).filter(pk=project.pk).first()
+            if project is None:
+                raise PermissionDenied(_("You cannot change this project."))
+            check_version(project, version)
+            if not project.is_editable:
+                raise ValidationError(
+                    _("A proposal can be changed only while it is a draft or returned for completion.")
+                )
+        for name, value in data.items():
+            setattr(project, name, value)
+        project.full_clean(
+            exclude=["code", "lead_province_now", "search_text", "version"], validate_unique=False
+        )
+        _check_project(user, project)
+        if creating:
+            project.code = _next_code(project)
+        else:
+            project.version += 1
+        project.save()
+        if creating:
+            ProjectEvent.objects.create(
+                project=project, kind=EventKind.CREATED, user=user, to_status=project.status
+            )
+        if budget_lines is not None:
+            project.budget_lines.all().delete()
+            for order, line in enumerate(budget_lines, start=1):
+                obj = BudgetLine(project=project, order=order, **line)
+                obj.full_clean(exclude=["project"])
+                obj.save()
+        if locations is not None:
+            _replace(ProjectLocation, project, locations, ("province",))
+        if beneficiaries is not None:
+            _replace(ProjectBeneficiary, project, beneficiaries, ("establishment",))
+        if results is not None:
+            for row in results:
+                if row["indicator"].content_id != project.content_id:
+                    raise ValidationError(
+                        {
+                            "results": [
+                                _("“%(i)s” is not an indicator of the project's content.")
+                                % {"i": row["indicator"].name}
+                            ]
+                        }
+                    )
+            _replace(PlannedResult, project, results, ("indicator",))
+    return project
+
+
+# --- readiness for submission ------------------------------------------------------------------
+
+
+def readiness(project: Project, on: datetime.date | None = None) -> tuple[list[str], list[str]]:
+    """(problems that block submission, warnings) – each in words a user can act on."""
+    on = on or timezone.localdate()
+    problems: list[str] = []
+    warnings: list[str] = []
+    lines = list(project.budget_lines.all())
+    if not lines or sum(line.state_support for line in lines) <= 0:
+        problems.append(_("Add at least one budget line with the state support requested."))
+    shares = list(project.locations.values_list("share_bp", flat=True))
+    if shares and sum(shares) != 10_000:
+        problems.append(
+            _("The shares of the provinces add up to %(total)s%%, not 100%%.")
+            % {"total": f"{sum(shares) / 100:g}".replace(".", ",")}
+        )
+    if not project.planned_results.exists():
+        problems.append(_("State at least one planned result (indicator and value)."))
+    if norms_for(project.content_id, on).exists() and project.support_norm_id is None:
+        problems.append(_("Choose the support norm that applies to this project."))
+    for breach in check_norms(project, on):
+        (warnings if breach.excepted else problems).append(breach.message)
+    repeat_years = _repeat_years()
+    for b in project.beneficiaries.select_related(
+        "establishment", "establishment__commune", "establishment__division__section"
+    ):
+        result = check_eligibility(b.establishment, on)
+        if result.outcome == "not_eligible":
+            problems.append(
+                _("“%(name)s” is not eligible: %(reasons)s")
+                % {"name": b.establishment.name, "reasons": "; ".join(result.reasons)}
+            )
+        elif result.outcome == "review":
+            warnings.append(
+                _("“%(name)s” needs review: %(reasons)s")
+                % {"name": b.establishment.name, "reasons": "; ".join(result.reasons)}
+            )
+        for other in earlier_support(b.establishment_id, project, repeat_years):
+            warnings.append(
+                _("“%(name)s” was already supported for this content by %(code)s (%(year)s).")
+                % {"name": b.establishment.name, "code": other.code, "year": other.plan_year}
+            )
+    return problems, warnings
+
+
+def _repeat_years() -> int:
+    from khuyencong.core.models import SystemParameter
+
+    return SystemParameter.get("repeat_support_years", 3)
+
+
+def earlier_support(establishment_id: int, project: Project, years: int | None = None):
+    """Other projects of the same content, within ``years`` before this one, supporting the
+    establishment (not counting proposals that never got money)."""
+    years = _repeat_years() if years is None else years
+    return (
+        Project.objects.filter(
+            beneficiaries__establishment_id=establishment_id,
+            content_id=project.content_id,
+            plan_year__gte=project.plan_year - years,
+            plan_year__lte=project.plan_year,
+        )
+        .exclude(pk=project.pk)
+        .exclude(status__in=[Status.REJECTED, Status.WITHDRAWN, Status.DRAFT])
+        .distinct()
+    )
+
+
+def deadline_passed(project: Project, on: datetime.date | None = None) -> datetime.date | None:
+    """The deadline if it has passed for this project's province, else None."""
+    if project.round_id is None:
+        return None
+    on = on or timezone.localdate()
+    deadline = project.round.deadline_for(project.lead_province_now_id)
+    return deadline if on > deadline else None
+
+
+def describe_deadline(deadline: datetime.date) -> str:
+    return _(
+        "The deadline (%(date)s) has passed; only the DOIT or the agency can accept the proposal now."
+    ) % {"date": format_date(deadline)}
+
+
+__all__ = ["deadline_passed", "earlier_support", "proposal_save", "readiness", "roles"]

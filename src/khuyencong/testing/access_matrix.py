@@ -1,0 +1,142 @@
+"""Who may open what: the expected answer of every page and API endpoint for every role.
+
+One table, used by ``tests/test_access_matrix.py`` (which asserts it) and by
+``khuyencong access-matrix`` (which writes ``docs/access-matrix.md``). 200 = answers, 302 = sent
+to sign in, 401 = API needs credentials, 403 = the role may not use this, 404 = the record is
+outside the user's scope (it does not exist for them), 405 = method not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "programme_officer",
+    "expert",
+    "provincial_officer",
+    "implementing_unit",
+    "leader",
+    "leader_province",
+    "public",
+]
+
+ROLE_LABELS = {
+    "anonymous": "anonymous",
+    "admin": "ministry admin",
+    "programme_officer": "agency officer",
+    "expert": "expert",
+    "provincial_officer": "provincial officer",
+    "implementing_unit": "implementing unit",
+    "leader": "leader (national)",
+    "leader_province": "leader (province)",
+    "public": "public",
+}
+
+
+@dataclass
+class Check:
+    label: str
+    url: Callable[[dict], str]
+    expected: dict[str, int]
+    method: str = "get"
+
+    def expect(self, role: str) -> int:
+        return self.expected.get(role, self.expected.get("*", 200))
+
+
+def _all(code: int, **overrides: int) -> dict[str, int]:
+    return {"*": code, **overrides}
+
+
+SIGNED_IN = {"anonymous": 302}
+WORKSPACE = {"anonymous": 302, "public": 403}
+API_SIGNED_IN = {"anonymous": 401}
+
+CHECKS: list[Check] = [
+    Check("home page", lambda c: "/", _all(200)),
+    Check("my account", lambda c: "/tai-khoan/", _all(200, **SIGNED_IN)),
+    Check("administrative units (public)", lambda c: "/danh-muc/dia-gioi/", _all(200)),
+    Check("a province's history (public)", lambda c: f"/danh-muc/dia-gioi/{c['province'].pk}/", _all(200)),
+    Check("organisations (public)", lambda c: "/danh-muc/co-quan/", _all(200)),
+    Check(
+        "programme with targets (public)", lambda c: f"/danh-muc/chuong-trinh/{c['programme'].pk}/", _all(200)
+    ),
+    Check("contents and indicators (public)", lambda c: "/danh-muc/noi-dung/", _all(200)),
+    Check("legal documents (public)", lambda c: "/danh-muc/van-ban/", _all(200)),
+    Check(
+        "history of a record",
+        lambda c: f"/lich-su/geo/administrativeunit/{c['province'].pk}/",
+        _all(200, **WORKSPACE),
+    ),
+    Check("change log", lambda c: "/lich-su/", _all(403, anonymous=302, admin=200)),
+    Check("administration site", lambda c: "/admin/", _all(302, admin=200)),
+    Check("API root", lambda c: "/api/v1/", _all(200)),
+    Check("API: me", lambda c: "/api/v1/me/", _all(200, **API_SIGNED_IN)),
+    Check("API: users (own account only)", lambda c: "/api/v1/users/", _all(200, **API_SIGNED_IN)),
+    Check(
+        "API: another user's account",
+        lambda c: f"/api/v1/users/{c['other_user'].pk}/",
+        _all(404, anonymous=401, admin=200),
+    ),
+    Check("API: units (public)", lambda c: "/api/v1/units/?level=province", _all(200)),
+    Check("API: programmes (public)", lambda c: "/api/v1/programmes/", _all(200)),
+    Check("establishments list", lambda c: "/co-so/", _all(200, **WORKSPACE)),
+    Check(
+        "an establishment in Tuyên Quang",
+        lambda c: f"/co-so/{c['tq_establishment'].pk}/",
+        _all(200, anonymous=302, public=403, expert=404, implementing_unit=404),
+    ),
+    Check(
+        "an establishment in Hà Nội",
+        lambda c: f"/co-so/{c['hanoi_establishment'].pk}/",
+        _all(404, anonymous=302, public=403, admin=200, programme_officer=200, leader=200),
+    ),
+    Check(
+        "edit an establishment in Tuyên Quang",
+        lambda c: f"/co-so/{c['tq_establishment'].pk}/sua/",
+        _all(
+            403,
+            anonymous=302,
+            admin=200,
+            programme_officer=200,
+            provincial_officer=200,
+            expert=404,
+            implementing_unit=404,
+        ),
+    ),
+    Check(
+        "register an establishment",
+        lambda c: "/co-so/them/",
+        _all(403, anonymous=302, admin=200, programme_officer=200, provincial_officer=200),
+    ),
+    Check("possible duplicates", lambda c: "/co-so/co-the-trung/", _all(200, **WORKSPACE)),
+    Check("API: establishments", lambda c: "/api/v1/establishments/", _all(200, anonymous=401, public=403)),
+    Check(
+        "API: an establishment in Hà Nội",
+        lambda c: f"/api/v1/establishments/{c['hanoi_establishment'].pk}/",
+        _all(404, anonymous=401, public=403, admin=200, programme_officer=200, leader=200),
+    ),
+    Check(
+        "API: eligibility of a Tuyên Quang establishment",
+        lambda c: f"/api/v1/establishments/{c['tq_establishment'].pk}/eligibility/",
+        _all(200, anonymous=401, public=403, expert=404, implementing_unit=404),
+    ),
+    Check(
+        "API: delete a unit",
+        lambda c: f"/api/v1/units/{c['province'].pk}/",
+        _all(405, anonymous=401),
+        method="delete",
+    ),
+]
+
+
+def render_markdown(actual: dict[tuple[str, str], int]) -> str:
+    header = "| page or endpoint | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
+    lines = [header, "|" + "---|" * (len(ROLES) + 1)]
+    for check in CHECKS:
+        cells = [str(actual[(check.label, role)]) for role in ROLES]
+        lines.append(f"| {check.method.upper()} {check.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

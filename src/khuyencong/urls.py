@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from khuyencong.core import views as core_views
+
+admin.site.site_header = "Khuyến công – Quản trị hệ thống"
+admin.site.site_title = "Khuyến công"
+
+urlpatterns = [
+    path("", include("khuyencong.core.urls")),
+    path("tai-khoan/", include("khuyencong.accounts.urls")),
+    path("danh-muc/dia-gioi/", include("khuyencong.geo.urls")),
+    path("danh-muc/co-quan/", include("khuyencong.orgs.urls")),
+    path("danh-muc/", include("khuyencong.programmes.urls")),
+    path("co-so/", include("khuyencong.establishments.urls")),
+    path("de-an/", include("khuyencong.projects.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("khuyencong.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500
