@@ -8,6 +8,7 @@ from khuyencong.establishments.api import views as establishments_api
 from khuyencong.geo.api import views as geo_api
 from khuyencong.orgs.api import views as orgs_api
 from khuyencong.programmes.api import views as programmes_api
+from khuyencong.projects.api import views as projects_api
 
 router = PublicRootRouter()
 router.register("users", account_api.UserViewSet, basename="user")
@@ -19,6 +20,10 @@ router.register("contents", programmes_api.ContentViewSet, basename="content")
 router.register("indicators", programmes_api.IndicatorViewSet, basename="indicator")
 router.register("programmes", programmes_api.ProgrammeViewSet, basename="programme")
 router.register("establishments", establishments_api.EstablishmentViewSet, basename="establishment")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("decisions", projects_api.DecisionViewSet, basename="decision")
+router.register("reviews", projects_api.ReviewViewSet, basename="review")
+router.register("reports", projects_api.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),

@@ -50,11 +50,12 @@ def browser():
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    """The live server with reference data and the demo accounts loaded."""
+    """The live server with reference data, the demo accounts and demo establishments loaded (not
+    the demo projects: each journey makes the projects it is about)."""
     from django.core.management import call_command
 
     call_command("load_reference", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", only=["accounts", "establishments"], verbosity=0)
     return live_server
 
 

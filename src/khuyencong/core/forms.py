@@ -55,11 +55,10 @@ class MoneyField(forms.Field):
 
 
 def style_form(form) -> None:
-    """Bootstrap classes on every widget, and ``is-invalid`` where there are errors once the form
-    has been validated (validating here would run before a form's ``__init__`` has set its
-    querysets, so a form that has not been validated yet is left alone)."""
-    errors = form._errors or {}
-    for name, field in form.fields.items():
+    """Bootstrap classes on every widget, and ``is-invalid`` on the fields with errors once the form
+    has been validated. Validating here would run before a form's ``__init__`` has set its
+    querysets, so the error classes are added after ``full_clean`` instead."""
+    for field in form.fields.values():
         widget = field.widget
         base = (
             "form-check-input"
@@ -70,10 +69,20 @@ def style_form(form) -> None:
         )
         classes = widget.attrs.get("class", "")
         if base not in classes:
-            classes = f"{classes} {base}".strip()
-        if name in errors and "is-invalid" not in classes:
-            classes += " is-invalid"
-        widget.attrs["class"] = classes
+            widget.attrs["class"] = f"{classes} {base}".strip()
+    if not getattr(form, "_kc_styled", False):
+        form._kc_styled = True
+        clean = form.full_clean
+
+        def full_clean() -> None:
+            clean()
+            for name in form._errors or {}:
+                if name in form.fields:
+                    widget = form.fields[name].widget
+                    if "is-invalid" not in widget.attrs.get("class", ""):
+                        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+        form.full_clean = full_clean
 
 
 class SearchSelect(forms.Select):

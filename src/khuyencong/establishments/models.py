@@ -316,10 +316,18 @@ class Establishment(AuditedModel):
         condition = scope.province_q("province_now", action, current_only=True)
         if condition is True or action == CHANGE:
             return condition
-        extra = Q(pk__in=scope.establishment_ids) if scope.establishment_ids else None
-        if condition is False:
-            return extra if extra is not None else False
-        return condition | extra if extra is not None else condition
+        extras = [Q(pk__in=scope.establishment_ids)] if scope.establishment_ids else []
+        if condition is False and (scope.organisation_ids or scope.is_expert):
+            # implementing units and experts: the beneficiaries of the projects they may see
+            from khuyencong.projects.models import Project, ProjectBeneficiary
+
+            projects = Project.objects.within(scope, VIEW)
+            extras.append(
+                Q(pk__in=ProjectBeneficiary.objects.filter(project__in=projects).values("establishment"))
+            )
+        for extra in extras:
+            condition = extra if condition is False else condition | extra
+        return condition
 
     @property
     def is_enterprise(self) -> bool:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectDetailView, ObjectListView, workspace_required
+from khuyencong.core.models import SystemParameter
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments import services
@@ -28,6 +29,7 @@ from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.queries import duplicate_candidates, possible_duplicates_of
 from khuyencong.establishments.validators import normalise_tax_code
 from khuyencong.geo.models import AdministrativeUnit, Level
+from khuyencong.projects.queries import support_history
 
 
 class EstablishmentListView(ObjectListView):
@@ -92,6 +94,8 @@ class EstablishmentDetailView(ObjectDetailView):
             else [],
             merges=establishment.merges.select_related("absorbed"),
             merged_away=getattr(establishment, "merged_away", None),
+            support_history=support_history(establishment, scope),
+            repeat_years=SystemParameter.get("repeat_support_years", 3),
             active_menu="establishments",
         )
         return context

@@ -71,6 +71,12 @@ class ProjectsConfig(AppConfig):
 
         register_loader(40, "projects", load_project_reference)
 
+        from khuyencong.core.demo import register_demo_loader
+        from khuyencong.projects.demo import load_history_2020, load_live_projects
+
+        register_demo_loader(30, "projects-2020", load_history_2020)
+        register_demo_loader(40, "projects", load_live_projects)
+
         from khuyencong.core import navigation
 
         def agency(scope):

@@ -26,7 +26,7 @@ class ProjectFilterSet(BaseFilterSet):
         method="filter_province",
         queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("all"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices)
     flag = django_filters.ChoiceFilter(label=_("Attention"), choices=FLAGS, method="filter_flag")
 
@@ -40,7 +40,6 @@ class ProjectFilterSet(BaseFilterSet):
             f"{u.name} (–{u.valid_until:%Y})" if u.valid_until else f"{u.name} (2025–)"
         )
         self.form.fields["content"].label_from_instance = lambda c: c.short_name
-        self.form.fields["status"].widget.attrs["size"] = 1
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_q("search_text", value)) if value.strip() else queryset

@@ -46,7 +46,35 @@ def matrix_context() -> dict[str, object]:
             .first()
         )
 
+    def project_in(code: str, org_code: str, name: str):
+        import datetime
+
+        from khuyencong.orgs.models import Organisation
+        from khuyencong.programmes.models import Content
+        from khuyencong.projects.services.proposals import proposal_save
+
+        return proposal_save(
+            user=creator,
+            project=None,
+            data={
+                "plan_year": 2027,
+                "source": "kcqg",
+                "programme": Programme.objects.get(code="kcqg-2026-2030"),
+                "content": Content.objects.get(code="dao-tao-nghe"),
+                "name": name,
+                "objectives": name,
+                "implementing_org": Organisation.objects.get(code=org_code),
+                "lead_province": AdministrativeUnit.objects.get(
+                    level=Level.PROVINCE, code=code, valid_from=NEW
+                ),
+                "start_date": datetime.date(2027, 3, 1),
+                "end_date": datetime.date(2027, 11, 30),
+            },
+        )
+
     return {
+        "tq_project": project_in("08", "ttkc-08-2025", "Đề án ma trận Tuyên Quang"),
+        "partner_project": project_in("01", "hoi-nong-dan", "Đề án ma trận của Hội Nông dân tại Hà Nội"),
         "province": AdministrativeUnit.objects.get(level=Level.PROVINCE, code="02"),
         "programme": Programme.objects.get(code="kcqg-2021-2025"),
         "other_user": user_with_role(None, username="m_someone_else"),

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW, Scope
@@ -25,10 +26,10 @@ class DecisionKind(models.TextChoices):
 
 
 class LineAction(models.TextChoices):
-    APPROVE = "approve", _("approve")
-    ADD = "add", _("add")
-    ADJUST = "adjust", _("adjust")
-    STOP = "stop", _("stop")
+    APPROVE = "approve", pgettext_lazy("decision line", "approve")
+    ADD = "add", pgettext_lazy("decision line", "add")
+    ADJUST = "adjust", pgettext_lazy("decision line", "adjust")
+    STOP = "stop", pgettext_lazy("decision line", "stop")
 
 
 class Decision(AuditedModel):

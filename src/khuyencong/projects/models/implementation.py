@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.projects.models.project import Project, ProjectPart
 
@@ -48,7 +49,10 @@ class ProgressReport(ProjectPart):
 class Acceptance(ProjectPart):
     """Nghiệm thu: the implementing unit and the DOIT/agency accept the results."""
 
-    RESULTS = [("passed", _("accepted")), ("failed", _("not accepted"))]
+    RESULTS = [
+        ("passed", pgettext_lazy("acceptance result", "passed")),
+        ("failed", pgettext_lazy("acceptance result", "failed")),
+    ]
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="acceptance")
     accepted_on = models.DateField(_("date"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
+from khuyencong.core.formatting import format_number
 from khuyencong.core.permissions import get_scope
 from khuyencong.projects.models import (
     Council,
@@ -322,7 +323,11 @@ def session_conclude(
                 to_status=project.status,
                 amount=amount,
                 note=_("Average %(avg)s/100, rank %(rank)s, %(rec)s")
-                % {"avg": average, "rank": rank, "rec": Recommendation(recommendation).label},
+                % {
+                    "avg": format_number(average, 2),
+                    "rank": rank,
+                    "rec": Recommendation(recommendation).label,
+                },
                 document=council.decision_number,
             )
     return session

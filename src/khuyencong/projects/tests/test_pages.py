@@ -303,3 +303,24 @@ def test_attachments_are_checked_and_scoped(client, people, make_proposal):
     assert client.get(attachment.get_absolute_url()).status_code == 200
     client.force_login(people["other_doit"])
     assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_establishment_page_shows_its_support_and_partners_see_their_beneficiaries(
+    client, people, make_proposal, beneficiary
+):
+    from khuyencong.establishments.models import Establishment
+
+    project = make_proposal(implementing_org=Organisation.objects.get(code="hoi-nong-dan"))
+    client.force_login(people["doit"])
+    page = client.get(beneficiary.get_absolute_url()).content.decode()
+    assert 'data-testid="support-history"' in page and project.code in page
+    # the partner organisation implementing the project sees its beneficiary, and nothing else
+    unit_scope = Establishment.objects.restrict(people["unit"])
+    assert list(unit_scope) == [beneficiary]
+    client.force_login(people["unit"])
+    assert client.get(beneficiary.get_absolute_url()).status_code == 200
+    # another province's officer: 404 on the establishment, as on the project
+    client.force_login(people["other_doit"])
+    assert client.get(beneficiary.get_absolute_url()).status_code == 404
+    # an expert sees it only once a proposal with it is assigned to them
+    assert not Establishment.objects.restrict(people["expert1"]).exists()

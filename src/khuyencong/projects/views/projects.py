@@ -59,15 +59,15 @@ class ProjectListView(ObjectListView):
     default_sort = "-plan_year"
     create_url_name = "projects:create"
     columns = [
-        Column("code", gettext_lazy("Code"), sort="code", link=True),
-        Column("name", gettext_lazy("Name"), sort="name"),
+        Column("code", gettext_lazy("Code"), sort="code", link=True, css="text-nowrap"),
+        Column("name", gettext_lazy("Name"), sort="name", css="kc-col-wide"),
         Column("plan_year", gettext_lazy("Year"), sort="plan_year"),
         Column("source", gettext_lazy("Source"), kind="choice", sort="source"),
         Column("content", gettext_lazy("Content"), accessor="content.short_name", sort="content__order"),
         Column(
             "province", gettext_lazy("Province"), accessor="lead_province.name", sort="lead_province__name"
         ),
-        Column("implementer", gettext_lazy("Implementing unit"), accessor="implementer"),
+        Column("implementer", gettext_lazy("Implementing unit"), accessor="implementer", css="kc-col-mid"),
         Column("status", gettext_lazy("Status"), kind="choice", sort="status"),
         Column("m_requested", gettext_lazy("Requested (million VND)"), kind="money", sort="m_requested"),
         Column("m_plan", gettext_lazy("Approved (million VND)"), kind="money", sort="m_plan"),

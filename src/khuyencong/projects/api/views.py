@@ -1,0 +1,418 @@
+"""``/api/v1/`` for the project cycle: projects and their actions and ledger, decisions, expert
+reviews and the consolidation and plan reports – through the same services and scope as the pages.
+
+Every read goes through ``restrict(user, VIEW)``: a record outside the caller's scope is a 404. Every
+write goes through a service; its ``ValidationError`` becomes a 400 naming the fields, its
+``PermissionDenied`` a 403 (the record is visible, the caller may not do this), a stale ``version``
+a 409.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet
+from khuyencong.core.forms import MoneyField
+from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.projects import forms as pforms
+from khuyencong.projects.api.serializers import (
+    ActionSerializer,
+    ConsolidationSerializer,
+    DecisionDetailSerializer,
+    DecisionLineSerializer,
+    DecisionLineWriteSerializer,
+    DecisionSerializer,
+    LedgerEntrySerializer,
+    PlanReportSerializer,
+    ProjectListSerializer,
+    ProjectSerializer,
+    ReportParamsSerializer,
+    ReviewSerializer,
+)
+from khuyencong.projects.filters import ProjectFilterSet
+from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, LedgerKind, Project
+from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions
+from khuyencong.projects.services import decisions, transitions
+from khuyencong.projects.services.proposals import can_propose
+
+# The page's action forms and dispatch: one place that knows which fields each action takes and
+# which service performs it.
+from khuyencong.projects.views.projects import ACTION_FORMS, _perform, with_money
+
+
+class VisibleObjectMixin:
+    """Fetch the record within the caller's scope (404 outside it) without the generic "may change"
+    check, so that the service answers with its own reason (403) when the caller may see the record
+    but not do this to it."""
+
+    def get_visible_object(self):
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return obj
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+def _field_type(field: forms.Field) -> str:
+    if isinstance(field, MoneyField):
+        return "money"
+    if isinstance(field, forms.ModelChoiceField):
+        return "id"
+    if isinstance(field, forms.ChoiceField):
+        return "choice"
+    if isinstance(field, forms.DateField):
+        return "date"
+    if isinstance(field, forms.IntegerField):
+        return "integer"
+    if isinstance(field, forms.DecimalField):
+        return "decimal"
+    if isinstance(field, forms.FileField):
+        return "file"
+    return "string"
+
+
+def _action_fields(name: str) -> list[dict]:
+    rows = []
+    for field_name, field in ACTION_FORMS[name].base_fields.items():
+        row = {
+            "name": field_name,
+            "label": str(field.label or field_name),
+            "type": _field_type(field),
+            "required": field.required,
+        }
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            row["choices"] = [str(value) for value, _label in field.choices]
+        rows.append(row)
+    return rows
+
+
+def _actions_description() -> str:
+    lines = ["Perform an action of the project's cycle. The body carries the action's fields:", ""]
+    for name in ACTION_FORMS:
+        fields = ", ".join(
+            f"`{f['name']}`{'' if f['required'] else ' (optional)'} ({f['type']})"
+            for f in _action_fields(name)
+        )
+        lines.append(f"* `{name}`: {fields or 'no fields'}")
+    lines += [
+        "",
+        "Money is whole đồng; dates are YYYY-MM-DD. Unknown action: 404; an action not available to "
+        "you now: 403; a rule broken: 400 naming the fields. Answers the project as it is after.",
+    ]
+    return "\n".join(lines)
+
+
+class ProjectAPIFilterSet(ProjectFilterSet):
+    """The list page's filters; ``province`` is documented as the id it takes."""
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_province(self, queryset, name, value):
+        return super().filter_province(queryset, name, value)
+
+
+class ProjectViewSet(
+    VisibleObjectMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Projects (đề án) within your scope, from proposal to settlement, with their parts and money.
+
+    Filters: ``plan_year``, ``source``, ``status``, ``content``, ``province`` (today's
+    province includes the projects filed under the provinces merged into it), ``kind``, ``q`` (code
+    or name, accent-insensitive). Creating and changing a proposal goes through the same service as
+    the page; updates must send the ``version`` read (a stale one answers 409)."""
+
+    filterset_class = ProjectAPIFilterSet
+    ordering_fields = ["code", "name", "plan_year", "status", "start_date", "id"]
+    ordering = ["-plan_year", "code"]
+    search_fields: list[str] = []  # use ?q= (accent-insensitive)
+
+    def get_queryset(self):
+        queryset = Project.objects.restrict(self.request.user, VIEW).select_related(
+            "content", "lead_province", "lead_province_now", "implementing_org", "implementing_establishment"
+        )
+        if self.action == "list":
+            return with_money(queryset)
+        return queryset.prefetch_related(
+            "budget_lines",
+            "locations__province",
+            "beneficiaries__establishment",
+            "planned_results__indicator",
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ProjectListSerializer
+        if self.action == "ledger":
+            return LedgerEntrySerializer
+        if self.action == "available_actions":
+            return ActionSerializer
+        return ProjectSerializer
+
+    def can_write(self, scope) -> bool:
+        """Filing needs a role that files; on an existing project the record decides (404 outside
+        the scope, 403 when visible but not yours to change)."""
+        if self.action == "create":
+            return can_propose(self.request.user)
+        return True
+
+    @extend_schema(responses=ActionSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="actions",
+        url_name="actions",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def available_actions(self, request, pk=None):
+        """The actions you may perform on this project now, with the fields each one takes."""
+        project = self.get_object()
+        rows = [
+            {"name": a.name, "label": str(a.label), "danger": a.danger, "fields": _action_fields(a.name)}
+            for a in transitions.available_actions(request.user, project)
+        ]
+        return Response(ActionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=ProjectSerializer,
+        description=_actions_description(),
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(ACTION_FORMS))],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"actions/(?P<name>[a-z_]+)",
+        url_name="perform-action",
+        filter_backends=[],
+    )
+    def perform_action(self, request, pk=None, name=None):
+        project = self.get_visible_object()
+        if name not in ACTION_FORMS:
+            raise exceptions.NotFound(_("There is no action “%(name)s”.") % {"name": name})
+        available = {a.name for a in transitions.available_actions(request.user, project)}
+        if name not in available:
+            raise exceptions.PermissionDenied(
+                _("“%(action)s” is not available to you for this project now (it is “%(status)s”).")
+                % {"action": transitions.ACTIONS[name].label, "status": project.get_status_display()}
+            )
+        form_class = ACTION_FORMS[name]
+        kwargs = {"project": project} if form_class is pforms.ResultReportForm else {}
+        form = form_class(data=request.data, files=request.FILES, **kwargs)
+        if not form.is_valid():
+            raise exceptions.ValidationError(_form_errors(form))
+        _perform(name, request.user, project, dict(form.cleaned_data), request.FILES)
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=LedgerEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def ledger(self, request, pk=None):
+        """The project's money movements (read-only), each split across its provinces, oldest first.
+        Every amount of the project and of every report is a sum of these."""
+        project = self.get_object()
+        entries = (
+            LedgerEntry.objects.restrict(request.user, VIEW)
+            .filter(project=project)
+            .select_related("province", "decision")
+            .order_by("value_date", "id")
+        )
+        return Response(LedgerEntrySerializer(entries, many=True).data)
+
+
+class DecisionViewSet(
+    VisibleObjectMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Allocation and amendment decisions within your scope. A decision is created as a draft, its
+    projects are added (``lines``), then it is issued (``issue``): issuing writes the ledger and
+    moves the projects' statuses; an issued decision cannot be changed."""
+
+    filterset_fields = ["plan_year", "source", "kind", "province"]
+    ordering_fields = ["date", "number", "plan_year", "id"]
+    ordering = ["-date", "-id"]
+    search_fields: list[str] = []
+
+    def get_queryset(self):
+        queryset = Decision.objects.restrict(self.request.user, VIEW).select_related("issuer")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related("lines__project")
+
+    def get_serializer_class(self):
+        if self.action in ("list", "create"):
+            return DecisionSerializer
+        if self.action == "lines":
+            return DecisionLineWriteSerializer
+        return DecisionDetailSerializer
+
+    def can_write(self, scope) -> bool:
+        if self.action == "create":
+            return scope.national_write or bool(scope.current_write)
+        return True  # on an existing decision, the service decides (after the scope's 404)
+
+    @extend_schema(request=DecisionLineWriteSerializer, responses={201: DecisionLineSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def lines(self, request, pk=None):
+        """Add a project to the draft decision, or change its line: ``approve`` (allocation), ``add``,
+        ``adjust`` or ``stop`` (amendment), with the approved support after the decision."""
+        decision = self.get_visible_object()
+        serializer = DecisionLineWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        line = decisions.decision_set_line(user=request.user, decision=decision, **serializer.validated_data)
+        return Response(DecisionLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DecisionDetailSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def issue(self, request, pk=None):
+        """Issue the decision: every line is checked again and the plan and the projects follow."""
+        decision = self.get_visible_object()
+        decisions.decision_issue(user=request.user, decision=decision)
+        decision = self.get_queryset().get(pk=decision.pk)
+        return Response(DecisionDetailSerializer(decision, context=self.get_serializer_context()).data)
+
+
+# --- reports --------------------------------------------------------------------------------------------
+
+YEAR = OpenApiParameter("plan_year", int, description="Plan year (default: this year).")
+SOURCE = OpenApiParameter(
+    "source", str, enum=["kcqg", "kcdp", "other"], description="Funding source (default: all)."
+)
+GEOGRAPHY = OpenApiParameter(
+    "geography",
+    str,
+    enum=["now", "asis"],
+    description="`now`: today's provinces (default); `asis`: the provinces as they were.",
+)
+ON = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="The plan as it stood on this date (default today)."
+)
+
+
+def _row(row) -> dict:
+    kinds = [*LedgerKind.values, "plan", "paid"]
+    return {
+        "key": row.key,
+        "label": row.label,
+        "proposals": row.proposals,
+        "amounts": {kind: row.value(kind) for kind in kinds},
+        "leverage": row.leverage,
+    }
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Reports over the money ledger, for your scope: the same figures as the report pages."""
+
+    def _params(self, request) -> dict:
+        serializer = ReportParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        today = timezone.localdate()
+        return {
+            "plan_year": data.get("plan_year") or today.year,
+            "source": data.get("source") or None,
+            "geography": data.get("geography") or "now",
+            "on": data.get("on") or today,
+        }
+
+    @extend_schema(parameters=[YEAR, SOURCE, GEOGRAPHY], responses=ConsolidationSerializer)
+    @action(detail=False, methods=["get"])
+    def consolidation(self, request):
+        """Proposals and money of a plan year by province and by content, with the total (the
+        agency's consolidation table). ``amounts`` holds the sum of every ledger kind, plus ``plan``
+        (allocated + amended) and ``paid`` (advanced + disbursed)."""
+        params = self._params(request)
+        table = consolidation(
+            get_scope(request.user), params["plan_year"], params["source"], params["geography"]
+        )
+        body = {
+            "plan_year": table.plan_year,
+            "source": table.source,
+            "geography": table.geography,
+            "columns": [str(c) for c in COLUMNS],
+            "provinces": [_row(r) for r in table.provinces],
+            "contents": [_row(r) for r in table.contents],
+            "total": _row(table.total),
+        }
+        return Response(ConsolidationSerializer(body).data)
+
+    @extend_schema(parameters=[YEAR, SOURCE, ON], responses=PlanReportSerializer)
+    @action(detail=False, methods=["get"])
+    def plan(self, request):
+        """The plan of a year as it stood on a date, every issued decision that made it (with the
+        plan after each), and its execution (settled projects)."""
+        params = self._params(request)
+        scope = get_scope(request.user)
+        year, source = params["plan_year"], params["source"]
+        body = {
+            "plan_year": year,
+            "source": source,
+            "at": plan_on(scope, year, source, params["on"]),
+            "versions": [
+                {
+                    "decision": v["decision"].pk,
+                    "number": v["decision"].number,
+                    "date": v["decision"].date,
+                    "kind": v["decision"].kind,
+                    "title": v["decision"].title,
+                    "change": v["change"],
+                    "plan": v["plan"],
+                    "lines": v["lines"],
+                }
+                for v in plan_versions(scope, year, source)
+            ],
+            "executed": executed(scope, year, source),
+        }
+        return Response(PlanReportSerializer(body).data)
+
+
+# --- expert reviews ---------------------------------------------------------------------------------------
+
+
+class ReviewFilterSet(django_filters.FilterSet):
+    mine = django_filters.BooleanFilter(method="filter_mine")  # ?mine=true: only your own assignments
+
+    class Meta:
+        model = ExpertAssignment
+        fields = ["project", "council", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        return queryset.filter(expert_id=user.pk) if value else queryset.exclude(expert_id=user.pk)
+
+
+class ReviewViewSet(ScopedReadOnlyViewSet):
+    """Expert reviews: your own assignments with your scores; another expert's assignment on a
+    proposal (with its scores) only once you have submitted your own review of it. The agency sees
+    every assignment."""
+
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilterSet
+    base_queryset = ExpertAssignment.objects.select_related("council", "project", "expert").prefetch_related(
+        "scores__criterion"
+    )
+    ordering_fields = ["submitted_at", "id"]
+    ordering = ["project__code", "id"]
+    search_fields: list[str] = []
