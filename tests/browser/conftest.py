@@ -18,6 +18,7 @@ CHROMIUM = os.environ.get("KC_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless=new",
+    "--lang=vi",  # date fields as dd/mm/yyyy, like a Vietnamese user's browser
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",

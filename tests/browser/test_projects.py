@@ -454,6 +454,24 @@ def test_a_project_from_proposal_to_settlement(page):
     main = page.locator("main")
     for text in ("09/QĐ-BCT", "19/QĐ-BCT", "BB-NT 12/2027", "QT 03/2027", "Quyết toán QT 03/2027"):
         expect(main).to_contain_text(text)
+
+    # 7. a year on, the beneficiary's figures before and after the support
+    page.click("[data-testid^=effects-link-]")
+    expect(page.locator("[data-testid=effects-so-far]")).to_contain_text("Chưa có số liệu.")
+    for field, value in {
+        "revenue_before": "1.500.000.000",
+        "revenue_after": "1.800.000.000",
+        "jobs_before": "12",
+        "jobs_after": "15",
+    }.items():
+        page.fill(f"#id_{field}", value)
+    screenshot(page, "projects-effects-form")
+    page.click("[data-testid=confirm]")
+    expect(success(page)).to_contain_text("Cập nhật hiệu quả sau hỗ trợ")
+    effects = page.locator("[data-testid=beneficiaries] .kc-effects")
+    expect(effects).to_contain_text("1,500 tỷ đồng")
+    expect(effects).to_contain_text("+20,0%")  # revenue
+    expect(effects).to_contain_text("+25,0%")  # jobs
     screenshot(page, "projects-detail-settled")
 
 

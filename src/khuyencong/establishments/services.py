@@ -113,7 +113,7 @@ def establishment_create(*, user, data: dict[str, Any]) -> Establishment:
         raise PermissionDenied(_("Your role cannot register establishments."))
     establishment = Establishment(address_as_of=timezone.localdate())
     _apply(establishment, data)
-    with transaction.atomic(), audit_context(reason=_("registered")):
+    with transaction.atomic(), audit_context(user=user, reason=_("registered")):
         establishment.full_clean(
             exclude=["province", "province_now", "division", "search_text", "name_key"], validate_unique=False
         )
@@ -180,7 +180,7 @@ def establishment_merge(
         raise ValidationError({"absorbed": [_("Choose two different records.")]})
     with (
         transaction.atomic(),
-        audit_context(reason=_("merge of duplicates: %(reason)s") % {"reason": reason}),
+        audit_context(user=user, reason=_("merge of duplicates: %(reason)s") % {"reason": reason}),
     ):
         allowed = (
             Establishment.objects.select_for_update()

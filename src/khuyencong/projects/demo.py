@@ -336,6 +336,7 @@ def _history_project(
         document=str(first),
         amount=row["initial"],
         note=DEMO_NOTE,
+        on=first.date,
     )
     if row["plan"] != row["initial"]:
         amendment = decisions["amendment"]
@@ -365,6 +366,7 @@ def _history_project(
             document=str(amendment),
             amount=row["plan"],
             note=reason,
+            on=amendment.date,
         )
     if row["settled"] is None:
         if row["advance"]:
@@ -408,7 +410,7 @@ def _history_project(
         minutes_number=f"BB-NT {counters[prefix]:02d}/2020",
         result="passed",
     )
-    Settlement.objects.create(
+    settlement = Settlement.objects.create(
         project=project,
         settled_on=datetime.date(2020, 12, 28),
         document=f"QT {counters[prefix]:02d}/2020",
@@ -422,9 +424,10 @@ def _history_project(
         user=user,
         from_status=Status.ACCEPTED,
         to_status=Status.SETTLED,
-        document="Quyết toán",
+        document=settlement.document,
         amount=settled,
         note=DEMO_NOTE,
+        on=settlement.settled_on,
     )
     return project
 
@@ -723,6 +726,19 @@ def load_live_projects() -> str:
         amount=settled,
         counterpart_actual=62_000_000,
     )
+    row = project.beneficiaries.select_related("establishment").first()
+    if row is not None:  # the beneficiary's figures a year on (illustrative)
+        implementation.report_effects(
+            user=doit,
+            project=project,
+            beneficiary=row,
+            revenue_before=1_850_000_000,
+            revenue_after=2_240_000_000,
+            production_before=1_420_000_000,
+            production_after=1_760_000_000,
+            jobs_before=18,
+            jobs_after=25,
+        )
     return (
         f"Đề án 2026–2027 (minh hoạ): {len(made)} đề án qua các bước của quy trình, 2 hội đồng, 1 quyết định"
     )

@@ -26,6 +26,7 @@ from khuyencong.projects.models import (
     Decision,
     LineAction,
     Project,
+    ProjectBeneficiary,
     Recommendation,
     RegistrationRound,
     SupportNorm,
@@ -224,6 +225,7 @@ class ProgressForm(StyledForm):
 
 
 class ResultReportForm(StyledForm):
+    needs_project = True
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     value = forms.DecimalField(label=_("value"), min_value=0, decimal_places=2)
     period_end = forms.DateField(label=_("as of"), widget=DATE)
@@ -234,6 +236,37 @@ class ResultReportForm(StyledForm):
         if project is not None:
             self.fields["indicator"].queryset = Indicator.objects.filter(content=project.content)
             self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit})"
+
+
+class EffectsForm(StyledForm):
+    """One beneficiary's figures in the year before the support and the year after."""
+
+    needs_project = True
+    beneficiary = forms.ModelChoiceField(
+        label=_("establishment"), queryset=ProjectBeneficiary.objects.none(), empty_label=None
+    )
+    revenue_before = MoneyField(label=_("revenue before (VND)"), required=False)
+    revenue_after = MoneyField(label=_("revenue after (VND)"), required=False)
+    production_before = MoneyField(label=_("production value before (VND)"), required=False)
+    production_after = MoneyField(label=_("production value after (VND)"), required=False)
+    jobs_before = forms.IntegerField(label=_("jobs before"), min_value=0, required=False)
+    jobs_after = forms.IntegerField(label=_("jobs after"), min_value=0, required=False)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["beneficiary"].queryset = project.beneficiaries.select_related("establishment")
+            self.fields["beneficiary"].label_from_instance = lambda b: b.establishment.name
+        # choosing another establishment reloads the page with its figures so far
+        self.fields["beneficiary"].widget.attrs.update(
+            {"x-data": "", "x-on:change": "window.location.search = '?beneficiary=' + $event.target.value"}
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) is not None for name in self.fields if name != "beneficiary"):
+            raise forms.ValidationError(_("Enter at least one figure."))
+        return data
 
 
 class AcceptanceForm(StyledForm):

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.core.text import fold
 from khuyencong.projects.models import (
     FILED,
     PLAN_KINDS,
@@ -70,9 +71,26 @@ class Consolidation:
     total: Row
 
 
-def _ledger(scope: Scope, plan_year: int, source: str | None):
-    qs = LedgerEntry.objects.within(scope, VIEW).filter(plan_year=plan_year)
-    return qs.filter(source=source) if source else qs
+def _ledger(scope: Scope, plan_year: int, source: str | None, **project_filters):
+    """The ledger entries of a plan year in the scope: ``LedgerEntry.objects.within(scope, VIEW)``
+    (entries of the projects in scope), except that the projects in scope are narrowed to the same
+    year and source first, so the database does not walk every year's projects of a province. Same
+    rows: an entry carries its project's year and source, which a filed project keeps
+    (``proposal_save``). ``project_filters`` (e.g. ``status=...``) narrow the projects further."""
+    qs = LedgerEntry.objects.filter(plan_year=plan_year)
+    if source:
+        qs = qs.filter(source=source)
+    condition = Project.scope_filter(scope, VIEW)
+    if condition is False:
+        return qs.none()
+    if condition is True and not project_filters:
+        return qs
+    projects = Project.objects.filter(plan_year=plan_year, **project_filters)
+    if condition is not True:
+        projects = projects.filter(condition)
+    if source:
+        projects = projects.filter(source=source)
+    return qs.filter(project__in=projects)
 
 
 def consolidation(
@@ -115,7 +133,7 @@ def consolidation(
         plan_year=plan_year,
         source=source,
         geography=geography,
-        provinces=sorted(provinces.values(), key=lambda r: r.label),
+        provinces=sorted(provinces.values(), key=lambda r: (fold(r.label), r.label)),  # Đà Nẵng among the D
         contents=sorted(contents.values(), key=lambda r: orders.get(r.key, 0)),
         total=total,
     )
@@ -124,9 +142,13 @@ def consolidation(
 def plan_on(scope: Scope, plan_year: int, source: str | None, on: datetime.date) -> dict:
     """The plan as it stood on ``on``: the sum of the decisions issued up to that date."""
     entries = _ledger(scope, plan_year, source).filter(kind__in=PLAN_KINDS, value_date__lte=on)
-    amount = entries.aggregate(s=Sum("amount"))["s"] or 0
-    per_project = entries.values("project").annotate(s=Sum("amount")).filter(s__gt=0)
-    return {"on": on, "amount": amount, "projects": per_project.count()}
+    # one query: the per-project sums, then their total and how many are above 0
+    totals = (
+        entries.values("project")
+        .annotate(s=Sum("amount"))
+        .aggregate(amount=Sum("s"), projects=Count("project", filter=Q(s__gt=0)))
+    )
+    return {"on": on, "amount": totals["amount"] or 0, "projects": totals["projects"]}
 
 
 def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict]:
@@ -134,31 +156,29 @@ def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict
     decisions = Decision.objects.within(scope, VIEW).filter(plan_year=plan_year, issued_at__isnull=False)
     if source:
         decisions = decisions.filter(source=source)
-    changes = dict(
+    changes = dict(  # of the decisions listed: far fewer entries to read than every decided one
         _ledger(scope, plan_year, source)
-        .filter(kind__in=PLAN_KINDS, decision__isnull=False)
+        .filter(kind__in=PLAN_KINDS, decision__in=decisions.values("pk"))
         .values("decision")
         .annotate(s=Sum("amount"))
         .values_list("decision", "s")
     )
     versions = []
     running = 0
-    for decision in decisions.order_by("date", "id"):
+    for decision in decisions.annotate(n_lines=Count("lines")).order_by("date", "id"):
         change = changes.get(decision.pk, 0)
         running += change
-        versions.append(
-            {"decision": decision, "change": change, "plan": running, "lines": decision.lines.count()}
-        )
+        versions.append({"decision": decision, "change": change, "plan": running, "lines": decision.n_lines})
     return versions
 
 
 def executed(scope: Scope, plan_year: int, source: str | None = None) -> dict:
     """Execution of a plan year: settled projects' settled amounts (“executed 147.747 bn in 218")."""
-    entries = _ledger(scope, plan_year, source)
-    settled = entries.filter(kind=LedgerKind.SETTLED, project__status=Status.SETTLED)
-    amount = settled.aggregate(s=Sum("amount"))["s"] or 0
-    projects = settled.values("project").distinct().count()
-    return {"amount": amount, "projects": projects}
+    entries = _ledger(scope, plan_year, source, status=Status.SETTLED)  # one project subquery, no join
+    totals = entries.filter(kind=LedgerKind.SETTLED).aggregate(
+        s=Sum("amount"), n=Count("project", distinct=True)
+    )
+    return {"amount": totals["s"] or 0, "projects": totals["n"]}
 
 
 # --- flags ---------------------------------------------------------------------------------------

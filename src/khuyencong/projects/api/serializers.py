@@ -24,6 +24,7 @@ from khuyencong.projects.models import (
     PlannedResult,
     Project,
     ProjectBeneficiary,
+    ProjectEvent,
     ProjectLocation,
     Score,
 )
@@ -339,6 +340,34 @@ class ActionSerializer(serializers.Serializer):
 
 
 # --- ledger --------------------------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """A moment of the project's timeline: ``on`` is the document's date (when it has one), ``at``
+    the time it was recorded."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    user_name = serializers.CharField(source="user.__str__", read_only=True, default=None)
+    # project statuses (values as in the project's ``status``); blank when the status did not change
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ProjectEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "on",
+            "at",
+            "user_name",
+            "from_status",
+            "to_status",
+            "document",
+            "amount",
+            "note",
+        ]
+        read_only_fields = fields
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW, get_scope
-from khuyencong.projects import forms as pforms
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
     ConsolidationSerializer,
@@ -31,6 +30,7 @@ from khuyencong.projects.api.serializers import (
     DecisionLineSerializer,
     DecisionLineWriteSerializer,
     DecisionSerializer,
+    EventSerializer,
     LedgerEntrySerializer,
     PlanReportSerializer,
     ProjectListSerializer,
@@ -214,13 +214,21 @@ class ProjectViewSet(
                 % {"action": transitions.ACTIONS[name].label, "status": project.get_status_display()}
             )
         form_class = ACTION_FORMS[name]
-        kwargs = {"project": project} if form_class is pforms.ResultReportForm else {}
+        kwargs = {"project": project} if getattr(form_class, "needs_project", False) else {}
         form = form_class(data=request.data, files=request.FILES, **kwargs)
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
         _perform(name, request.user, project, dict(form.cleaned_data), request.FILES)
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        """The project's life, oldest first: each change of status, payment and report, who recorded
+        it, and the document behind it."""
+        project = self.get_object()
+        return Response(EventSerializer(project.events.select_related("user"), many=True).data)
 
     @extend_schema(responses=LedgerEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -93,6 +93,7 @@ class EventKind(models.TextChoices):
     PAYMENT = "payment", _("payment")
     PROGRESS = "progress", _("progress reported")
     RESULT = "result", _("results reported")
+    EFFECTS = "effects", _("effect figures recorded")
     ACCEPTED = "accepted", _("accepted")
     SETTLED = "settled", _("settled")
     STOPPED = "stopped", _("stopped")

@@ -88,12 +88,14 @@ class Decision(AuditedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
-        """National decisions are the agency's; a province records its People's Committee's."""
+        """National decisions are the agency's; a province records its People's Committee's. A
+        decision keeps the province of its time, so a merged province reads its predecessors'
+        decisions (history); it records new ones only under its own name."""
         if action == VIEW and scope.national_read:
             return True
         if scope.national_write:
             return True
-        current = scope.current_read if action == VIEW else scope.current_write
+        current = scope.province_read if action == VIEW else scope.current_write
         condition = Q(province__in=current) if current else None
         if action == VIEW and scope.can_use_workspace:
             national = Q(province__isnull=True)

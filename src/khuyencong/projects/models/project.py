@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.models import AuditedModel
@@ -496,6 +497,12 @@ class ProjectEvent(ProjectPart):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
+    on = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the document or of the work, when it has one."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -512,3 +519,10 @@ class ProjectEvent(ProjectPart):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_kind_display()}"
+
+    @property
+    def earlier_date(self) -> datetime.date | None:
+        """The document's date when it is not the day the event was recorded (shown first)."""
+        if self.on is None or self.at is None:
+            return None
+        return self.on if self.on != timezone.localtime(self.at).date() else None

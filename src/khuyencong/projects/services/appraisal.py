@@ -58,7 +58,7 @@ def assign_experts(*, user, council: Council, project: Project, experts: list) -
     from khuyencong.projects.models import FundingSource
 
     _agency_only(user)
-    with transaction.atomic(), audit_context(reason=_("experts assigned")):
+    with transaction.atomic(), audit_context(user=user, reason=_("experts assigned")):
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in {Status.FORWARDED, Status.UNDER_REVIEW}:
             raise ValidationError(_("Experts are assigned to proposals forwarded to the agency."))
@@ -110,7 +110,7 @@ def declare_conflict(*, user, assignment: ExpertAssignment, reason: str) -> Expe
     """The expert has an interest in the proposal: recused, their scores never count."""
     if not reason or not reason.strip():
         raise ValidationError({"conflict_reason": [_("Describe the conflict of interest.")]})
-    with transaction.atomic(), audit_context(reason=_("conflict of interest declared")):
+    with transaction.atomic(), audit_context(user=user, reason=_("conflict of interest declared")):
         assignment = _own_open_assignment(user, assignment)
         assignment.conflict_declared = True
         assignment.conflict_reason = reason.strip()
@@ -143,7 +143,7 @@ def save_review(
     error when submitting, never a silent 0. Once submitted, the review is locked and the other
     experts' scores become visible to this expert.
     """
-    with transaction.atomic(), audit_context(reason=_("expert review")):
+    with transaction.atomic(), audit_context(user=user, reason=_("expert review")):
         assignment = _own_open_assignment(user, assignment)
         if assignment.conflict_declared:
             raise ValidationError(_("You declared a conflict of interest on this proposal."))
@@ -259,7 +259,9 @@ def session_conclude(
         )
     with (
         transaction.atomic(),
-        audit_context(reason=_("council session %(date)s") % {"date": held_on.strftime("%d/%m/%Y")}),
+        audit_context(
+            user=user, reason=_("council session %(date)s") % {"date": held_on.strftime("%d/%m/%Y")}
+        ),
     ):
         session = CouncilSession.objects.create(
             council=council,
@@ -319,6 +321,7 @@ def session_conclude(
                 project=project,
                 kind=EventKind.COUNCIL_CONCLUDED,
                 user=user,
+                on=held_on,
                 from_status=before,
                 to_status=project.status,
                 amount=amount,

@@ -142,7 +142,10 @@ def decision_remove_line(*, user, line: DecisionLine) -> None:
 def decision_issue(*, user, decision: Decision) -> Decision:
     """Sign off the decision: every line is checked again, the ledger records each project's change
     dated on the decision, statuses follow (approved, stopped), and the decision is locked."""
-    with transaction.atomic(), audit_context(reason=_("decision %(number)s") % {"number": decision.number}):
+    with (
+        transaction.atomic(),
+        audit_context(user=user, reason=_("decision %(number)s") % {"number": decision.number}),
+    ):
         decision = _draft(user, decision)
         lines = list(decision.lines.select_related("project"))
         if not lines:
@@ -190,6 +193,7 @@ def decision_issue(*, user, decision: Decision) -> Decision:
                 document=str(decision),
                 amount=line.amount,
                 note=line.reason,
+                on=decision.date,
             )
         decision.issued_at = timezone.now()
         decision.issued_by = user

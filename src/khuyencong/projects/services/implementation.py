@@ -20,6 +20,7 @@ from khuyencong.projects.models import (
     LedgerKind,
     ProgressReport,
     Project,
+    ProjectBeneficiary,
     ResultReport,
     Settlement,
     Status,
@@ -59,7 +60,7 @@ def _within_plan(project: Project, amount: int) -> None:
 def sign_contract(
     *, user, project: Project, number: str, signed_on: datetime.date, parties: str, value: int, note: str = ""
 ) -> Contract:
-    with transaction.atomic(), audit_context(reason=_("contract %(n)s") % {"n": number}):
+    with transaction.atomic(), audit_context(user=user, reason=_("contract %(n)s") % {"n": number}):
         project, action, _scope = _lock(user, project, "sign_contract")
         _not_future(signed_on, "signed_on")
         plan = ledger.plan_total(project)
@@ -78,7 +79,7 @@ def sign_contract(
         contract.full_clean()
         contract.save()
         before = _move(project, action)
-        _event(project, user, action, before, document=number, amount=value)
+        _event(project, user, action, before, document=number, amount=value, on=signed_on)
     return contract
 
 
@@ -90,7 +91,7 @@ def latest_progress(project: Project) -> int:
 def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
     """An advance, within the rule for the project's content (share of the contract, and for some
     contents only after part of the work is done)."""
-    with transaction.atomic(), audit_context(reason=_("advance %(ref)s") % {"ref": reference}):
+    with transaction.atomic(), audit_context(user=user, reason=_("advance %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "advance")
         _not_future(paid_on, "paid_on")
         _positive(amount)
@@ -153,17 +154,17 @@ def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, 
             )
         _within_plan(project, amount)
         ledger.record(project, LedgerKind.ADVANCED, amount, paid_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount)
+        _event(project, user, action, project.status, document=reference, amount=amount, on=paid_on)
 
 
 def record_payment(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
-    with transaction.atomic(), audit_context(reason=_("payment %(ref)s") % {"ref": reference}):
+    with transaction.atomic(), audit_context(user=user, reason=_("payment %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "pay")
         _not_future(paid_on, "paid_on")
         _positive(amount)
         _within_plan(project, amount)
         ledger.record(project, LedgerKind.DISBURSED, amount, paid_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount)
+        _event(project, user, action, project.status, document=reference, amount=amount, on=paid_on)
 
 
 def report_progress(
@@ -178,7 +179,7 @@ def report_progress(
 ) -> ProgressReport:
     from khuyencong.projects.services.attachments import attach
 
-    with transaction.atomic(), audit_context(reason=_("progress report")):
+    with transaction.atomic(), audit_context(user=user, reason=_("progress report")):
         project, action, _scope = _lock(user, project, "report_progress")
         _not_future(month, "month")
         last = latest_progress(project)
@@ -205,7 +206,7 @@ def report_progress(
                 progress_report=report,
                 images_only=True,
             )
-        _event(project, user, action, project.status, note=narrative[:500], amount=None)
+        _event(project, user, action, project.status, note=narrative[:500], on=month)
     return report
 
 
@@ -215,7 +216,7 @@ def report_result(
     """A reported value; reported by the DOIT or the agency it counts at once, from the implementing
     unit it waits for their approval."""
 
-    with transaction.atomic(), audit_context(reason=_("results reported")):
+    with transaction.atomic(), audit_context(user=user, reason=_("results reported")):
         project, action, scope = _lock(user, project, "report_result")
         _not_future(period_end, "period_end")
         if indicator.content_id != project.content_id:
@@ -232,7 +233,14 @@ def report_result(
         )
         report.full_clean()
         report.save()
-        _event(project, user, action, project.status, note=f"{indicator.name}: {value} {indicator.unit}")
+        _event(
+            project,
+            user,
+            action,
+            project.status,
+            note=f"{indicator.name}: {value} {indicator.unit}",
+            on=period_end,
+        )
     return report
 
 
@@ -251,10 +259,70 @@ def review_result(*, user, report: ResultReport, approve: bool) -> ResultReport:
     return report
 
 
+EFFECT_FIELDS = (
+    "revenue_before",
+    "revenue_after",
+    "production_before",
+    "production_after",
+    "jobs_before",
+    "jobs_after",
+)
+
+
+def _effect_summary(row: ProjectBeneficiary) -> str:
+    def pair(before, after, money=True):
+        show = format_money if money else format_number
+        return f"{show(before)} → {show(after)}"
+
+    parts = []
+    if row.revenue_before is not None or row.revenue_after is not None:
+        parts.append(_("revenue %(pair)s") % {"pair": pair(row.revenue_before, row.revenue_after)})
+    if row.production_before is not None or row.production_after is not None:
+        parts.append(
+            _("production value %(pair)s") % {"pair": pair(row.production_before, row.production_after)}
+        )
+    if row.jobs_before is not None or row.jobs_after is not None:
+        parts.append(_("jobs %(pair)s") % {"pair": pair(row.jobs_before, row.jobs_after, money=False)})
+    return f"{row.establishment.name}: {'; '.join(parts)}"
+
+
+def report_effects(
+    *, user, project: Project, beneficiary: ProjectBeneficiary, **figures
+) -> ProjectBeneficiary:
+    """The effect of the support on one beneficiary: revenue, production value and jobs in the year
+    before and after. The figures given replace the earlier ones (blank = not known)."""
+    unknown = set(figures) - set(EFFECT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown effect figures: {sorted(unknown)}")
+    with transaction.atomic(), audit_context(user=user, reason=_("effect figures")):
+        project, action, _scope = _lock(user, project, "report_effects")
+        row = (
+            ProjectBeneficiary.objects.select_for_update()
+            .select_related("establishment")
+            .filter(project=project, pk=getattr(beneficiary, "pk", beneficiary))
+            .first()
+        )
+        if row is None:
+            raise ValidationError(
+                {"beneficiary": [_("This establishment is not a beneficiary of the project.")]}
+            )
+        if all(figures.get(name) is None for name in EFFECT_FIELDS):
+            raise ValidationError(_("Enter at least one figure."))
+        for name in EFFECT_FIELDS:
+            value = figures.get(name)
+            if value is not None and value < 0:
+                raise ValidationError({name: [_("The figure cannot be negative.")]})
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+        _event(project, user, action, project.status, note=_effect_summary(row)[:500])
+    return row
+
+
 def accept(
     *, user, project: Project, accepted_on: datetime.date, minutes_number: str, result: str, note: str = ""
 ) -> Acceptance:
-    with transaction.atomic(), audit_context(reason=_("acceptance %(n)s") % {"n": minutes_number}):
+    with transaction.atomic(), audit_context(user=user, reason=_("acceptance %(n)s") % {"n": minutes_number}):
         project, action, _scope = _lock(user, project, "accept")
         _not_future(accepted_on, "accepted_on")
         acceptance = getattr(project, "acceptance", None) or Acceptance(project=project)
@@ -264,7 +332,7 @@ def accept(
         acceptance.save()
         if result == "passed":
             before = _move(project, action)
-            _event(project, user, action, before, document=minutes_number, note=note)
+            _event(project, user, action, before, document=minutes_number, note=note, on=accepted_on)
         else:
             _event(
                 project,
@@ -273,6 +341,7 @@ def accept(
                 project.status,
                 document=minutes_number,
                 note=_("Not accepted: %(note)s") % {"note": note},
+                on=accepted_on,
             )
     return acceptance
 
@@ -289,7 +358,7 @@ def settle(
 ) -> Settlement:
     """Quyết toán: the support finally recognised (at most the approved support); whatever was paid
     beyond it is due back to the budget."""
-    with transaction.atomic(), audit_context(reason=_("settlement %(d)s") % {"d": document}):
+    with transaction.atomic(), audit_context(user=user, reason=_("settlement %(d)s") % {"d": document}):
         project, action, _scope = _lock(user, project, "settle")
         _not_future(settled_on, "settled_on")
         plan = ledger.plan_total(project)
@@ -315,12 +384,12 @@ def settle(
                 project, LedgerKind.COUNTERPART_ACTUAL, counterpart_actual, settled_on, reference=document
             )
         before = _move(project, action)
-        _event(project, user, action, before, document=document, amount=amount, note=note)
+        _event(project, user, action, before, document=document, amount=amount, note=note, on=settled_on)
     return settlement
 
 
 def record_refund(*, user, project: Project, refunded_on: datetime.date, amount: int, reference: str) -> None:
-    with transaction.atomic(), audit_context(reason=_("refund %(ref)s") % {"ref": reference}):
+    with transaction.atomic(), audit_context(user=user, reason=_("refund %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "refund")
         _not_future(refunded_on, "refunded_on")
         _positive(amount)
@@ -330,7 +399,7 @@ def record_refund(*, user, project: Project, refunded_on: datetime.date, amount:
                 {"amount": [_("Only %(due)s is due back to the budget.") % {"due": format_money(due)}]}
             )
         ledger.record(project, LedgerKind.REFUNDED, amount, refunded_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount)
+        _event(project, user, action, project.status, document=reference, amount=amount, on=refunded_on)
 
 
 __all__ = [
@@ -340,6 +409,7 @@ __all__ = [
     "pay_advance",
     "record_payment",
     "record_refund",
+    "report_effects",
     "report_progress",
     "report_result",
     "review_result",

@@ -168,6 +168,13 @@ def proposal_save(
                 raise ValidationError(
                     _("A proposal can be changed only while it is a draft or returned for completion.")
                 )
+        if not creating and project.ledger.exists():
+            # once filed, its money is booked under its year and source (and its code names them)
+            for name in ("plan_year", "source"):
+                if name in data and data[name] != getattr(project, name):
+                    raise ValidationError(
+                        {name: [_("A proposal already filed keeps its plan year and funding source.")]}
+                    )
         for name, value in data.items():
             setattr(project, name, value)
         project.full_clean(

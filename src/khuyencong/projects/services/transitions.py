@@ -181,6 +181,14 @@ def _actions() -> dict[str, Action]:
                 EventKind.RESULT,
             ),
             Action(
+                "report_effects",
+                gettext_lazy("Record effect figures"),
+                frozenset({S.IN_PROGRESS, S.ACCEPTED, S.SETTLED}),
+                None,
+                lambda s, p: owner_doit_or_agency(s, p) and p.beneficiaries.exists(),
+                EventKind.EFFECTS,
+            ),
+            Action(
                 "accept",
                 gettext_lazy("Record the acceptance (nghiệm thu)"),
                 frozenset({S.IN_PROGRESS}),
@@ -256,9 +264,13 @@ def _event(
     note: str = "",
     document: str = "",
     amount: int | None = None,
+    on: datetime.date | None = None,
 ) -> ProjectEvent:
+    """``on``: the date of the document or the work (a contract's signing, a payment); ``at``, the
+    time it was recorded, is set by the database."""
     return ProjectEvent.objects.create(
         project=project,
+        on=on,
         kind=action.event,
         user=user,
         from_status=before,
@@ -291,7 +303,7 @@ def project_submit(*, user, project: Project, on: datetime.date | None = None) -
     """File the proposal at the DOIT: checks completeness, eligibility, norms and the deadline, and
     records the requested state support and counterpart funds in the ledger."""
     on = on or timezone.localdate()
-    with transaction.atomic(), audit_context(reason=_("submitted")):
+    with transaction.atomic(), audit_context(user=user, reason=_("submitted")):
         project, action, _scope = _lock(user, project, "submit")
         deadline = deadline_passed(project, on)
         if deadline is not None:
@@ -302,7 +314,7 @@ def project_submit(*, user, project: Project, on: datetime.date | None = None) -
 def project_accept_late(*, user, project: Project, reason: str, on: datetime.date | None = None) -> Project:
     on = on or timezone.localdate()
     reason = _required(reason, "reason", _("Say why the late proposal is accepted."))
-    with transaction.atomic(), audit_context(reason=reason):
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         project, action, _scope = _lock(user, project, "accept_late")
         project.late = True
         return _file(project, user, action, on, note=reason)
@@ -321,13 +333,15 @@ def _file(project: Project, user, action: Action, on: datetime.date, note: str =
     ledger.set_level(project, LedgerKind.COUNTERPART_REQUESTED, sum(x.counterpart for x in lines), on)
     project.submitted_at = timezone.now()
     before = _move(project, action)
-    _event(project, user, action, before, note=note, amount=ledger.total(project, LedgerKind.REQUESTED))
+    _event(
+        project, user, action, before, note=note, amount=ledger.total(project, LedgerKind.REQUESTED), on=on
+    )
     return project
 
 
 def project_withdraw(*, user, project: Project, reason: str) -> Project:
     reason = _required(reason, "reason", _("Say why the proposal is withdrawn."))
-    with transaction.atomic(), audit_context(reason=reason):
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         project, action, _scope = _lock(user, project, "withdraw")
         before = _move(project, action)
         _event(project, user, action, before, note=reason)
@@ -337,7 +351,7 @@ def project_withdraw(*, user, project: Project, reason: str) -> Project:
 def project_return(*, user, project: Project, reason: str) -> Project:
     """Send the proposal back to its owner to complete; the reason is shown to them."""
     reason = _required(reason, "reason", _("Say what must be completed or corrected."))
-    with transaction.atomic(), audit_context(reason=reason):
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         project, action, _scope = _lock(user, project, "return")
         before = _move(project, action)
         _event(project, user, action, before, note=reason)
@@ -355,7 +369,7 @@ def project_doit_appraise(
     comments: str = "",
     score=None,
 ) -> Project:
-    with transaction.atomic(), audit_context(reason=_("DOIT appraisal")):
+    with transaction.atomic(), audit_context(user=user, reason=_("DOIT appraisal")):
         project, action, _scope = _lock(user, project, "doit_appraise")
         requested = ledger.total(project, LedgerKind.REQUESTED)
         if recommendation == Recommendation.REJECT:
@@ -382,12 +396,21 @@ def project_doit_appraise(
         appraisal.save()
         ledger.set_level(project, LedgerKind.RECOMMENDED_DOIT, recommended_amount, appraised_on)
         before = _move(project, action)
-        _event(project, user, action, before, note=comments, document=body, amount=recommended_amount)
+        _event(
+            project,
+            user,
+            action,
+            before,
+            note=comments,
+            document=body,
+            amount=recommended_amount,
+            on=appraised_on,
+        )
     return project
 
 
 def project_forward(*, user, project: Project) -> Project:
-    with transaction.atomic(), audit_context(reason=_("forwarded to the agency")):
+    with transaction.atomic(), audit_context(user=user, reason=_("forwarded to the agency")):
         project, action, _scope = _lock(user, project, "forward")
         before = _move(project, action)
         _event(project, user, action, before)
@@ -396,7 +419,7 @@ def project_forward(*, user, project: Project) -> Project:
 
 def project_reject(*, user, project: Project, reason: str, document: str = "") -> Project:
     reason = _required(reason, "reason", _("Say why the proposal is not approved."))
-    with transaction.atomic(), audit_context(reason=reason):
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         project, action, _scope = _lock(user, project, "reject")
         before = _move(project, action)
         _event(project, user, action, before, note=reason, document=document)
@@ -407,7 +430,7 @@ def record_norm_exception(*, user, project: Project, reason: str) -> Project:
     from khuyencong.projects.models import NormException
 
     reason = _required(reason, "reason", _("Say why the norm may be exceeded."))
-    with transaction.atomic(), audit_context(reason=reason):
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         project, action, _scope = _lock(user, project, "norm_exception")
         NormException.objects.update_or_create(
             project=project, norm=project.support_norm, defaults={"reason": reason}

@@ -268,6 +268,22 @@ def test_project_list_filters_and_export(client, people, make_proposal):
     assert export.status_code == 200
 
 
+def test_report_filters_keep_the_good_values_and_name_the_wrong_one(client, people, make_proposal):
+    from khuyencong.projects.services import transitions
+
+    transitions.project_submit(user=people["doit"], project=make_proposal())
+    client.force_login(people["agency"])
+    for name in ("projects:consolidation", "projects:plan"):
+        response = client.get(reverse(name), {"plan_year": 2027, "geography": "old", "source": "xyz"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.count('class="invalid-feedback d-block"') >= 1 and "Hãy chọn" in html
+    table = client.get(reverse("projects:consolidation"), {"plan_year": 2027, "geography": "old"}).context[
+        "table"
+    ]
+    assert table.plan_year == 2027 and table.total.proposals == 1  # the year still applies
+
+
 def test_scope_on_project_pages(client, people, make_proposal):
     project = make_proposal()
     client.force_login(people["other_doit"])

@@ -143,12 +143,13 @@ def round_forward(request, pk: int):
 def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date]:
     today = timezone.localdate()
     form = PlanForm(request.GET or None, initial={"plan_year": today.year, "geography": "now"})
-    year, source, geography, on = today.year, None, "now", today
-    if form.is_bound and form.is_valid():
-        year = form.cleaned_data["plan_year"]
-        source = form.cleaned_data["source"] or None
-        geography = form.cleaned_data["geography"] or "now"
-        on = form.cleaned_data["on"] or today
+    if form.is_bound:
+        form.is_valid()  # a wrong value is shown under its field; the others still apply
+    cleaned = getattr(form, "cleaned_data", {})
+    year = cleaned.get("plan_year") or today.year
+    source = cleaned.get("source") or None
+    geography = cleaned.get("geography") or "now"
+    on = cleaned.get("on") or today
     return form, year, source, geography, on
 
 

@@ -126,6 +126,7 @@ def project_detail(request, pk: int):
                 "row": b,
                 "eligibility": check_eligibility(b.establishment, on),
                 "earlier": list(earlier_support(b.establishment_id, project)),
+                "effect": effect_row(b),
             }
         )
     actuals = _actuals(project)
@@ -133,6 +134,7 @@ def project_detail(request, pk: int):
     problems, warnings = readiness(project) if project.is_editable else ([], [])
     from khuyencong.projects.models import ExpertAssignment
 
+    actions = transitions.available_actions(request.user, project)
     context = {
         "object": project,
         "money": money_of(project),
@@ -157,7 +159,8 @@ def project_detail(request, pk: int):
         "flags": flags(project),
         "problems": problems,
         "warnings": warnings,
-        "actions": transitions.available_actions(request.user, project),
+        "actions": actions,
+        "can_report_effects": any(a.name == "report_effects" for a in actions),
         "can_edit": project.is_editable
         and Project.objects.restrict(request.user, CHANGE).filter(pk=pk).exists(),
         "can_attach": transitions.owner_doit_or_agency(scope, project),
@@ -324,6 +327,7 @@ ACTION_FORMS = {
     "pay": pforms.PaymentForm,
     "report_progress": pforms.ProgressForm,
     "report_result": pforms.ResultReportForm,
+    "report_effects": pforms.EffectsForm,
     "accept": pforms.AcceptanceForm,
     "settle": pforms.SettlementForm,
     "refund": pforms.RefundForm,
@@ -356,6 +360,8 @@ def _perform(name: str, user, project: Project, data: dict, files) -> None:
         implementation.report_progress(user=user, project=project, photos=files.getlist("photos"), **data)
     elif name == "report_result":
         implementation.report_result(user=user, project=project, **data)
+    elif name == "report_effects":
+        implementation.report_effects(user=user, project=project, **data)
     elif name == "accept":
         implementation.accept(user=user, project=project, **data)
     elif name == "settle":
@@ -377,12 +383,14 @@ def project_action(request, pk: int, action: str):
     if action not in available:
         raise PermissionDenied(_("This action is not available for this project now."))
     form_class = ACTION_FORMS[action]
-    kwargs = {"project": project} if form_class is pforms.ResultReportForm else {}
+    kwargs = {"project": project} if getattr(form_class, "needs_project", False) else {}
     posted = request.method == "POST"
     # An action with no fields (submit, withdraw) posts an empty form: bind it all the same.
     form = form_class(request.POST if posted else None, request.FILES if posted else None, **kwargs)
     if not posted:
         form.initial.update(_action_initial(action, project))
+        if action == "report_effects":
+            form.initial.update(_effects_initial(project, request.GET.get("beneficiary")))
     if request.method == "POST" and form.is_valid():
         try:
             _perform(action, request.user, project, dict(form.cleaned_data), request.FILES)
@@ -402,9 +410,55 @@ def project_action(request, pk: int, action: str):
             "money": money_of(project),
             "problems": problems,
             "warnings": warnings,
+            "effects": _effects_table(project) if action == "report_effects" else None,
             "active_menu": "projects",
         },
     )
+
+
+def _effects_initial(project: Project, chosen: str | None) -> dict:
+    """The chosen beneficiary (``?beneficiary=``, else the first) with its figures so far."""
+    rows = project.beneficiaries.all()
+    row = rows.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    row = row or rows.first()
+    if row is None:
+        return {}
+    return {"beneficiary": row.pk, **{name: getattr(row, name) for name in implementation.EFFECT_FIELDS}}
+
+
+def _effects_table(project: Project) -> list[dict]:
+    return [effect_row(b) for b in project.beneficiaries.select_related("establishment")]
+
+
+def _change(before, after) -> float | None:
+    """The change in per cent, when both figures are known and the first is not 0."""
+    if before is None or after is None or before == 0:
+        return None
+    return (after - before) * 100 / before
+
+
+def effect_row(b) -> dict:
+    return {
+        "row": b,
+        "figures": [
+            (
+                _("Revenue"),
+                b.revenue_before,
+                b.revenue_after,
+                True,
+                _change(b.revenue_before, b.revenue_after),
+            ),
+            (
+                _("Production value"),
+                b.production_before,
+                b.production_after,
+                True,
+                _change(b.production_before, b.production_after),
+            ),
+            (_("Jobs"), b.jobs_before, b.jobs_after, False, _change(b.jobs_before, b.jobs_after)),
+        ],
+        "known": any(getattr(b, name) is not None for name in implementation.EFFECT_FIELDS),
+    }
 
 
 def _action_initial(action: str, project: Project) -> dict:
