@@ -29,6 +29,7 @@ from khuyencong.projects.models import (
     Score,
 )
 from khuyencong.projects.services import appraisal, decisions
+from khuyencong.projects.services.implementation import EFFECT_FIELDS
 from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.services.proposals import PROJECT_FIELDS, proposal_save
 
@@ -125,22 +126,10 @@ class BeneficiarySerializer(CompleteRowsMixin, serializers.ModelSerializer):
             "establishment_name",
             "planned_support",
             "role",
-            "revenue_before",
-            "revenue_after",
-            "production_before",
-            "production_after",
-            "jobs_before",
-            "jobs_after",
+            *EFFECT_FIELDS,
         ]
-        read_only_fields = [
-            "id",
-            "revenue_before",
-            "revenue_after",
-            "production_before",
-            "production_after",
-            "jobs_before",
-            "jobs_after",
-        ]
+        # effect figures are written through the ``report_effects`` action (checked, on the timeline)
+        read_only_fields = ["id", *EFFECT_FIELDS]
 
     def get_fields(self):
         fields = super().get_fields()

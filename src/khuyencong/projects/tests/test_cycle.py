@@ -97,6 +97,25 @@ def through_appraisal(people, project, recommended=None):
     return project
 
 
+def approved_under_contract(people, project, amount, decision_number, contract_number, date=None):
+    """An appraised proposal approved by an allocation decision, then its contract signed (today)."""
+    allocation = agency_decision(people, decision_number, date=date)
+    decisions.decision_set_line(
+        user=people["agency"], decision=allocation, project=project, action="approve", amount=amount
+    )
+    decisions.decision_issue(user=people["agency"], decision=allocation)
+    implementation.sign_contract(
+        user=people["doit"],
+        project=project,
+        number=contract_number,
+        signed_on=TODAY,
+        parties="Sở Công Thương – Trung tâm Khuyến công",
+        value=amount,
+    )
+    project.refresh_from_db()
+    return project
+
+
 def test_the_whole_cycle(people, make_proposal):
     project = make_proposal()
     assert project.status == Status.DRAFT and project.code.startswith("KCQG-2027-08-")

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from khuyencong.core.models import ObjectChange
 from khuyencong.orgs.models import Organisation
 from khuyencong.projects.models import Project, ProjectBeneficiary, Status
-from khuyencong.projects.services import decisions, implementation
-from khuyencong.projects.tests.test_cycle import agency_decision, through_appraisal
+from khuyencong.projects.services import implementation
+from khuyencong.projects.tests.test_cycle import approved_under_contract, through_appraisal
 from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -36,20 +36,7 @@ def centre(db):
 @pytest.fixture
 def in_progress(people, make_proposal) -> Project:
     project = through_appraisal(people, make_proposal(), recommended=200_000_000)
-    allocation = agency_decision(people, "301/QĐ-BCT")
-    decisions.decision_set_line(
-        user=people["agency"], decision=allocation, project=project, action="approve", amount=200_000_000
-    )
-    decisions.decision_issue(user=people["agency"], decision=allocation)
-    implementation.sign_contract(
-        user=people["doit"],
-        project=project,
-        number="HĐ-31",
-        signed_on=TODAY,
-        parties="Sở – Trung tâm",
-        value=200_000_000,
-    )
-    project.refresh_from_db()
+    project = approved_under_contract(people, project, 200_000_000, "301/QĐ-BCT", "HĐ-31")
     assert project.status == Status.IN_PROGRESS
     return project
 

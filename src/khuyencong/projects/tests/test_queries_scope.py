@@ -16,7 +16,7 @@ from khuyencong.projects.models import Decision, LedgerEntry, LedgerKind, Regist
 from khuyencong.projects.queries import _ledger, consolidation, executed, plan_on, plan_versions
 from khuyencong.projects.services import decisions, implementation, transitions
 from khuyencong.projects.services.proposals import proposal_save
-from khuyencong.projects.tests.test_cycle import agency_decision, through_appraisal
+from khuyencong.projects.tests.test_cycle import agency_decision, approved_under_contract, through_appraisal
 from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -82,19 +82,10 @@ def test_provincial_reports_count_only_the_plan_year_asked(people, make_proposal
         locations=[{"province": tuyen_quang, "share_bp": 6000}, {"province": cao_bang, "share_bp": 4000}],
     )
     project = through_appraisal(people, project, recommended=200_000_000)
-    allocation = agency_decision(people, "401/QĐ-BCT", date=TODAY - datetime.timedelta(days=3))
-    decisions.decision_set_line(
-        user=people["agency"], decision=allocation, project=project, action="approve", amount=200_000_000
+    project = approved_under_contract(
+        people, project, 200_000_000, "401/QĐ-BCT", "HĐ-04/2027", date=TODAY - datetime.timedelta(days=3)
     )
-    decisions.decision_issue(user=people["agency"], decision=allocation)
-    implementation.sign_contract(
-        user=people["doit"],
-        project=project,
-        number="HĐ-04/2027",
-        signed_on=TODAY,
-        parties="Sở Công Thương – Trung tâm Khuyến công",
-        value=200_000_000,
-    )
+    allocation = Decision.objects.get(number="401/QĐ-BCT")
     implementation.accept(
         user=people["doit"], project=project, accepted_on=TODAY, minutes_number="BB-NT-04", result="passed"
     )
