@@ -18,6 +18,7 @@ from khuyencong.projects.models import (
     FILED,
     PLAN_KINDS,
     Decision,
+    DecisionLine,
     LedgerEntry,
     LedgerKind,
     Project,
@@ -170,6 +171,38 @@ def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict
         running += change
         versions.append({"decision": decision, "change": change, "plan": running, "lines": decision.n_lines})
     return versions
+
+
+@dataclass
+class DecisionLinesInScope:
+    """The lines of a decision that a viewer may read, and how many others it has.
+
+    Totals are sums of the lines shown: a provincial officer, an expert or an implementing unit
+    reading a national decision learns neither the projects nor the amounts of the others, only
+    that there are ``hidden`` more. National readers see every project, hence every line and the
+    decision's full total."""
+
+    lines: list[DecisionLine]
+    hidden: int
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def change(self) -> int:
+        return sum(line.amount - line.previous_amount for line in self.lines)
+
+
+def decision_lines_in_scope(scope: Scope, decision: Decision) -> DecisionLinesInScope:
+    lines = list(
+        DecisionLine.objects.within(scope, VIEW)
+        .filter(decision=decision)
+        .select_related("project__content", "project__lead_province")
+        .order_by("id")
+    )
+    hidden = DecisionLine.objects.filter(decision=decision).count() - len(lines)
+    return DecisionLinesInScope(lines=lines, hidden=hidden)
 
 
 def executed(scope: Scope, plan_year: int, source: str | None = None) -> dict:

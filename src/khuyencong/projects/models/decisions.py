@@ -135,7 +135,23 @@ class DecisionLine(AuditedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
-        inner = Decision.scope_filter(scope, action)
-        if isinstance(inner, bool):
-            return inner
-        return Q(decision__in=Decision.objects.filter(inner))
+        """A line is read when its decision is *and* its project is: a decision names projects of
+        many provinces and units, and nobody learns of a project (code, name, amount) through a
+        decision that they could not open themselves. Changing a line is the decision's rule."""
+        from khuyencong.projects.models.project import Project
+
+        conditions: list[Q] = []
+        rules = [("decision__in", Decision, Decision.scope_filter(scope, action))]
+        if action == VIEW:
+            rules.append(("project__in", Project, Project.scope_filter(scope, VIEW)))
+        for lookup, model, rule in rules:
+            if rule is False:
+                return False
+            if rule is not True:
+                conditions.append(Q(**{lookup: model.objects.filter(rule)}))
+        if not conditions:
+            return True
+        condition = conditions[0]
+        for extra in conditions[1:]:
+            condition &= extra
+        return condition
