@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import DateField
 from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import (
     ROLES_ALLOWING_PROVINCE,
@@ -109,8 +110,8 @@ class RoleAssignment(AuditedModel):
         related_name="+",
         help_text=_("Implementing units: the organisation whose proposals and projects they handle."),
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from khuyencong.core.bounds import MAX_VND, validate_plausible_date
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
@@ -65,12 +66,9 @@ class MoneySerializer(serializers.Serializer):
     is_stopped = serializers.BooleanField()
 
 
-MAX_VND = 10**15  # far above any project; keeps amounts inside a 64-bit column
-
-
 def money_field(**kwargs) -> serializers.IntegerField:
     """Whole đồng, never negative (an integer field, so the messages are the translated ones)."""
-    return serializers.IntegerField(min_value=0, max_value=MAX_VND, **kwargs)
+    return serializers.IntegerField(min_value=0, max_value=MAX_VND, **kwargs)  # the bound of core.bounds
 
 
 # --- the parts of a proposal --------------------------------------------------------------------------
@@ -518,7 +516,11 @@ class ReportParamsSerializer(serializers.Serializer):
         required=False,
         default="now",
     )
-    on = serializers.DateField(required=False, help_text="The plan as it stood on this date (default today).")
+    on = serializers.DateField(
+        required=False,
+        validators=[validate_plausible_date],
+        help_text="The plan as it stood on this date (default today).",
+    )
 
 
 class ConsolidationRowSerializer(serializers.Serializer):

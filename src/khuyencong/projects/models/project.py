@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold
@@ -40,8 +41,8 @@ class RegistrationRound(AuditedModel):
         help_text=_("Empty for the national (KCQG) round."),
     )
     name = models.CharField(_("name"), max_length=200)
-    opens_on = models.DateField(_("opens on"))
-    deadline = models.DateField(_("deadline"))
+    opens_on = DateField(_("opens on"))
+    deadline = DateField(_("deadline"))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -87,7 +88,7 @@ class ProvinceDeadline(AuditedModel):
     province = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = DateField(_("deadline"))
 
     class Meta:
         verbose_name = _("provincial deadline")
@@ -171,8 +172,8 @@ class Project(AuditedModel):
         related_name="+",
         editable=False,
     )
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
+    start_date = DateField(_("start"))
+    end_date = DateField(_("end"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     late = models.BooleanField(_("accepted after the deadline"), default=False, editable=False)
@@ -326,20 +327,20 @@ class ProjectBeneficiary(ProjectPart):
         on_delete=models.PROTECT,
         related_name="participations",
     )
-    planned_support = models.BigIntegerField(
+    planned_support = MoneyField(
         _("planned state support for it (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     role = models.CharField(_("what it receives"), max_length=300, blank=True)
-    revenue_before = models.BigIntegerField(
+    revenue_before = MoneyField(
         _("revenue before (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    revenue_after = models.BigIntegerField(
+    revenue_after = MoneyField(
         _("revenue after (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    production_before = models.BigIntegerField(
+    production_before = MoneyField(
         _("production value before (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    production_after = models.BigIntegerField(
+    production_after = MoneyField(
         _("production value after (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     jobs_before = models.PositiveIntegerField(_("jobs before"), null=True, blank=True)
@@ -377,12 +378,8 @@ class BudgetLine(ProjectPart):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
     item = models.CharField(_("item"), max_length=300)
-    state_support = models.BigIntegerField(
-        _("state support requested (VND)"), validators=[MinValueValidator(0)]
-    )
-    counterpart = models.BigIntegerField(
-        _("counterpart funds (VND)"), default=0, validators=[MinValueValidator(0)]
-    )
+    state_support = MoneyField(_("state support requested (VND)"), validators=[MinValueValidator(0)])
+    counterpart = MoneyField(_("counterpart funds (VND)"), default=0, validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["project", "order", "id"]
@@ -430,7 +427,7 @@ class ResultReport(ProjectPart):
     value = models.DecimalField(
         _("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    period_end = models.DateField(_("as of"))
+    period_end = DateField(_("as of"))
     state = models.CharField(_("state"), max_length=10, choices=STATES, default="submitted")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -497,7 +494,7 @@ class ProjectEvent(ProjectPart):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    on = models.DateField(
+    on = DateField(
         _("date"),
         null=True,
         blank=True,
@@ -510,7 +507,7 @@ class ProjectEvent(ProjectPart):
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     document = models.CharField(_("document"), max_length=200, blank=True)
-    amount = models.BigIntegerField(_("amount (VND)"), null=True, blank=True)
+    amount = MoneyField(_("amount (VND)"), null=True, blank=True)
 
     class Meta:
         ordering = ["project", "at", "id"]
