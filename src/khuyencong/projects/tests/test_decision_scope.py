@@ -125,3 +125,29 @@ def test_decision_lines_are_read_only_where_their_project_is(people, decision):
     assert visible == {own.pk}
     assert DecisionLine.objects.restrict(people["agency"]).count() == 2
     assert not DecisionLine.objects.restrict(people["expert1"]).exists()
+
+
+def test_the_project_page_links_only_to_decisions_the_viewer_may_open(
+    client, people, make_proposal, tuyen_quang
+):
+    project = make_proposal(implementing_org=Organisation.objects.get(code="hoi-nong-dan"))
+    provincial = Decision.objects.create(
+        kind="allocation",
+        number="15/QĐ-UBND",
+        date=TODAY,
+        signer="Phó Chủ tịch",
+        issuer=Organisation.objects.get(code="bo-cong-thuong"),
+        plan_year=2027,
+        source="kcdp",
+        province=tuyen_quang,
+        title="Phân bổ kinh phí KCĐP 2027",
+    )
+    DecisionLine.objects.create(decision=provincial, project=project, action="approve", amount=OWN_AMOUNT)
+    for who, linked in (("doit", True), ("agency", True), ("unit", False)):
+        client.force_login(people[who])
+        page = client.get(project.get_absolute_url())
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "15/QĐ-UBND" in text, who
+        assert (provincial.get_absolute_url() in text) is linked, who
+        assert client.get(provincial.get_absolute_url()).status_code == (200 if linked else 404)

@@ -23,6 +23,7 @@ from khuyencong.projects import forms as pforms
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
     PLAN_KINDS,
+    Decision,
     LedgerEntry,
     LedgerKind,
     Project,
@@ -152,6 +153,12 @@ def project_detail(request, pk: int):
         .filter(project=project)
         .select_related("expert", "council"),
         "decision_lines": project.decision_lines.select_related("decision").order_by("decision__date", "id"),
+        # linked only where the viewer may open the decision (a unit does not read provincial ones)
+        "readable_decisions": set(
+            Decision.objects.restrict(request.user)
+            .filter(lines__project=project)
+            .values_list("pk", flat=True)
+        ),
         "contract": getattr(project, "contract", None),
         "acceptance": getattr(project, "acceptance", None),
         "settlement": getattr(project, "settlement", None),
