@@ -48,6 +48,8 @@ def test_writes_to_a_record_outside_the_scope_are_404_whatever_the_role(client, 
     url = f"/api/v1/establishments/{hanoi_record.pk}/"
     assert api(user).patch(url, {"name": "X", "version": 1}, format="json").status_code == 404
     assert api(user).post(url + "figures/", FIGURES, format="json").status_code == 404
+    merge = {"absorbed": hanoi_record.pk, "reason": "Trùng"}
+    assert api(user).post(url + "merge/", merge, format="json").status_code == 404
     client.force_login(user)
     assert (
         client.post(reverse("establishments:figure_save", args=[hanoi_record.pk]), FIGURES).status_code == 404
@@ -65,6 +67,8 @@ def test_a_reader_in_scope_gets_403_on_writes(client, readers, hanoi_record):
     assert api(user).patch(url, {"name": "X", "version": 1}, format="json").status_code == 403
     assert api(user).post(url + "figures/", FIGURES, format="json").status_code == 403
     assert api(user).post(url + "figures/", {"year": "x"}, format="json").status_code == 403
+    merge = {"absorbed": hanoi_record.pk, "reason": "Trùng"}
+    assert api(user).post(url + "merge/", merge, format="json").status_code == 403
     client.force_login(user)
     page = reverse("establishments:figure_save", args=[hanoi_record.pk])
     assert client.post(page, FIGURES).status_code == 403
