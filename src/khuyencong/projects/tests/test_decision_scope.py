@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from khuyencong.orgs.models import Organisation
 from khuyencong.projects.models import Decision, DecisionLine
+from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -41,8 +42,21 @@ def decision(people, make_proposal, hanoi):
     return decision, own, other
 
 
+@pytest.fixture
+def viewers(people, hanoi):
+    """Everyone in the project fixtures, plus the roles they lack."""
+    return {
+        **people,
+        "admin": user_with_role("admin", username="p_admin"),
+        "hanoi_leader": user_with_role("leader", province=hanoi, username="p_hanoi_leader"),
+        "public": user_with_role("public", username="p_public"),
+    }
+
+
 # who: the projects they see on the decision, and how many lines they are told exist beyond them
 EXPECTED = {
+    "admin": ({"own", "other"}, 0),
+    "hanoi_leader": ({"other"}, 1),
     "agency": ({"own", "other"}, 0),
     "leader": ({"own", "other"}, 0),
     "doit": ({"own"}, 1),
@@ -57,11 +71,11 @@ def _money(amount: int) -> str:
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED))
-def test_the_decision_page_shows_only_the_lines_in_scope(client, people, decision, who):
+def test_the_decision_page_shows_only_the_lines_in_scope(client, viewers, decision, who):
     decision, own, other = decision
     projects = {"own": own, "other": other}
     shown, hidden = EXPECTED[who]
-    client.force_login(people[who])
+    client.force_login(viewers[who])
     response = client.get(reverse("projects:decision_detail", args=[decision.pk]))
     assert response.status_code == 200
     page = response.content.decode()
@@ -84,12 +98,12 @@ def test_the_decision_page_shows_only_the_lines_in_scope(client, people, decisio
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED))
-def test_the_decision_api_gives_only_the_lines_in_scope(people, decision, who):
+def test_the_decision_api_gives_only_the_lines_in_scope(viewers, decision, who):
     decision, own, other = decision
     ids = {"own": own.pk, "other": other.pk}
     shown, hidden = EXPECTED[who]
     client = APIClient()
-    client.force_login(people[who])
+    client.force_login(viewers[who])
     response = client.get(f"/api/v1/decisions/{decision.pk}/")
     assert response.status_code == 200
     body = response.json()
@@ -99,6 +113,15 @@ def test_the_decision_api_gives_only_the_lines_in_scope(people, decision, who):
     assert body["total"] == expected_total and body["change"] == expected_total
     codes = {line["project_code"] for line in body["lines"]}
     assert (other.code in codes) is ("other" in shown)
+
+
+def test_the_public_account_reads_no_decision(client, viewers, decision):
+    decision, _own, _other = decision
+    client.force_login(viewers["public"])
+    assert client.get(reverse("projects:decision_detail", args=[decision.pk])).status_code == 403
+    api = APIClient()
+    api.force_login(viewers["public"])
+    assert api.get(f"/api/v1/decisions/{decision.pk}/").status_code == 403
 
 
 def test_a_provincial_decision_is_not_found_by_another_province(people, make_proposal, tuyen_quang):
