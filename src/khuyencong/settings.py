@@ -3,7 +3,9 @@
 Everything that differs between machines comes from environment variables (see
 ``docs/operations.md`` for the full list). Three profiles:
 
-* ``development`` (default): SQLite in ``var/``, DEBUG on, console e-mail;
+* ``development`` (default, what ``make run`` uses): SQLite in ``var/``, console e-mail, and – like
+  every profile – DEBUG off, so that users see the product's own 403/404/500 pages (static files
+  are served by WhiteNoise); a developer who wants Django's technical pages sets ``KC_DEBUG=1``;
 * ``test``: as development but fast password hashing, chosen automatically under pytest;
 * ``production``: DEBUG off, secure cookies, HSTS, HTTPS redirect; refuses to start without
   ``KC_SECRET_KEY`` and ``KC_ALLOWED_HOSTS``. ``manage.py check --deploy`` is clean.
@@ -59,7 +61,9 @@ if SECRET_KEY is None:
         raise ImproperlyConfigured("KC_SECRET_KEY is required in the production profile")
     SECRET_KEY = "development-only-key-not-for-production-use-5b1f0c2e9d7a4e3b8f6a1c0d"  # noqa: S105
 
-DEBUG = env_bool("KC_DEBUG", default=PROFILE == "development")
+# Off unless asked for: Django's technical pages list every URL pattern and setting to whoever
+# meets an error, which no user of `make run` (a demonstration, a training room) should see.
+DEBUG = env_bool("KC_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("KC_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("KC_ALLOWED_HOSTS is required in the production profile")
