@@ -193,8 +193,11 @@ PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 AXES_FAILURE_LIMIT = int(env("KC_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("KC_LOGIN_COOLOFF_MINUTES", "15")))
-# Per account (whatever the address), and per client (address + browser) trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Per account *at one address* – counting per account from anywhere would let anyone lock any
+# account – and per client (address + browser) trying many accounts. The address is the one the
+# audit trail records (behind KC_PROXY_COUNT trusted proxies, from X-Forwarded-For).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address", "user_agent"]]
+AXES_CLIENT_IP_CALLABLE = "khuyencong.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
