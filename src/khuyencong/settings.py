@@ -70,7 +70,10 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("KC_CSRF_TRUSTED_ORIGINS", [])
 
 SESSION_COOKIE_AGE = int(env("KC_SESSION_SECONDS", str(8 * 3600)))  # a working day
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: idle sessions expire
+# Idle sessions expire: the age counts from the last activity, which SessionActivityMiddleware
+# records at most every KC_SESSION_REFRESH_SECONDS (not a session write on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+KC_SESSION_REFRESH_SECONDS = int(env("KC_SESSION_REFRESH_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -119,6 +122,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "khuyencong.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "khuyencong.core.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
