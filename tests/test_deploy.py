@@ -2,7 +2,9 @@
 servers operators and `make run` start answer as they should (each started in its own process on
 a free local port, with a database of its own in a temporary folder)."""
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -77,8 +79,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _get(url: str, host: str | None = None) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})  # noqa: S310
+def _get(url: str, host: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={**({"Host": host} if host else {}), **(headers or {})})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 – our local server
             return response.status, response.headers.get("Content-Type", ""), response.read()
@@ -100,12 +102,14 @@ def _khuyencong(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def _serving(command: list[str], env: dict[str, str], port: int, log: Path, seconds: float = 60):
+def _serving(
+    command: list[str], env: dict[str, str], port: int, log: Path, seconds: float = 60, cwd: Path = ROOT
+):
     """Start ``command``, wait (at most ``seconds``) until it accepts connections on ``port``, and
     stop it – its whole process group – afterwards, whatever happens."""
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 – our own server commands
-            command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            command, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         deadline = time.monotonic() + seconds
@@ -149,3 +153,55 @@ def test_make_run_shows_the_friendly_404_and_serves_static_files(tmp_path):
         status, content_type, body = _get(f"http://127.0.0.1:{port}/static/kc/kc.css")
         assert status == 200 and content_type.startswith("text/css")
         assert body == (ROOT / "src/khuyencong/static/kc/kc.css").read_bytes()
+
+
+def _documented_gunicorn_command() -> list[str]:
+    """The gunicorn line of the operator guide's installation, as written."""
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    shell = "\n".join(re.findall(r"```sh\n(.*?)```", guide, flags=re.DOTALL))
+    lines = [line.split("#", 1)[0].strip() for line in shell.splitlines() if line.startswith("gunicorn ")]
+    assert len(lines) == 1, lines
+    return lines[0].split()
+
+
+def test_the_documented_production_command_serves_the_application(tmp_path):
+    """docs/operations.md: the production profile, collectstatic, then the gunicorn line as
+    written (only the port is a free one). It answers the health check, pages and static files."""
+    command = _documented_gunicorn_command()
+    assert "127.0.0.1:8000" in command
+    port = _free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        *(f"127.0.0.1:{port}" if arg == "127.0.0.1:8000" else arg for arg in command[1:]),
+    ]
+    host = "khuyencong.example.gov.vn"
+    env = {
+        **_environment(),
+        "KC_PROFILE": "production",
+        "KC_SECRET_KEY": "x7Qm2-hard-to-guess-production-key-9fL0aP4zR8sT1uV6wY3bN5cD0eG2iJ7kK",
+        "KC_ALLOWED_HOSTS": host,
+        "KC_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
+    }
+    _khuyencong(env, "migrate", "--no-input")
+    _khuyencong(env, "collectstatic", "--no-input")
+    run_dir = tmp_path / "run"  # not the source tree: the installed package is what runs
+    run_dir.mkdir()
+    with _serving(command, {**env, "PWD": str(run_dir)}, port, tmp_path / "gunicorn.log", cwd=run_dir):
+        base = f"http://127.0.0.1:{port}"
+        status, content_type, body = _get(f"{base}/healthz", host=host)
+        assert status == 200 and content_type == "application/json", body
+        assert json.loads(body)["database"]["status"] == "ok"
+
+        https = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy sends it
+        status, _type, body = _get(f"{base}/tai-khoan/dang-nhap/", host=host, headers=https)
+        page = body.decode()
+        assert status == 200 and "Đăng nhập" in page
+        stylesheet = re.search(r'href="(/static/kc/kc\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, "the page links the collected, hashed stylesheet"
+        status, content_type, _body = _get(base + stylesheet.group(1), host=host, headers=https)
+        assert status == 200 and content_type.startswith("text/css")
+
+        status, _type, body = _get(f"{base}/de-an/khong-co-trang-nay/", host=host, headers=https)
+        assert status == 404 and "Không tìm thấy trang" in body.decode()
