@@ -183,6 +183,7 @@ def test_the_documented_production_command_serves_the_application(tmp_path):
         "KC_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
+        "HOME": str(tmp_path),  # gunicorn's control socket goes under ~/.gunicorn: not a shared one
     }
     _khuyencong(env, "migrate", "--no-input")
     _khuyencong(env, "collectstatic", "--no-input")
