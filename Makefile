@@ -33,6 +33,7 @@ run: setup
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/khuyencong compile-translations
 	tools/ensure-chromium
 	tools/run-tests
@@ -49,4 +50,4 @@ benchmark: install
 	tools/run-benchmarks
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache test-artifacts
