@@ -40,7 +40,7 @@ COLUMNS = [
 
 @dataclass
 class Row:
-    key: object
+    key: int | None
     label: str
     proposals: int = 0
     sums: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -123,11 +123,15 @@ def consolidation(
     for content_id, n in projects.values("content").annotate(n=Count("id")).values_list("content", "n"):
         contents.setdefault(content_id, Row(content_id, "")).proposals += n
     total.proposals = sum(r.proposals for r in provinces.values())
-    names = dict(AdministrativeUnit.objects.filter(pk__in=provinces).values_list("pk", "name"))
+    names: dict[int | None, str] = dict(
+        AdministrativeUnit.objects.filter(pk__in=provinces).values_list("pk", "name")
+    )
     for row in provinces.values():
         row.label = names.get(row.key, "")
-    content_names = dict(Content.objects.filter(pk__in=contents).values_list("pk", "short_name"))
-    orders = dict(Content.objects.filter(pk__in=contents).values_list("pk", "order"))
+    content_names: dict[int | None, str] = dict(
+        Content.objects.filter(pk__in=contents).values_list("pk", "short_name")
+    )
+    orders: dict[int | None, int] = dict(Content.objects.filter(pk__in=contents).values_list("pk", "order"))
     for row in contents.values():
         row.label = content_names.get(row.key, "")
     return Consolidation(
