@@ -9,7 +9,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -17,6 +18,7 @@ from khuyencong.core.text import fold
 from khuyencong.projects.models import (
     FILED,
     PLAN_KINDS,
+    BudgetLine,
     Decision,
     LedgerEntry,
     LedgerKind,
@@ -35,6 +37,94 @@ COLUMNS = [
     LedgerKind.SETTLED,
     LedgerKind.REFUNDED,
 ]
+
+
+# --- named sets of projects: one definition for the home page's cards, the list's filter and the API --
+
+RUNNING = (Status.APPROVED, Status.IN_PROGRESS)
+# Filed and not yet decided: at the DOIT, at the agency, with the experts or the council.
+IN_APPRAISAL = (
+    Status.SUBMITTED,
+    Status.DOIT_APPRAISED,
+    Status.FORWARDED,
+    Status.UNDER_REVIEW,
+    Status.AGENCY_APPRAISED,
+)
+
+
+def project_set(name: str, today: datetime.date | None = None) -> Q:
+    """The condition of a named set of projects (the ``flag`` filter of the list)."""
+    if name == "running":
+        return Q(status__in=RUNNING)
+    if name == "overdue":
+        return Q(status__in=RUNNING, end_date__lt=today or timezone.localdate())
+    if name == "in_appraisal":
+        return Q(status__in=IN_APPRAISAL)
+    raise ValueError(name)
+
+
+def dashboard_counts(scope: Scope, plan_year: int) -> dict[str, int]:
+    """The home page's project figures in one query: ``running`` (of ``plan_year``, as the list
+    ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year, as ``?flag=in_appraisal``)."""
+    running = Q(plan_year=plan_year) & project_set("running")
+    waiting = project_set("in_appraisal")
+    return (
+        Project.objects.within(scope, VIEW)
+        .filter(running | waiting)
+        .aggregate(running=Count("pk", filter=running), in_appraisal=Count("pk", filter=waiting))
+    )
+
+
+def pending_reviews(scope: Scope):
+    """The score sheets waiting for the expert: their assignments not submitted and not recused, on
+    proposals still under review (what :func:`services.appraisal.save_review` accepts)."""
+    from khuyencong.projects.models import ExpertAssignment
+
+    if not scope.user_id:
+        return ExpertAssignment.objects.none()
+    return ExpertAssignment.objects.filter(
+        expert_id=scope.user_id,
+        submitted_at__isnull=True,
+        conflict_declared=False,
+        project__status=Status.UNDER_REVIEW,
+    )
+
+
+# --- money of each project in a list (page, export, API) ---------------------------------------------
+
+
+def _sum_of(*kinds):
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
+    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
+
+
+def _lines_sum(field_name: str):
+    lines = BudgetLine.objects.filter(project=OuterRef("pk")).values("project")
+    return Subquery(lines.annotate(s=Sum(field_name)).values("s")[:1])
+
+
+def with_money(queryset):
+    """Each project's requested, approved and settled support, as correlated sums (the cost is per
+    row shown, whatever the size of the ledger). A draft has filed nothing yet: what it requests is
+    the sum of its budget lines, as on its page (:func:`khuyencong.projects.services.ledger.money_of`)."""
+    return queryset.annotate(
+        m_requested=Case(
+            When(status=Status.DRAFT, then=Coalesce(_lines_sum("state_support"), 0)),
+            default=_sum_of(LedgerKind.REQUESTED),
+            output_field=IntegerField(),
+        ),
+        m_plan=_sum_of(*PLAN_KINDS),
+        m_settled=_sum_of(LedgerKind.SETTLED),
+    )
+
+
+def draft_request(project: Project) -> tuple[int, int]:
+    """What a proposal not filed yet asks for: its budget lines' state support and counterpart funds
+    (filing writes these sums to the ledger)."""
+    sums = BudgetLine.objects.filter(project=project).aggregate(
+        state=Sum("state_support"), counterpart=Sum("counterpart")
+    )
+    return sums["state"] or 0, sums["counterpart"] or 0
 
 
 @dataclass
@@ -151,6 +241,12 @@ def plan_on(scope: Scope, plan_year: int, source: str | None, on: datetime.date)
     return {"on": on, "amount": totals["amount"] or 0, "projects": totals["projects"]}
 
 
+def plan_total(scope: Scope, plan_year: int, source: str | None, on: datetime.date) -> int:
+    """The amount of :func:`plan_on` alone: one sum, no grouping by project (the home page's card)."""
+    entries = _ledger(scope, plan_year, source).filter(kind__in=PLAN_KINDS, value_date__lte=on)
+    return entries.aggregate(s=Sum("amount"))["s"] or 0
+
+
 def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict]:
     """Every decision of the year in date order, with what it changed and the plan after it."""
     decisions = Decision.objects.within(scope, VIEW).filter(plan_year=plan_year, issued_at__isnull=False)
@@ -245,12 +341,20 @@ def support_history(establishment, scope: Scope) -> list[dict]:
 
 __all__ = [
     "COLUMNS",
+    "IN_APPRAISAL",
+    "RUNNING",
     "Q",
     "consolidation",
+    "dashboard_counts",
+    "draft_request",
     "executed",
     "flagged_projects",
     "flags",
+    "pending_reviews",
     "plan_on",
+    "plan_total",
     "plan_versions",
+    "project_set",
     "support_history",
+    "with_money",
 ]

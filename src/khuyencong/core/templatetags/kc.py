@@ -25,6 +25,13 @@ def money_bare(value, unit: str = "trieu"):
 
 
 @register.filter
+def row_count(paginator):
+    """A paginator's count as its list shows it: exact, or “about …” (:mod:`khuyencong.core.counting`)."""
+    tally = getattr(paginator, "tally", None)
+    return str(tally) if tally is not None else formatting.format_number(paginator.count)
+
+
+@register.filter
 def number(value, decimals: int = 0):
     return formatting.format_number(value, int(decimals))
 

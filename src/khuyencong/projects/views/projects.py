@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,32 +21,14 @@ from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects import forms as pforms
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
-    PLAN_KINDS,
-    LedgerEntry,
-    LedgerKind,
     Project,
     ResultReport,
 )
-from khuyencong.projects.queries import flags
+from khuyencong.projects.queries import flags, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
-
-
-def _sum_of(*kinds):
-    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
-    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
-
-
-def with_money(queryset):
-    """Each project's requested, approved and settled support, as correlated sums (the cost is per
-    row shown, whatever the size of the ledger)."""
-    return queryset.annotate(
-        m_requested=_sum_of(LedgerKind.REQUESTED),
-        m_plan=_sum_of(*PLAN_KINDS),
-        m_settled=_sum_of(LedgerKind.SETTLED),
-    )
 
 
 class ProjectListView(ObjectListView):
@@ -69,9 +50,27 @@ class ProjectListView(ObjectListView):
         ),
         Column("implementer", gettext_lazy("Implementing unit"), accessor="implementer", css="kc-col-mid"),
         Column("status", gettext_lazy("Status"), kind="choice", sort="status"),
-        Column("m_requested", gettext_lazy("Requested (million VND)"), kind="money", sort="m_requested"),
-        Column("m_plan", gettext_lazy("Approved (million VND)"), kind="money", sort="m_plan"),
-        Column("m_settled", gettext_lazy("Settled (million VND)"), kind="money", sort="m_settled"),
+        Column(
+            "m_requested",
+            gettext_lazy("Requested (million VND)"),
+            kind="money",
+            sort="m_requested",
+            export_label=gettext_lazy("Requested (VND)"),
+        ),
+        Column(
+            "m_plan",
+            gettext_lazy("Approved (million VND)"),
+            kind="money",
+            sort="m_plan",
+            export_label=gettext_lazy("Approved (VND)"),
+        ),
+        Column(
+            "m_settled",
+            gettext_lazy("Settled (million VND)"),
+            kind="money",
+            sort="m_settled",
+            export_label=gettext_lazy("Settled (VND)"),
+        ),
     ]
 
     def base_queryset(self):
