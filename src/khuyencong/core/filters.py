@@ -4,6 +4,34 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class FastSelect(forms.Select):
+    """The same ``<select>`` as Django's, written in Python instead of one template per option: a
+    list's filter form has hundreds of options (provinces, sectors), which the template engine
+    took longer to write than the list's query took to run."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group, options, _index in widget["optgroups"]:
+            body = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    ("" if o["value"] is None else str(o["value"]), flatatt(o["attrs"]), o["label"])
+                    for o in options
+                ),
+            )
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, body) if group else body)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((g,) for g in groups)),
+        )
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -13,6 +41,8 @@ class BaseFilterSet(django_filters.FilterSet):
             widget = field.widget
             if isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
+                if type(widget) is forms.Select:  # a plain select: the same HTML, written faster
+                    widget.__class__ = FastSelect
             elif isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             else:

@@ -94,6 +94,30 @@ def cell(column, obj):
     return column.display(obj)
 
 
+@register.simple_tag
+def table_rows(columns, objects, empty_text: str):
+    """The body of a list's table, cell by cell as the columns declare (one tag, not one per cell)."""
+    from django.utils.html import format_html, format_html_join
+
+    classes = [f"{'text-end text-nowrap ' if c.align_right else ''}{c.css}".strip() for c in columns]
+    pairs = list(zip(columns, classes, strict=True))
+
+    def row(obj):
+        return format_html(
+            "<tr>{}</tr>",
+            format_html_join("", '<td class="{}">{}</td>', ((css, c.display(obj)) for c, css in pairs)),
+        )
+
+    rows = [row(obj) for obj in objects]
+    if not rows:
+        return format_html(
+            '<tr><td colspan="{}" class="text-secondary py-4 text-center">{}</td></tr>',
+            len(columns),
+            empty_text,
+        )
+    return format_html_join("\n", "{}", ((r,) for r in rows))
+
+
 @register.filter
 def money_cell(row, key: str):
     """A consolidation row's amount for ``key`` in million đồng (without the unit)."""
