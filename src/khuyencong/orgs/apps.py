@@ -7,14 +7,14 @@ def _cards(request, scope):
     from django.urls import reverse
     from django.utils import timezone
 
-    from khuyencong.core.formatting import format_number
+    from khuyencong.core.counting import tally
     from khuyencong.core.navigation import Card
     from khuyencong.orgs.models import Organisation
 
     today = timezone.localdate()
-    count = Organisation.objects.restrict(request.user).valid_on(today).count()
+    count = tally(Organisation.objects.restrict(request.user).valid_on(today))
     url = f"{reverse('orgs:organisation_list')}?on={today.isoformat()}"
-    return [Card(_("Organisations today"), format_number(count), url, "building")]
+    return [Card(_("Organisations today"), str(count), url, "building")]
 
 
 class OrgsConfig(AppConfig):

@@ -17,15 +17,16 @@ def _cards(request, scope):
     from django.urls import reverse
     from django.utils import timezone
 
-    from khuyencong.core.formatting import format_money, format_number
+    from khuyencong.core.counting import tally
+    from khuyencong.core.formatting import format_money
     from khuyencong.core.navigation import Card
-    from khuyencong.projects.queries import dashboard_counts, executed, plan_total
+    from khuyencong.projects.queries import dashboard_sets, executed, plan_total
 
     if not scope.can_use_workspace:
         return []
     today = timezone.localdate()
     year = today.year
-    counts = dashboard_counts(scope, year)
+    sets = dashboard_sets(scope, year)
     plan = plan_total(scope, year, None, today)
     done = executed(scope, year)
     url = reverse("projects:list")
@@ -35,13 +36,13 @@ def _cards(request, scope):
     cards += [
         Card(
             _("Projects running %(year)s") % {"year": year},
-            format_number(counts["running"]),
+            str(tally(sets["running"])),
             f"{url}?plan_year={year}&flag=running",
             "kanban",
         ),
         Card(
             _("Proposals in appraisal"),
-            format_number(counts["in_appraisal"]),
+            str(tally(sets["in_appraisal"])),
             f"{url}?flag=in_appraisal",
             "hourglass-split",
         ),

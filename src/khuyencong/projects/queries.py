@@ -9,8 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -63,16 +62,15 @@ def project_set(name: str, today: datetime.date | None = None) -> Q:
     raise ValueError(name)
 
 
-def dashboard_counts(scope: Scope, plan_year: int) -> dict[str, int]:
-    """The home page's project figures in one query: ``running`` (of ``plan_year``, as the list
-    ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year, as ``?flag=in_appraisal``)."""
-    running = Q(plan_year=plan_year) & project_set("running")
-    waiting = project_set("in_appraisal")
-    return (
-        Project.objects.within(scope, VIEW)
-        .filter(running | waiting)
-        .aggregate(running=Count("pk", filter=running), in_appraisal=Count("pk", filter=waiting))
-    )
+def dashboard_sets(scope: Scope, plan_year: int) -> dict:
+    """The home page's project sets, each the queryset of the list its card links to: ``running``
+    (of ``plan_year``: ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year:
+    ``?flag=in_appraisal``). Cards and lists count them alike (:func:`khuyencong.core.counting.tally`)."""
+    projects = Project.objects.within(scope, VIEW)
+    return {
+        "running": projects.filter(Q(plan_year=plan_year) & project_set("running")),
+        "in_appraisal": projects.filter(project_set("in_appraisal")),
+    }
 
 
 def pending_reviews(scope: Scope):
@@ -98,21 +96,12 @@ def _sum_of(*kinds):
     return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
 
 
-def _lines_sum(field_name: str):
-    lines = BudgetLine.objects.filter(project=OuterRef("pk")).values("project")
-    return Subquery(lines.annotate(s=Sum(field_name)).values("s")[:1])
-
-
 def with_money(queryset):
     """Each project's requested, approved and settled support, as correlated sums (the cost is per
-    row shown, whatever the size of the ledger). A draft has filed nothing yet: what it requests is
-    the sum of its budget lines, as on its page (:func:`khuyencong.projects.services.ledger.money_of`)."""
+    row shown, whatever the size of the ledger). What was filed: a draft's request is empty here
+    (“–”, nothing submitted yet); its page shows what its budget lines ask for (:func:`draft_request`)."""
     return queryset.annotate(
-        m_requested=Case(
-            When(status=Status.DRAFT, then=Coalesce(_lines_sum("state_support"), 0)),
-            default=_sum_of(LedgerKind.REQUESTED),
-            output_field=IntegerField(),
-        ),
+        m_requested=_sum_of(LedgerKind.REQUESTED),
         m_plan=_sum_of(*PLAN_KINDS),
         m_settled=_sum_of(LedgerKind.SETTLED),
     )
@@ -345,7 +334,7 @@ __all__ = [
     "RUNNING",
     "Q",
     "consolidation",
-    "dashboard_counts",
+    "dashboard_sets",
     "draft_request",
     "executed",
     "flagged_projects",

@@ -96,26 +96,27 @@ def cell(column, obj):
 
 @register.simple_tag
 def table_rows(columns, objects, empty_text: str):
-    """The body of a list's table, cell by cell as the columns declare (one tag, not one per cell)."""
-    from django.utils.html import format_html, format_html_join
+    """The body of a list's table, cell by cell as the columns declare: one tag and plain string
+    joins, not a template node and a ``format_html`` per cell (500 cells on a page)."""
+    from django.utils.html import conditional_escape, escape, format_html
+    from django.utils.safestring import SafeString
 
-    classes = [f"{'text-end text-nowrap ' if c.align_right else ''}{c.css}".strip() for c in columns]
-    pairs = list(zip(columns, classes, strict=True))
-
-    def row(obj):
-        return format_html(
-            "<tr>{}</tr>",
-            format_html_join("", '<td class="{}">{}</td>', ((css, c.display(obj)) for c, css in pairs)),
-        )
-
-    rows = [row(obj) for obj in objects]
+    pairs = [
+        (c, escape(f"{'text-end text-nowrap ' if c.align_right else ''}{c.css}".strip())) for c in columns
+    ]
+    rows = [
+        "<tr>"
+        + "".join(f'<td class="{css}">{conditional_escape(c.display(obj))}</td>' for c, css in pairs)
+        + "</tr>"
+        for obj in objects
+    ]
     if not rows:
         return format_html(
             '<tr><td colspan="{}" class="text-secondary py-4 text-center">{}</td></tr>',
             len(columns),
             empty_text,
         )
-    return format_html_join("\n", "{}", ((r,) for r in rows))
+    return SafeString("\n".join(rows))  # every cell escaped above (display() escapes or is safe)
 
 
 @register.filter

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_draft_requests_what_its_budget_lines_hold(client, people, make_proposal):
     """“Đăng ký 0 đồng” on a draft whose budget lines hold 120 triệu: the draft has filed nothing in
-    the ledger yet; what it asks for is its lines' state support, on every screen."""
+    the ledger yet; what it asks for is its lines' state support (its page, the submit confirmation);
+    once filed, the ledger holds the same amount everywhere."""
     project = make_proposal(state=120_000_000, counterpart=60_000_000)
     assert project.status == Status.DRAFT
     money = money_of(project)
@@ -31,21 +32,23 @@ def test_a_draft_requests_what_its_budget_lines_hold(client, people, make_propos
     assert confirmation.status_code == 200
     assert format_money(120_000_000) in confirmation.content.decode()
     assert "0 đồng" not in confirmation.content.decode().split("Đăng ký", 1)[1][:80]
-    row = with_money(Project.objects.filter(pk=project.pk)).get()
-    assert row.m_requested == 120_000_000
-    listed = client.get(reverse("projects:list"), {"q": project.code})
-    assert format_money(120_000_000, "trieu", with_unit=False) in listed.content.decode()
+    # the list shows what was filed: nothing yet (“–”), not “0”
+    assert with_money(Project.objects.filter(pk=project.pk)).get().m_requested is None
     # filed: the ledger holds the same amount, and the figure does not move
     client.post(reverse("projects:action", args=[project.pk, "submit"]), {})
     project.refresh_from_db()
     assert project.status == Status.SUBMITTED
     assert money_of(project).requested == 120_000_000
     assert with_money(Project.objects.filter(pk=project.pk)).get().m_requested == 120_000_000
+    listed = client.get(reverse("projects:list"), {"q": project.code})
+    assert format_money(120_000_000, "trieu", with_unit=False) in listed.content.decode()
 
 
 def test_the_export_headers_name_the_unit_of_its_values(client, people, make_proposal):
     """The export writes whole đồng: its headers say đồng, not the page's triệu đồng."""
-    project = make_proposal(state=120_000_000)
+    from khuyencong.projects.services import transitions
+
+    project = transitions.project_submit(user=people["doit"], project=make_proposal(state=120_000_000))
     client.force_login(people["doit"])
     page = client.get(reverse("projects:list")).content.decode()
     assert "Đăng ký (triệu đồng)" in page
@@ -67,8 +70,9 @@ def test_a_money_column_must_say_the_unit_of_its_export():
 
 
 def test_the_list_flags_are_the_home_page_sets(client, people, make_proposal):
+    from khuyencong.core.counting import tally
     from khuyencong.core.permissions import get_scope
-    from khuyencong.projects.queries import dashboard_counts
+    from khuyencong.projects.queries import dashboard_sets
 
     draft = make_proposal()
     filed = make_proposal()
@@ -76,6 +80,6 @@ def test_the_list_flags_are_the_home_page_sets(client, people, make_proposal):
     client.post(reverse("projects:action", args=[filed.pk, "submit"]), {})
     response = client.get(reverse("projects:list"), {"flag": "in_appraisal"})
     assert [p.pk for p in response.context["object_list"]] == [filed.pk]
-    counts = dashboard_counts(get_scope(people["doit"]), 2027)
-    assert counts["in_appraisal"] == response.context["total"] == 1
+    sets = dashboard_sets(get_scope(people["doit"]), 2027)
+    assert tally(sets["in_appraisal"]).value == response.context["total"] == 1
     assert draft.pk not in [p.pk for p in response.context["object_list"]]
