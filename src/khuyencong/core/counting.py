@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,23 @@ def tally(queryset: QuerySet, limit: int | None = None) -> Tally:
         return Tally(bounded)
     estimate = planner_estimate(queryset) or 0
     return Tally(_round(max(estimate, bounded)), exact=False)
+
+
+def tally_many(queryset: QuerySet, subsets: dict[str, Q]) -> dict[str, Tally]:
+    """:func:`tally` of several subsets of ``queryset`` (``{name: condition}``), in one query while
+    each is within the exact limit (the usual case); a subset above it is tallied on its own."""
+    limit = exact_limit()
+    either = Q()
+    for condition in subsets.values():
+        either |= condition
+    counts = queryset.filter(either).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in subsets.items()}
+    )
+    postgres = connections[queryset.db].vendor == "postgresql"
+    return {
+        name: tally(queryset.filter(subsets[name])) if postgres and n > limit else Tally(n)
+        for name, n in counts.items()
+    }
 
 
 class TallyPaginator(Paginator):

@@ -17,16 +17,17 @@ def _cards(request, scope):
     from django.urls import reverse
     from django.utils import timezone
 
-    from khuyencong.core.counting import tally
+    from khuyencong.core.counting import tally_many
     from khuyencong.core.formatting import format_money
     from khuyencong.core.navigation import Card
+    from khuyencong.projects.models import Project
     from khuyencong.projects.queries import dashboard_sets, executed, plan_total
 
     if not scope.can_use_workspace:
         return []
     today = timezone.localdate()
     year = today.year
-    sets = dashboard_sets(scope, year)
+    counts = tally_many(Project.objects.within(scope), dashboard_sets(year))  # one query
     plan = plan_total(scope, year, None, today)
     done = executed(scope, year)
     url = reverse("projects:list")
@@ -36,13 +37,13 @@ def _cards(request, scope):
     cards += [
         Card(
             _("Projects running %(year)s") % {"year": year},
-            str(tally(sets["running"])),
+            str(counts["running"]),
             f"{url}?plan_year={year}&flag=running",
             "kanban",
         ),
         Card(
             _("Proposals in appraisal"),
-            str(tally(sets["in_appraisal"])),
+            str(counts["in_appraisal"]),
             f"{url}?flag=in_appraisal",
             "hourglass-split",
         ),

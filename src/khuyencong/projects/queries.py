@@ -62,14 +62,13 @@ def project_set(name: str, today: datetime.date | None = None) -> Q:
     raise ValueError(name)
 
 
-def dashboard_sets(scope: Scope, plan_year: int) -> dict:
-    """The home page's project sets, each the queryset of the list its card links to: ``running``
-    (of ``plan_year``: ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year:
-    ``?flag=in_appraisal``). Cards and lists count them alike (:func:`khuyencong.core.counting.tally`)."""
-    projects = Project.objects.within(scope, VIEW)
+def dashboard_sets(plan_year: int) -> dict[str, Q]:
+    """The home page's project sets, each the filter of the list its card links to: ``running`` (of
+    ``plan_year``: ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year:
+    ``?flag=in_appraisal``). Cards and lists count them alike (:mod:`khuyencong.core.counting`)."""
     return {
-        "running": projects.filter(Q(plan_year=plan_year) & project_set("running")),
-        "in_appraisal": projects.filter(project_set("in_appraisal")),
+        "running": Q(plan_year=plan_year) & project_set("running"),
+        "in_appraisal": project_set("in_appraisal"),
     }
 
 

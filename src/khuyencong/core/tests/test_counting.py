@@ -68,3 +68,18 @@ def test_list_pages_render_their_selects_and_rows(client, officer):
     assert f'<a href="{org.get_absolute_url()}">' in html
     empty = client.get(reverse("orgs:organisation_list"), {"q": "khong-co-ten-nay"}).content.decode()
     assert "Không có bản ghi nào phù hợp với điều kiện lọc." in empty and 'colspan="7"' in empty
+
+
+def test_several_subsets_in_one_query_each_as_tally_counts_it():
+    from django.db.models import Q
+
+    from khuyencong.core.counting import tally_many
+
+    organisations = Organisation.objects.all()
+    subsets = {"centres": Q(kind="extension_centre"), "committees": Q(kind="peoples_committee")}
+    with CaptureQueriesContext(connection) as queries:
+        counts = tally_many(organisations, subsets)
+    assert len(queries.captured_queries) == 1
+    for name, condition in subsets.items():
+        assert counts[name] == tally(organisations.filter(condition))
+        assert counts[name].value == organisations.filter(condition).count() > 0
