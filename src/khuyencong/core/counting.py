@@ -11,6 +11,7 @@ estimate: there the count is always exact (SQLite serves small installations).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,7 +25,10 @@ from khuyencong.core.formatting import format_number
 
 
 def exact_limit() -> int:
-    return int(getattr(settings, "KC_EXACT_COUNT_LIMIT", 10_000))
+    """Up to how many rows a list is counted exactly: the setting, else the environment variable
+    ``KC_EXACT_COUNT_LIMIT``, else 10,000."""
+    value = getattr(settings, "KC_EXACT_COUNT_LIMIT", None) or os.environ.get("KC_EXACT_COUNT_LIMIT")
+    return int(value or 10_000)
 
 
 @dataclass(frozen=True)
