@@ -75,7 +75,7 @@ def _expert_cards(scope):
             "pencil-square",
             items=[
                 (f"{a.project.code} – {a.project.name}", reverse("projects:review", args=[a.pk]))
-                for a in pending
+                for a in pending[:5]  # the first few; the card's link lists them all
             ],
         )
     ]

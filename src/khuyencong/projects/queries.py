@@ -115,6 +115,20 @@ def draft_request(project: Project) -> tuple[int, int]:
     return sums["state"] or 0, sums["counterpart"] or 0
 
 
+def money_shown(project: Project):
+    """The project's money as its pages show it: the ledger's (:func:`money_of`), except that a draft,
+    which has filed nothing yet, shows what its budget lines request – not “0 đồng”."""
+    import dataclasses
+
+    from khuyencong.projects.services.ledger import money_of
+
+    money = money_of(project)
+    if project.status == Status.DRAFT:
+        requested, counterpart = draft_request(project)
+        money = dataclasses.replace(money, requested=requested, counterpart_requested=counterpart)
+    return money
+
+
 @dataclass
 class Row:
     key: object
@@ -338,6 +352,7 @@ __all__ = [
     "executed",
     "flagged_projects",
     "flags",
+    "money_shown",
     "pending_reviews",
     "plan_on",
     "plan_total",

@@ -156,15 +156,9 @@ def money_of(project: Project, on: datetime.date | None = None) -> Money:
     sums = dict(qs.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
     from khuyencong.projects.models import Status
 
-    requested = sums.get(LedgerKind.REQUESTED, 0)
-    counterpart = sums.get(LedgerKind.COUNTERPART_REQUESTED, 0)
-    if project.status == Status.DRAFT:  # nothing filed yet: what its budget lines ask for
-        from khuyencong.projects.queries import draft_request
-
-        requested, counterpart = draft_request(project)
     return Money(
-        requested=requested,
-        counterpart_requested=counterpart,
+        requested=sums.get(LedgerKind.REQUESTED, 0),
+        counterpart_requested=sums.get(LedgerKind.COUNTERPART_REQUESTED, 0),
         recommended_doit=sums.get(LedgerKind.RECOMMENDED_DOIT, 0),
         recommended=sums.get(LedgerKind.RECOMMENDED, 0),
         plan=sums.get(LedgerKind.ALLOCATED, 0) + sums.get(LedgerKind.AMENDED, 0),

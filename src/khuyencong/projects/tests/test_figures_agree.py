@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from khuyencong.core.formatting import format_money
 from khuyencong.projects.models import Project, Status
-from khuyencong.projects.queries import with_money
+from khuyencong.projects.queries import money_shown, with_money
 from khuyencong.projects.services.ledger import money_of
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,13 @@ pytestmark = pytest.mark.django_db
 
 def test_a_draft_requests_what_its_budget_lines_hold(client, people, make_proposal):
     """“Đăng ký 0 đồng” on a draft whose budget lines hold 120 triệu: the draft has filed nothing in
-    the ledger yet; what it asks for is its lines' state support (its page, the submit confirmation);
+    the ledger yet; what its pages show is what its lines ask for (its page, the submit confirmation);
     once filed, the ledger holds the same amount everywhere."""
     project = make_proposal(state=120_000_000, counterpart=60_000_000)
     assert project.status == Status.DRAFT
-    money = money_of(project)
+    money = money_shown(project)
     assert (money.requested, money.counterpart_requested) == (120_000_000, 60_000_000)
+    assert money_of(project).requested == 0  # the ledger: nothing filed yet (the API says so too)
     client.force_login(people["doit"])
     detail = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert format_money(120_000_000, "trieu") in detail

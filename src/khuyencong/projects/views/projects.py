@@ -24,7 +24,7 @@ from khuyencong.projects.models import (
     Project,
     ResultReport,
 )
-from khuyencong.projects.queries import flags, with_money
+from khuyencong.projects.queries import flags, money_shown, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.ledger import money_of
@@ -136,7 +136,7 @@ def project_detail(request, pk: int):
     actions = transitions.available_actions(request.user, project)
     context = {
         "object": project,
-        "money": money_of(project),
+        "money": money_shown(project),
         "events": project.events.select_related("user"),
         "lines": project.budget_lines.all(),
         "locations": project.locations.select_related("province"),
@@ -406,7 +406,7 @@ def project_action(request, pk: int, action: str):
             "object": project,
             "action": available[action],
             "form": form,
-            "money": money_of(project),
+            "money": money_shown(project),
             "problems": problems,
             "warnings": warnings,
             "effects": _effects_table(project) if action == "report_effects" else None,
