@@ -14,22 +14,31 @@ class FastSelect(forms.Select):
     took longer to write than the list's query took to run."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in self.format_value(value)}
+        marked = False
+
+        def options(choices):
+            nonlocal marked
+            for option_value, label in choices:
+                text = "" if option_value is None else str(option_value)
+                selected = text in chosen and not marked
+                marked = marked or selected
+                yield text, " selected" if selected else "", label
+
         groups = []
-        for group, options, _index in widget["optgroups"]:
-            body = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    ("" if o["value"] is None else str(o["value"]), flatatt(o["attrs"]), o["label"])
-                    for o in options
-                ),
-            )
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, body) if group else body)
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group of options
+                body = format_html_join("", '<option value="{}"{}>{}</option>', options(label))
+                groups.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, body))
+            else:
+                groups.append(
+                    format_html_join("", '<option value="{}"{}>{}</option>', options([(option_value, label)]))
+                )
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
+            name,
+            flatatt(final_attrs),
             format_html_join("", "{}", ((g,) for g in groups)),
         )
 
