@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from khuyencong.core.counting import Tally, TallyPaginator
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.spreadsheets import CsvLines, Workbook
 from khuyencong.core.tables import Column
@@ -78,6 +79,7 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
     columns: list[Column] = []
     default_sort: str | None = None
     paginate_by = 50
+    paginator_class = TallyPaginator
     title = ""
     create_url_name: str | None = None
     export_name = "export"
@@ -113,6 +115,8 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        paginator = context.get("paginator")
+        tally = paginator.tally if paginator else Tally(len(context["object_list"]))
         context.update(
             title=self.title,
             columns=self.get_columns(),
@@ -120,7 +124,8 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
             current_sort=self.current_sort,
             can_create=self.can_create(),
             create_url_name=self.create_url_name,
-            total=context["paginator"].count if context.get("paginator") else len(context["object_list"]),
+            total=tally.value,
+            total_display=str(tally),  # “about 1,000,000” above the exact limit, as on the home page
         )
         return context
 
@@ -142,7 +147,7 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
     def export(self, fmt: str):
         qs = self.get_queryset()[:EXPORT_LIMIT]
         columns = self.export_columns()
-        headers = [str(c.label) for c in columns]
+        headers = [str(c.export_header) for c in columns]
         if fmt == "csv":
 
             def rows():

@@ -215,6 +215,10 @@ class Establishment(AuditedModel):
             models.Index(fields=["status"], name="est_status"),
             # narrow index over the live records: an exact count reads it alone
             models.Index(fields=["id"], condition=~Q(status="merged"), name="est_live_id"),
+            # …and a province's live records: its list's count and the home page's card read it alone
+            models.Index(
+                fields=["province_now", "id"], condition=~Q(status="merged"), name="est_live_province"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

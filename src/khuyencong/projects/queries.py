@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -17,6 +17,7 @@ from khuyencong.core.text import fold
 from khuyencong.projects.models import (
     FILED,
     PLAN_KINDS,
+    BudgetLine,
     Decision,
     DecisionLine,
     LedgerEntry,
@@ -36,6 +37,97 @@ COLUMNS = [
     LedgerKind.SETTLED,
     LedgerKind.REFUNDED,
 ]
+
+
+# --- named sets of projects: one definition for the home page's cards, the list's filter and the API --
+
+RUNNING = (Status.APPROVED, Status.IN_PROGRESS)
+# Filed and not yet decided: at the DOIT, at the agency, with the experts or the council.
+IN_APPRAISAL = (
+    Status.SUBMITTED,
+    Status.DOIT_APPRAISED,
+    Status.FORWARDED,
+    Status.UNDER_REVIEW,
+    Status.AGENCY_APPRAISED,
+)
+
+
+def project_set(name: str, today: datetime.date | None = None) -> Q:
+    """The condition of a named set of projects (the ``flag`` filter of the list)."""
+    if name == "running":
+        return Q(status__in=RUNNING)
+    if name == "overdue":
+        return Q(status__in=RUNNING, end_date__lt=today or timezone.localdate())
+    if name == "in_appraisal":
+        return Q(status__in=IN_APPRAISAL)
+    raise ValueError(name)
+
+
+def dashboard_sets(plan_year: int) -> dict[str, Q]:
+    """The home page's project sets, each the filter of the list its card links to: ``running`` (of
+    ``plan_year``: ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year:
+    ``?flag=in_appraisal``). Cards and lists count them alike (:mod:`khuyencong.core.counting`)."""
+    return {
+        "running": Q(plan_year=plan_year) & project_set("running"),
+        "in_appraisal": project_set("in_appraisal"),
+    }
+
+
+def pending_reviews(scope: Scope):
+    """The score sheets waiting for the expert: their assignments not submitted and not recused, on
+    proposals still under review (what :func:`services.appraisal.save_review` accepts)."""
+    from khuyencong.projects.models import ExpertAssignment
+
+    if not scope.user_id:
+        return ExpertAssignment.objects.none()
+    return ExpertAssignment.objects.filter(
+        expert_id=scope.user_id,
+        submitted_at__isnull=True,
+        conflict_declared=False,
+        project__status=Status.UNDER_REVIEW,
+    )
+
+
+# --- money of each project in a list (page, export, API) ---------------------------------------------
+
+
+def _sum_of(*kinds):
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
+    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
+
+
+def with_money(queryset):
+    """Each project's requested, approved and settled support, as correlated sums (the cost is per
+    row shown, whatever the size of the ledger). What was filed: a draft's request is empty here
+    (“–”, nothing submitted yet); its page shows what its budget lines ask for (:func:`draft_request`)."""
+    return queryset.annotate(
+        m_requested=_sum_of(LedgerKind.REQUESTED),
+        m_plan=_sum_of(*PLAN_KINDS),
+        m_settled=_sum_of(LedgerKind.SETTLED),
+    )
+
+
+def draft_request(project: Project) -> tuple[int, int]:
+    """What a proposal not filed yet asks for: its budget lines' state support and counterpart funds
+    (filing writes these sums to the ledger)."""
+    sums = BudgetLine.objects.filter(project=project).aggregate(
+        state=Sum("state_support"), counterpart=Sum("counterpart")
+    )
+    return sums["state"] or 0, sums["counterpart"] or 0
+
+
+def money_shown(project: Project):
+    """The project's money as its pages show it: the ledger's (:func:`money_of`), except that a draft,
+    which has filed nothing yet, shows what its budget lines request – not “0 đồng”."""
+    import dataclasses
+
+    from khuyencong.projects.services.ledger import money_of
+
+    money = money_of(project)
+    if project.status == Status.DRAFT:
+        requested, counterpart = draft_request(project)
+        money = dataclasses.replace(money, requested=requested, counterpart_requested=counterpart)
+    return money
 
 
 @dataclass
@@ -154,6 +246,12 @@ def plan_on(scope: Scope, plan_year: int, source: str | None, on: datetime.date)
         .aggregate(amount=Sum("s"), projects=Count("project", filter=Q(s__gt=0)))
     )
     return {"on": on, "amount": totals["amount"] or 0, "projects": totals["projects"]}
+
+
+def plan_total(scope: Scope, plan_year: int, source: str | None, on: datetime.date) -> int:
+    """The amount of :func:`plan_on` alone: one sum, no grouping by project (the home page's card)."""
+    entries = _ledger(scope, plan_year, source).filter(kind__in=PLAN_KINDS, value_date__lte=on)
+    return entries.aggregate(s=Sum("amount"))["s"] or 0
 
 
 def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict]:
@@ -282,12 +380,21 @@ def support_history(establishment, scope: Scope) -> list[dict]:
 
 __all__ = [
     "COLUMNS",
+    "IN_APPRAISAL",
+    "RUNNING",
     "Q",
     "consolidation",
+    "dashboard_sets",
+    "draft_request",
     "executed",
     "flagged_projects",
     "flags",
+    "money_shown",
+    "pending_reviews",
     "plan_on",
+    "plan_total",
     "plan_versions",
+    "project_set",
     "support_history",
+    "with_money",
 ]

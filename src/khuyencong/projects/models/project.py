@@ -189,6 +189,8 @@ class Project(AuditedModel):
             models.Index(fields=["lead_province_now", "plan_year"], name="proj_province_now_year"),
             models.Index(fields=["lead_province", "plan_year"], name="proj_province_year"),
             models.Index(fields=["content", "plan_year"], name="proj_content_year"),
+            # the home page's and the list's sets by status over every year (“in appraisal”)
+            models.Index(fields=["status", "plan_year"], name="proj_status_year"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="proj_dates"),
