@@ -429,4 +429,6 @@ def result_review(request, pk: int, report_id: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     return redirect(f"{project.get_absolute_url()}#results")
