@@ -31,7 +31,26 @@ class AdministratorOnly:
 
 
 class AuditedAdmin(AdministratorOnly, admin.ModelAdmin):
-    """Saves go through the model's audited ``save``/``delete`` (origin "admin")."""
+    """Reference and configuration data, which administrators maintain here: saves go through the
+    model's audited ``save``/``delete`` (origin "admin")."""
+
+
+class ReadOnlyAdmin(AdministratorOnly, admin.ModelAdmin):
+    """Business records (establishments, projects, …) are shown here, never changed: their changes
+    have rules (scope, validation, versions, events) that live in the services, which the pages,
+    the API and the imports call. The administrator reads them here to support users."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(ObjectChange)

@@ -69,8 +69,18 @@ def current() -> AuditContext:
 def audit_context(**changes: Any) -> Iterator[AuditContext]:
     """Open a nested context; fields not given are inherited from the enclosing one.
 
-    >>> with audit_context(user=officer, origin="cli", reason="Quyết định 123/QĐ-BCT"):
-    ...     proposal.save()
+    A command records who acts and why; every save inside is recorded with them:
+
+    >>> with audit_context(origin="cli", reason="Quyết định 123/QĐ-BCT"):
+    ...     with audit_context(reason="bổ sung") as inner:
+    ...         print(inner.origin, inner.reason)
+    cli bổ sung
+    >>> current().origin  # outside, the context is what it was
+    'system'
+    >>> with audit_context(origin="email"):
+    ...     pass
+    Traceback (most recent call last):
+    ValueError: unknown audit origin 'email'
     """
     if "origin" in changes and changes["origin"] not in ORIGINS:
         raise ValueError(f"unknown audit origin {changes['origin']!r}")

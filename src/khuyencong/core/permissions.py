@@ -10,6 +10,7 @@ simply does not exist for that user (404), wherever they ask for it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -101,6 +102,34 @@ class Scope:
 ANONYMOUS = Scope()
 
 
+@dataclass(frozen=True)
+class Territory:
+    """How provinces relate over time, answered by the geography app (core knows no business app).
+
+    ``with_predecessors(ids)``: for each id, itself and the units merged into it (records keep the
+    province as it was); ``valid_on(ids, day)``: those of ``ids`` that exist on ``day``.
+    """
+
+    with_predecessors: Callable[[Iterable[int]], dict[int, set[int]]]
+    valid_on: Callable[[Iterable[int], datetime.date], set[int]]
+
+
+def _unchanged(ids: Iterable[int]) -> dict[int, set[int]]:
+    return {i: {i} for i in ids}
+
+
+def _all_valid(ids: Iterable[int], on: datetime.date) -> set[int]:
+    return set(ids)
+
+
+_territory: list[Territory] = [Territory(_unchanged, _all_valid)]
+
+
+def register_territory(territory: Territory) -> None:
+    """Called by the geography app's ``ready()``; without it every province stands alone."""
+    _territory[0] = territory
+
+
 def _active_assignments(user, on: datetime.date):
     return user.role_assignments.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=on),
@@ -111,8 +140,7 @@ def _active_assignments(user, on: datetime.date):
 def build_scope(user, on: datetime.date | None = None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    from khuyencong.geo.queries import province_with_predecessors
-
+    territory = _territory[0]
     on = on or timezone.localdate()
     roles: set[str] = set()
     national_read = national_write = is_admin = False
@@ -143,11 +171,9 @@ def build_scope(user, on: datetime.date | None = None) -> Scope:
             if getattr(a, "establishment_id", None):
                 establishments.add(a.establishment_id)
     home = frozenset(read)
-    expanded = province_with_predecessors(read | write)
-    from khuyencong.geo.models import AdministrativeUnit
-
+    expanded = territory.with_predecessors(read | write)
     all_ids = {u for p in read | write for u in expanded[p]}
-    current = set(AdministrativeUnit.objects.valid_on(on).filter(pk__in=all_ids).values_list("pk", flat=True))
+    current = territory.valid_on(all_ids, on) if all_ids else set()
     return Scope(
         user_id=user.pk,
         roles=frozenset(roles),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from khuyencong.core.admin import AdministratorOnly, AuditedAdmin
+from khuyencong.core.admin import AdministratorOnly, AuditedAdmin, ReadOnlyAdmin
 from khuyencong.establishments.models import (
     EligibilityRule,
     EligibilityRuleSet,
@@ -11,12 +11,13 @@ from khuyencong.establishments.models import (
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(AuditedAdmin):
+class EstablishmentAdmin(ReadOnlyAdmin):
+    """Read-only: establishments are registered, changed and merged through their services (the
+    pages and the API), which check the scope, the tax code and the version."""
+
     list_display = ["name", "tax_code", "kind", "province_now", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "tax_code", "search_text"]
-    raw_id_fields = ["commune"]
-    readonly_fields = ["province", "province_now", "division", "merged_into", "version"]
 
 
 class RuleInline(AdministratorOnly, admin.TabularInline):

@@ -21,6 +21,7 @@ from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold, normalise
+from khuyencong.establishments.extensions import VISIBLE_TO
 
 # Words naming the legal form, ignored when comparing names for duplicates.
 LEGAL_FORM_WORDS = re.compile(
@@ -322,14 +323,9 @@ class Establishment(AuditedModel):
         if condition is True or action == CHANGE:
             return condition
         extras = [Q(pk__in=scope.establishment_ids)] if scope.establishment_ids else []
-        if condition is False and (scope.organisation_ids or scope.is_expert):
-            # implementing units and experts: the beneficiaries of the projects they may see
-            from khuyencong.projects.models import Project, ProjectBeneficiary
-
-            projects = Project.objects.within(scope, VIEW)
-            extras.append(
-                Q(pk__in=ProjectBeneficiary.objects.filter(project__in=projects).values("establishment"))
-            )
+        if condition is False:
+            # e.g. implementing units and experts: the beneficiaries of the projects they may see
+            extras.extend(VISIBLE_TO.results(scope))
         for extra in extras:
             condition = extra if condition is False else condition | extra
         return condition

@@ -23,13 +23,13 @@ from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments import services
 from khuyencong.establishments.eligibility import check_eligibility
+from khuyencong.establishments.extensions import DETAIL_PAGE
 from khuyencong.establishments.filters import EstablishmentFilterSet
 from khuyencong.establishments.forms import EstablishmentForm, FigureForm, MergeForm, communes_of
 from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.queries import duplicate_candidates, possible_duplicates_of
 from khuyencong.establishments.validators import normalise_tax_code
 from khuyencong.geo.models import AdministrativeUnit, Level
-from khuyencong.projects.queries import support_history
 
 
 class EstablishmentListView(ObjectListView):
@@ -94,10 +94,10 @@ class EstablishmentDetailView(ObjectDetailView):
             else [],
             merges=establishment.merges.select_related("absorbed"),
             merged_away=getattr(establishment, "merged_away", None),
-            support_history=support_history(establishment, scope),
             repeat_years=SystemParameter.get("repeat_support_years", 3),
             active_menu="establishments",
         )
+        context.update(DETAIL_PAGE.context(establishment, scope))
         return context
 
 

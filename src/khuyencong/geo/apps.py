@@ -34,6 +34,11 @@ class GeoConfig(AppConfig):
 
         register_loader(10, "geo", load_geography)
 
+        from khuyencong.core.permissions import Territory, register_territory
+        from khuyencong.geo.queries import province_with_predecessors, valid_unit_ids
+
+        register_territory(Territory(province_with_predecessors, valid_unit_ids))
+
         navigation.add_cards(90, _cards)
 
         def everyone(scope):  # reference data is public

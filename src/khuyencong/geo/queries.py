@@ -122,6 +122,12 @@ def province_with_predecessors(unit_ids: Iterable[int]) -> dict[int, set[int]]:
     return predecessors_of(ids)
 
 
+def valid_unit_ids(unit_ids: Iterable[int], on: datetime.date) -> set[int]:
+    """Those of ``unit_ids`` that exist on ``on``."""
+    units = AdministrativeUnit.objects.valid_on(on).filter(pk__in=list(unit_ids))
+    return set(units.values_list("pk", flat=True))
+
+
 def region_map(scheme: str = RegionScheme.ECONOMIC) -> dict[int, Region]:
     """``{unit id: region}`` for every unit with a membership in ``scheme``."""
     result: dict[int, Region] = {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.generic import ObjectDetailView, ObjectListView
 from khuyencong.core.tables import Column
+from khuyencong.geo.extensions import PROVINCE_PAGE
 from khuyencong.geo.filters import UnitFilterSet
 from khuyencong.geo.models import (
     AdministrativeUnit,
@@ -102,9 +103,7 @@ class UnitDetailView(ObjectDetailView):
             children = unit.children.all()
             context["child_counts"] = sorted(Counter(c.get_kind_display() for c in children).items())
             context["children"] = children.order_by("name")
-            from khuyencong.orgs.models import Organisation
-
-            context["organisations"] = Organisation.objects.filter(province=unit).order_by("kind", "name")
+            context.update(PROVINCE_PAGE.context(unit))
         return context
 
 

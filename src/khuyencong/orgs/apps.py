@@ -17,6 +17,13 @@ def _cards(request, scope):
     return [Card(_("Organisations today"), str(count), url, "building")]
 
 
+def _province_page(unit) -> dict:
+    """The organisations of a province, on its geography page."""
+    from khuyencong.orgs.models import Organisation
+
+    return {"organisations": Organisation.objects.filter(province=unit).order_by("kind", "name")}
+
+
 class OrgsConfig(AppConfig):
     name = "khuyencong.orgs"
     label = "orgs"
@@ -34,3 +41,7 @@ class OrgsConfig(AppConfig):
             "reference",
             navigation.MenuItem(_("Organisations"), "orgs:organisation_list", "building", lambda scope: True),
         )
+
+        from khuyencong.geo.extensions import PROVINCE_PAGE
+
+        PROVINCE_PAGE.register(_province_page)

@@ -81,6 +81,25 @@ def _expert_cards(scope):
     ]
 
 
+def _beneficiaries_visible(scope):
+    """Implementing units and experts read the establishments their visible projects support."""
+    if not (scope.organisation_ids or scope.is_expert):
+        return None
+    from django.db.models import Q
+
+    from khuyencong.core.permissions import VIEW
+    from khuyencong.projects.models import Project, ProjectBeneficiary
+
+    projects = Project.objects.within(scope, VIEW)
+    return Q(pk__in=ProjectBeneficiary.objects.filter(project__in=projects).values("establishment"))
+
+
+def _establishment_page(establishment, scope) -> dict:
+    from khuyencong.projects.queries import support_history
+
+    return {"support_history": support_history(establishment, scope)}
+
+
 class ProjectsConfig(AppConfig):
     name = "khuyencong.projects"
     label = "projects"
@@ -129,3 +148,8 @@ class ProjectsConfig(AppConfig):
             navigation.MenuItem(_("Support norms"), "projects:norms", "rulers", lambda scope: True),
         )
         navigation.add_cards(10, _cards)
+
+        from khuyencong.establishments.extensions import DETAIL_PAGE, VISIBLE_TO
+
+        VISIBLE_TO.register(_beneficiaries_visible)
+        DETAIL_PAGE.register(_establishment_page)

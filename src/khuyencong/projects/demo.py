@@ -7,8 +7,11 @@ Two sets:
   allocation and the decisions that stopped, adjusted and added projects, and 147.747 bn VND was
   executed in 218 projects. The individual projects are not public, so they are synthesised
   (names, provinces, contents and amounts are invented, deterministic) so that those totals come
-  out exactly. They are recorded as history (the 2020 procedure had no expert council), each one
-  marked “minh hoạ” in its description and decisions numbered ``…(minh hoạ)``.
+  out exactly. Each proposal enters as the agency appraised it (the 2020 procedure had no expert
+  council: ``services.history``); from there the year runs through the same services as today's
+  projects – the three decisions issued by ``decision_issue``, contracts, advances, payments,
+  acceptance, settlement and refunds – the path an import of past years takes too. Each record
+  is marked “minh hoạ” in its description and decisions are numbered ``…(minh hoạ)``.
 * **The live cycle.** 2026 projects in implementation and a 2027 round with proposals at each
   stage, all made through the same services as the pages (so the rules ran on them).
 """
@@ -27,23 +30,13 @@ from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.orgs.models import Organisation
 from khuyencong.programmes.models import Content, Indicator, Programme
 from khuyencong.projects.models import (
-    Acceptance,
-    BudgetLine,
-    Contract,
+    AdvanceRule,
     Decision,
     DecisionKind,
-    DecisionLine,
-    EventKind,
-    LedgerKind,
     LineAction,
-    PlannedResult,
     Project,
-    ProjectEvent,
-    ProjectLocation,
-    Settlement,
-    Status,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import decisions, history, implementation, ledger
 
 DEMO_NOTE = "Dữ liệu minh hoạ – không phải đề án thật."
 HISTORY_NOTE = (
@@ -172,6 +165,7 @@ def _history_projects(rng: random.Random) -> list[dict]:
 
 
 def _history_decisions(issuer: Organisation, user: User) -> dict[str, Decision]:
+    """The three decisions of 2020, as drafts (their lines are added, then each is issued)."""
     legal = Programme.objects.get(code="kcqg-2014-2020").legal_basis
     specs = {
         "allocation": (
@@ -193,20 +187,23 @@ def _history_decisions(issuer: Organisation, user: User) -> dict[str, Decision]:
             "Bổ sung kế hoạch kinh phí khuyến công quốc gia năm 2020",
         ),
     }
-    decisions = {}
-    for key, (kind, number, date, title) in specs.items():
-        decisions[key] = Decision.objects.create(
-            kind=kind,
-            number=number,
-            date=date,
-            signer="Thứ trưởng Bộ Công Thương (minh hoạ)",
-            issuer=issuer,
-            legal_basis=legal,
-            plan_year=2020,
-            source="kcqg",
-            title=title,
+    return {
+        key: decisions.decision_create(
+            user=user,
+            data={
+                "kind": kind,
+                "number": number,
+                "date": date,
+                "signer": "Thứ trưởng Bộ Công Thương (minh hoạ)",
+                "issuer": issuer,
+                "legal_basis": legal,
+                "plan_year": 2020,
+                "source": "kcqg",
+                "title": title,
+            },
         )
-    return decisions
+        for key, (kind, number, date, title) in specs.items()
+    }
 
 
 def load_history_2020() -> str:
@@ -263,14 +260,7 @@ def load_history_2020() -> str:
     for row in stopped:
         row.update(province=provinces_by_code[row.pop("province_code")], plan=0, settled=None, added=False)
     with transaction.atomic(), audit_context(user=user, origin="cli", reason=HISTORY_NOTE[:200]):
-        decisions = _history_decisions(issuer, user)
-        counters: dict[str, int] = {}
-        for row in [*rows, *stopped]:
-            _history_project(row, programme, contents, indicators, centres, decisions, counters, user, rng)
-        for decision in decisions.values():
-            decision.issued_at = datetime.datetime.combine(decision.date, datetime.time(16), datetime.UTC)
-            decision.issued_by = user
-            decision.save()
+        _history_year(user, issuer, rows, stopped, programme, contents, indicators, centres, rng)
     return (
         f"Đề án KCQG 2020 (minh hoạ): {len(rows) + len(stopped)} đề án; kế hoạch cuối "
         f"{format_money(PLAN_2020, 'ty', lang='vi')}; "
@@ -278,158 +268,168 @@ def load_history_2020() -> str:
     )
 
 
-def _history_project(
-    row, programme, contents, indicators, centres, decisions, counters, user, rng
-) -> Project:
-    province = row["province"]
-    content = contents[row["content"]]
-    prefix = f"KCQG-2020-{province.code}-"
-    counters[prefix] = counters.get(prefix, 0) + 1
-    requested = row["initial"] + _million(row["initial"] * rng.choice([0, 0, 0.05, 0.1]))
-    counterpart = _million(requested * rng.uniform(0.4, 1.6))
-    start = datetime.date(2020, 3 if not row["added"] else 10, 1)
-    project = Project.objects.create(
-        code=f"{prefix}{counters[prefix]:04d}",
-        plan_year=2020,
-        source="kcqg",
-        programme=programme,
-        content=content,
-        name=row["name"],
-        objectives=row["name"],
-        description=HISTORY_NOTE,
-        implementing_org=centres.get(province.pk),
-        lead_province=province,
-        start_date=start,
-        end_date=datetime.date(2020, 12, 15),
-        status=Status.SETTLED if row["settled"] is not None else Status.STOPPED,
-        submitted_at=datetime.datetime(2019, 6, 15, 3, tzinfo=datetime.UTC),
+def _history_year(user, issuer, rows, stopped, programme, contents, indicators, centres, rng) -> None:
+    """The 2020 year in the order it happened, every step through the services: the proposals
+    (appraised before the system), the allocation, contracts and advances, the mid-year amendment
+    (stops and adjustments) and refunds, the supplementary decision, then acceptance, payment and
+    settlement."""
+    projects = [
+        (row, _history_record(row, programme, contents, indicators, centres, user, rng))
+        for row in [*rows, *stopped]
+    ]
+    drafts = _history_decisions(issuer, user)
+
+    def issue(decision, lines) -> None:
+        for project, action, amount, reason in lines:
+            project.refresh_from_db()  # its status now, for the line's checks
+            decisions.decision_set_line(
+                user=user, decision=decision, project=project, action=action, amount=amount, reason=reason
+            )
+        decisions.decision_issue(user=user, decision=decision)
+
+    issue(
+        drafts["allocation"],
+        [(p, LineAction.APPROVE, row["initial"], "") for row, p in projects if not row["added"]],
     )
-    ProjectLocation.objects.create(project=project, province=province, share_bp=10_000)
-    BudgetLine.objects.create(
-        project=project,
-        category="other",
-        item="Tổng kinh phí đề án (minh hoạ)",
-        state_support=requested,
-        counterpart=counterpart,
-    )
-    indicator = indicators.get(content.pk)
-    if indicator is not None:
-        PlannedResult.objects.create(project=project, indicator=indicator, target=rng.randint(1, 5) * 10)
-    ledger.record(project, LedgerKind.REQUESTED, requested, datetime.date(2019, 6, 15))
-    ledger.record(project, LedgerKind.COUNTERPART_REQUESTED, counterpart, datetime.date(2019, 6, 15))
-    first = decisions["supplement" if row["added"] else "allocation"]
-    action = LineAction.ADD if row["added"] else LineAction.APPROVE
-    DecisionLine.objects.create(decision=first, project=project, action=action, amount=row["initial"])
-    ledger.record(
-        project,
-        LedgerKind.ALLOCATED if not row["added"] else LedgerKind.AMENDED,
-        row["initial"],
-        first.date,
-        decision=first,
-        reference=first.number,
-    )
-    ProjectEvent.objects.create(
-        project=project,
-        kind=EventKind.APPROVED,
-        user=user,
-        to_status=Status.APPROVED,
-        document=str(first),
-        amount=row["initial"],
-        note=DEMO_NOTE,
-        on=first.date,
-    )
-    if row["plan"] != row["initial"]:
-        amendment = decisions["amendment"]
-        stop = row["settled"] is None
-        reason = "Cơ sở không đủ vốn đối ứng, xin dừng" if stop else "Điều chỉnh theo khả năng thực hiện"
-        DecisionLine.objects.create(
-            decision=amendment,
-            project=project,
-            action=LineAction.STOP if stop else LineAction.ADJUST,
-            amount=row["plan"],
-            previous_amount=row["initial"],
-            reason=reason,
-        )
-        ledger.record(
-            project,
-            LedgerKind.AMENDED,
-            row["plan"] - row["initial"],
-            amendment.date,
-            decision=amendment,
-            reference=amendment.number,
-            note=reason,
-        )
-        ProjectEvent.objects.create(
-            project=project,
-            kind=EventKind.STOPPED if stop else EventKind.AMENDED,
-            user=user,
-            document=str(amendment),
-            amount=row["plan"],
-            note=reason,
-            on=amendment.date,
-        )
-    if row["settled"] is None:
-        if row["advance"]:
-            ledger.record(
-                project,
-                LedgerKind.ADVANCED,
-                row["advance"],
-                datetime.date(2020, 4, 10),
+    for row, project in projects:
+        if not row["added"] and (row["settled"] is not None or row["advance"]):
+            _history_contract(user, row, project, datetime.date(2020, 3, 1))
+    for row, project in projects:
+        if row["settled"] is None and row["advance"]:
+            implementation.pay_advance(
+                user=user,
+                project=project,
+                paid_on=datetime.date(2020, 4, 10),
+                amount=row["advance"],
                 reference="UNC (minh hoạ)",
             )
-            ledger.record(
-                project,
-                LedgerKind.REFUNDED,
-                row["advance"],
-                datetime.date(2020, 9, 25),
+    issue(
+        drafts["amendment"],
+        [
+            (
+                p,
+                LineAction.STOP if row["settled"] is None else LineAction.ADJUST,
+                row["plan"],
+                "Cơ sở không đủ vốn đối ứng, xin dừng"
+                if row["settled"] is None
+                else "Điều chỉnh theo khả năng thực hiện",
+            )
+            for row, p in projects
+            if not row["added"] and row["plan"] != row["initial"]
+        ],
+    )
+    for row, project in projects:
+        if row["settled"] is None and row["advance"]:
+            implementation.record_refund(
+                user=user,
+                project=project,
+                refunded_on=datetime.date(2020, 9, 25),
+                amount=row["advance"],
                 reference="Nộp trả NSNN (minh hoạ)",
             )
-        return project
-    plan, settled = row["plan"], row["settled"]
-    Contract.objects.create(
+    issue(
+        drafts["supplement"],
+        [(p, LineAction.ADD, row["initial"], "") for row, p in projects if row["added"]],
+    )
+    for row, project in projects:
+        if row["added"]:
+            _history_contract(user, row, project, datetime.date(2020, 10, 12))
+    for row, project in projects:
+        if row["settled"] is not None:
+            _history_close(user, row, project)
+
+
+def _history_record(row, programme, contents, indicators, centres, user, rng) -> Project:
+    """One proposal of 2020 as the agency appraised it (the procedure had no expert council)."""
+    province = row["province"]
+    content = contents[row["content"]]
+    requested = row["initial"] + _million(row["initial"] * rng.choice([0, 0, 0.05, 0.1]))
+    counterpart = _million(requested * rng.uniform(0.4, 1.6))
+    indicator = indicators.get(content.pk)
+    results = [{"indicator": indicator, "target": rng.randint(1, 5) * 10}] if indicator is not None else None
+    row["counterpart"] = counterpart
+    return history.project_record_appraised(
+        user=user,
+        data={
+            "plan_year": 2020,
+            "source": "kcqg",
+            "programme": programme,
+            "content": content,
+            "kind": "ordinary",
+            "name": row["name"],
+            "objectives": row["name"],
+            "description": HISTORY_NOTE,
+            "implementing_org": centres[province.pk],
+            "lead_province": province,
+            "start_date": datetime.date(2020, 3 if not row["added"] else 10, 1),
+            "end_date": datetime.date(2020, 12, 15),
+        },
+        budget_lines=[
+            {
+                "category": "other",
+                "item": "Tổng kinh phí đề án (minh hoạ)",
+                "state_support": requested,
+                "counterpart": counterpart,
+            }
+        ],
+        locations=[{"province": province, "share_bp": 10_000}],
+        results=results,
+        filed_on=datetime.date(2019, 6, 15),
+        document="Hồ sơ đề án (minh hoạ)",
+    )
+
+
+def _history_contract(user, row, project: Project, signed_on: datetime.date) -> None:
+    """The contract, and an advance of half of it where the content's rule allows that much."""
+    number = project.code.rsplit("-", 1)[1]
+    value = min(row["plan"], row["initial"]) if row["settled"] is not None else row["initial"]
+    implementation.sign_contract(
+        user=user,
         project=project,
-        number=f"HĐ {counters[prefix]:02d}/2020/KCQG",
-        signed_on=start,
-        parties=f"Sở Công Thương {province.name} – đơn vị thực hiện",
-        value=plan,
+        number=f"HĐ {number}/2020/KCQG",
+        signed_on=signed_on,
+        parties=f"Sở Công Thương {row['province'].name} – đơn vị thực hiện",
+        value=value,
     )
-    advance = plan * 50 // 100 // 1_000_000 * 1_000_000
-    ledger.record(
-        project, LedgerKind.ADVANCED, advance, start + datetime.timedelta(days=20), reference="UNC tạm ứng"
-    )
-    ledger.record(
-        project,
-        LedgerKind.DISBURSED,
-        settled - advance,
-        datetime.date(2020, 12, 20),
-        reference="UNC thanh toán",
-    )
-    Acceptance.objects.create(
+    rule = AdvanceRule.objects.valid_on(signed_on).filter(content=project.content).first()
+    if row["settled"] is not None and rule is not None and not rule.min_progress and rule.max_percent >= 50:
+        row["advanced"] = value * 50 // 100 // 1_000_000 * 1_000_000
+        implementation.pay_advance(
+            user=user,
+            project=project,
+            paid_on=signed_on + datetime.timedelta(days=20),
+            amount=row["advanced"],
+            reference="UNC tạm ứng",
+        )
+
+
+def _history_close(user, row, project: Project) -> None:
+    """Acceptance, the payment of the rest and the settlement at the end of 2020."""
+    number = project.code.rsplit("-", 1)[1]
+    implementation.accept(
+        user=user,
         project=project,
         accepted_on=datetime.date(2020, 12, 10),
-        minutes_number=f"BB-NT {counters[prefix]:02d}/2020",
+        minutes_number=f"BB-NT {number}/2020",
         result="passed",
     )
-    settlement = Settlement.objects.create(
+    rest = row["settled"] - row.get("advanced", 0)
+    if rest > 0:
+        implementation.record_payment(
+            user=user,
+            project=project,
+            paid_on=datetime.date(2020, 12, 20),
+            amount=rest,
+            reference="UNC thanh toán",
+        )
+    implementation.settle(
+        user=user,
         project=project,
         settled_on=datetime.date(2020, 12, 28),
-        document=f"QT {counters[prefix]:02d}/2020",
-        amount=settled,
+        document=f"QT {number}/2020",
+        amount=row["settled"],
+        counterpart_actual=row["counterpart"],
     )
-    ledger.record(project, LedgerKind.SETTLED, settled, datetime.date(2020, 12, 28), reference="Quyết toán")
-    ledger.record(project, LedgerKind.COUNTERPART_ACTUAL, counterpart, datetime.date(2020, 12, 28))
-    ProjectEvent.objects.create(
-        project=project,
-        kind=EventKind.SETTLED,
-        user=user,
-        from_status=Status.ACCEPTED,
-        to_status=Status.SETTLED,
-        document=settlement.document,
-        amount=settled,
-        note=DEMO_NOTE,
-        on=settlement.settled_on,
-    )
-    return project
 
 
 # --- the live cycle: 2026 projects in implementation, the 2027 round under way ----------------------
@@ -515,6 +515,7 @@ def load_live_projects() -> str:
         SupportNorm,
     )
     from khuyencong.projects.services import appraisal, decisions, implementation, proposals, transitions
+    from khuyencong.projects.services.rounds import round_create
 
     if Project.objects.filter(plan_year__in=[2026, 2027], description=DEMO_NOTE).exists():
         return "Đề án 2026–2027 (minh hoạ): đã có, giữ nguyên"
@@ -529,27 +530,18 @@ def load_live_projects() -> str:
     )
     centre = Organisation.objects.get(code="ttkc-08-2025")
     issuer = Organisation.objects.get(code="bo-cong-thuong")
+    day = datetime.date
+    specs = {
+        2026: ("Đăng ký kế hoạch KCQG năm 2026 (minh hoạ)", day(2025, 3, 1), day(2025, 5, 20)),
+        2027: ("Đăng ký kế hoạch KCQG năm 2027 (minh hoạ)", day(2026, 3, 1), day(2026, 12, 15)),
+    }
     rounds = {
-        2026: RegistrationRound.objects.get_or_create(
-            plan_year=2026,
-            source="kcqg",
-            province=None,
-            defaults={
-                "name": "Đăng ký kế hoạch KCQG năm 2026 (minh hoạ)",
-                "opens_on": datetime.date(2025, 3, 1),
-                "deadline": datetime.date(2025, 5, 20),
-            },
-        )[0],
-        2027: RegistrationRound.objects.get_or_create(
-            plan_year=2027,
-            source="kcqg",
-            province=None,
-            defaults={
-                "name": "Đăng ký kế hoạch KCQG năm 2027 (minh hoạ)",
-                "opens_on": datetime.date(2026, 3, 1),
-                "deadline": datetime.date(2026, 12, 15),
-            },
-        )[0],
+        year: RegistrationRound.objects.filter(plan_year=year, source="kcqg", province=None).first()
+        or round_create(
+            user=agency,
+            data={"plan_year": year, "source": "kcqg", "name": name, "opens_on": opens, "deadline": deadline},
+        )
+        for year, (name, opens, deadline) in specs.items()
     }
     dates = {2026: datetime.date(2025, 5, 12), 2027: datetime.date(2026, 11, 2)}
     criteria = CriteriaSet.objects.get(code="mac-dinh-2021")

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
     ConsolidationSerializer,
@@ -40,13 +41,9 @@ from khuyencong.projects.api.serializers import (
 )
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, LedgerKind, Project
-from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions
+from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions, with_money
 from khuyencong.projects.services import decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
-
-# The page's action forms and dispatch: one place that knows which fields each action takes and
-# which service performs it.
-from khuyencong.projects.views.projects import ACTION_FORMS, _perform, with_money
 
 
 class VisibleObjectMixin:
@@ -86,7 +83,7 @@ def _field_type(field: forms.Field) -> str:
 
 def _action_fields(name: str) -> list[dict]:
     rows = []
-    for field_name, field in ACTION_FORMS[name].base_fields.items():
+    for field_name, field in PROJECT_ACTIONS[name].form.base_fields.items():
         row = {
             "name": field_name,
             "label": str(field.label or field_name),
@@ -101,7 +98,7 @@ def _action_fields(name: str) -> list[dict]:
 
 def _actions_description() -> str:
     lines = ["Perform an action of the project's cycle. The body carries the action's fields:", ""]
-    for name in ACTION_FORMS:
+    for name in PROJECT_ACTIONS.names():
         fields = ", ".join(
             f"`{f['name']}`{'' if f['required'] else ' (optional)'} ({f['type']})"
             for f in _action_fields(name)
@@ -194,7 +191,7 @@ class ProjectViewSet(
         request=OpenApiTypes.OBJECT,
         responses=ProjectSerializer,
         description=_actions_description(),
-        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(ACTION_FORMS))],
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=PROJECT_ACTIONS.names())],
     )
     @action(
         detail=True,
@@ -205,20 +202,20 @@ class ProjectViewSet(
     )
     def perform_action(self, request, pk=None, name=None):
         project = self.get_visible_object()
-        if name not in ACTION_FORMS:
+        if name not in PROJECT_ACTIONS:
             raise exceptions.NotFound(_("There is no action “%(name)s”.") % {"name": name})
         available = {a.name for a in transitions.available_actions(request.user, project)}
         if name not in available:
             raise exceptions.PermissionDenied(
                 _("“%(action)s” is not available to you for this project now (it is “%(status)s”).")
-                % {"action": transitions.ACTIONS[name].label, "status": project.get_status_display()}
+                % {"action": PROJECT_ACTIONS[name].label, "status": project.get_status_display()}
             )
-        form_class = ACTION_FORMS[name]
-        kwargs = {"project": project} if getattr(form_class, "needs_project", False) else {}
-        form = form_class(data=request.data, files=request.FILES, **kwargs)
+        form = PROJECT_ACTIONS.form(name, project, data=request.data, files=request.FILES)
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
-        _perform(name, request.user, project, dict(form.cleaned_data), request.FILES)
+        PROJECT_ACTIONS.perform(
+            name, user=request.user, obj=project, data=form.cleaned_data, files=request.FILES
+        )
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,12 +245,17 @@ def report_result(
 
 
 def review_result(*, user, report: ResultReport, approve: bool) -> ResultReport:
-    from khuyencong.core.permissions import get_scope
+    """The DOIT or the agency approves (it counts from then on) or rejects a value reported by the
+    implementing unit; each report is reviewed once."""
+    from khuyencong.core.permissions import VIEW, get_scope
 
-    with transaction.atomic():
+    reason = _("results approved") if approve else _("results rejected")
+    with transaction.atomic(), audit_context(user=user, reason=reason):
         report = ResultReport.objects.select_for_update().get(pk=report.pk)
+        if not Project.objects.restrict(user, VIEW).filter(pk=report.project_id).exists():
+            raise PermissionDenied(_("This project is outside your scope."))
         if not doit_or_agency(get_scope(user), report.project):
-            raise ValidationError(_("Only the DOIT or the agency approves reported results."))
+            raise PermissionDenied(_("Only the DOIT or the agency approves reported results."))
         if report.state != "submitted":
             raise ValidationError(_("This report was already reviewed."))
         report.state = "approved" if approve else "rejected"

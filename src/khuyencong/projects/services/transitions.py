@@ -9,241 +9,38 @@ it; the audit trail records the field changes in the same transaction.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from khuyencong.core.actions import Action
 from khuyencong.core.audit import audit_context
-from khuyencong.core.permissions import Scope, get_scope
+from khuyencong.core.permissions import VIEW, Scope, get_scope
+from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.models import (
-    EventKind,
-    FundingSource,
     LedgerKind,
     Project,
     ProjectEvent,
     ProvincialAppraisal,
     Recommendation,
-    Status,
 )
 from khuyencong.projects.services import ledger
 from khuyencong.projects.services.proposals import deadline_passed, describe_deadline, readiness
-from khuyencong.projects.services.roles import doit_or_agency, is_agency, is_doit, owner_doit_or_agency
 
-S = Status
-
-
-def _can_return(scope: Scope, project: Project) -> bool:
-    if is_agency(scope):
-        return True
-    return is_doit(scope, project) and project.status in {S.SUBMITTED, S.DOIT_APPRAISED}
-
-
-def _can_reject(scope: Scope, project: Project) -> bool:
-    if is_agency(scope):
-        return True
-    # a DOIT closes a provincial proposal, or one of its own it does not recommend
-    return (
-        is_doit(scope, project)
-        and project.status == S.DOIT_APPRAISED
-        and (project.source == FundingSource.KCDP or _doit_recommendation(project) == Recommendation.REJECT)
-    )
-
-
-def _doit_recommendation(project: Project) -> str | None:
-    appraisal = getattr(project, "provincial_appraisal", None)
-    return appraisal.recommendation if appraisal else None
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str | Promise  # a lazy translation, rendered in the user's language
-    sources: frozenset[str]
-    target: str | None  # None: the status does not change
-    allowed: Callable[[Scope, Project], bool]
-    event: str
-    danger: bool = False
-
-    def applies(self, scope: Scope, project: Project) -> bool:
-        return project.status in self.sources and self.allowed(scope, project)
-
-
-def _actions() -> dict[str, Action]:
-    pre_decision = frozenset({S.DOIT_APPRAISED, S.FORWARDED, S.UNDER_REVIEW, S.AGENCY_APPRAISED})
-    return {
-        a.name: a
-        for a in [
-            Action(
-                "submit",
-                gettext_lazy("Submit to the DOIT"),
-                frozenset({S.DRAFT, S.RETURNED}),
-                S.SUBMITTED,
-                owner_doit_or_agency,
-                EventKind.SUBMITTED,
-            ),
-            Action(
-                "accept_late",
-                gettext_lazy("Accept after the deadline"),
-                frozenset({S.DRAFT, S.RETURNED}),
-                S.SUBMITTED,
-                doit_or_agency,
-                EventKind.LATE_ACCEPTED,
-            ),
-            Action(
-                "withdraw",
-                gettext_lazy("Withdraw"),
-                frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}),
-                S.WITHDRAWN,
-                owner_doit_or_agency,
-                EventKind.WITHDRAWN,
-                danger=True,
-            ),
-            Action(
-                "return",
-                gettext_lazy("Return for completion"),
-                frozenset({S.SUBMITTED, S.DOIT_APPRAISED, S.FORWARDED, S.UNDER_REVIEW}),
-                S.RETURNED,
-                _can_return,
-                EventKind.RETURNED,
-            ),
-            Action(
-                "doit_appraise",
-                gettext_lazy("Record the DOIT appraisal"),
-                frozenset({S.SUBMITTED}),
-                S.DOIT_APPRAISED,
-                doit_or_agency,
-                EventKind.DOIT_APPRAISED,
-            ),
-            Action(
-                "forward",
-                gettext_lazy("Forward to the agency"),
-                frozenset({S.DOIT_APPRAISED}),
-                S.FORWARDED,
-                lambda s, p: (
-                    doit_or_agency(s, p)
-                    and p.source == FundingSource.KCQG
-                    and _doit_recommendation(p) != Recommendation.REJECT
-                ),
-                EventKind.FORWARDED,
-            ),
-            Action(
-                "reject",
-                gettext_lazy("Do not approve"),
-                pre_decision,
-                S.REJECTED,
-                _can_reject,
-                EventKind.REJECTED,
-                danger=True,
-            ),
-            Action(
-                "sign_contract",
-                gettext_lazy("Record the contract"),
-                frozenset({S.APPROVED}),
-                S.IN_PROGRESS,
-                doit_or_agency,
-                EventKind.CONTRACT_SIGNED,
-            ),
-            Action(
-                "advance",
-                gettext_lazy("Pay an advance"),
-                frozenset({S.IN_PROGRESS}),
-                None,
-                doit_or_agency,
-                EventKind.ADVANCE,
-            ),
-            Action(
-                "pay",
-                gettext_lazy("Record a payment"),
-                frozenset({S.IN_PROGRESS, S.ACCEPTED}),
-                None,
-                doit_or_agency,
-                EventKind.PAYMENT,
-            ),
-            Action(
-                "report_progress",
-                gettext_lazy("Report progress"),
-                frozenset({S.IN_PROGRESS}),
-                None,
-                owner_doit_or_agency,
-                EventKind.PROGRESS,
-            ),
-            Action(
-                "report_result",
-                gettext_lazy("Report results"),
-                frozenset({S.IN_PROGRESS, S.ACCEPTED}),
-                None,
-                owner_doit_or_agency,
-                EventKind.RESULT,
-            ),
-            Action(
-                "report_effects",
-                gettext_lazy("Record effect figures"),
-                frozenset({S.IN_PROGRESS, S.ACCEPTED, S.SETTLED}),
-                None,
-                lambda s, p: owner_doit_or_agency(s, p) and p.beneficiaries.exists(),
-                EventKind.EFFECTS,
-            ),
-            Action(
-                "accept",
-                gettext_lazy("Record the acceptance (nghiệm thu)"),
-                frozenset({S.IN_PROGRESS}),
-                S.ACCEPTED,
-                doit_or_agency,
-                EventKind.ACCEPTED,
-            ),
-            Action(
-                "settle",
-                gettext_lazy("Record the settlement (quyết toán)"),
-                frozenset({S.ACCEPTED}),
-                S.SETTLED,
-                doit_or_agency,
-                EventKind.SETTLED,
-            ),
-            Action(
-                "refund",
-                gettext_lazy("Record a refund to the budget"),
-                frozenset({S.STOPPED, S.SETTLED}),
-                None,
-                lambda s, p: doit_or_agency(s, p) and ledger.money_of(p).refund_due > 0,
-                EventKind.REFUND,
-            ),
-            Action(
-                "norm_exception",
-                gettext_lazy("Record an exception to the support norm"),
-                frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED, *pre_decision}),
-                None,
-                lambda s, p: is_agency(s) and p.support_norm_id is not None,
-                EventKind.NORM_EXCEPTION,
-            ),
-        ]
-    }
-
-
-ACTIONS = _actions()
+ACTIONS = PROJECT_ACTIONS  # the table of actions: ``khuyencong.projects.actions``
 
 
 def available_actions(user, project: Project) -> list[Action]:
-    scope = get_scope(user)
-    actions = [a for a in ACTIONS.values() if a.applies(scope, project)]
-    late = deadline_passed(project) is not None
-    # before the deadline a proposal is submitted; after it, only accepted late by the DOIT/agency
-    return [
-        a for a in actions if not (a.name == "submit" and late) and not (a.name == "accept_late" and not late)
-    ]
+    """The actions the user may take on the project now, from the one table."""
+    return PROJECT_ACTIONS.available(get_scope(user), project)
 
 
 def _lock(user, project: Project, action_name: str) -> tuple[Project, Action, Scope]:
     """Re-read the project under lock and check the action is allowed now (role, scope, status)."""
-    action = ACTIONS[action_name]
+    action = PROJECT_ACTIONS[action_name]
     scope = get_scope(user)
-    from khuyencong.core.permissions import VIEW
-
     locked = Project.objects.select_for_update().restrict(user, VIEW).filter(pk=project.pk).first()
     if locked is None:
         raise PermissionDenied(_("This project is outside your scope."))

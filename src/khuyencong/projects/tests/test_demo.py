@@ -65,3 +65,20 @@ def test_the_live_cycle_and_a_provincial_view(demo):
     counts = (Project.objects.count(), LedgerEntry.objects.count(), Decision.objects.count())
     call_command("load_demo", verbosity=0)
     assert (Project.objects.count(), LedgerEntry.objects.count(), Decision.objects.count()) == counts
+
+
+def test_the_2020_history_went_through_the_services(demo):
+    """The decisions were issued by ``decision_issue`` (events, lines, locked), the projects were
+    settled by ``settle`` – nothing of 2020 is written by hand."""
+    scope = get_scope(User.objects.get(username="cuc_canbo"))
+    versions = plan_versions(scope, 2020, "kcqg")
+    assert [v["plan"] for v in versions] == [145_600_000_000, 144_000_000_000, 150_000_000_000]
+    for decision in Decision.objects.filter(plan_year=2020):
+        assert decision.is_issued and decision.issued_by.username == "cuc_canbo"
+        assert decision.lines.count() == Project.objects.filter(events__document=str(decision)).count()
+    settled = Project.objects.filter(plan_year=2020, status=Status.SETTLED)
+    assert settled.count() == 218
+    kinds = set(settled.first().events.values_list("kind", flat=True))
+    assert {"submitted", "approved", "contract_signed", "accepted", "payment", "settled"} <= kinds
+    refunded = Project.objects.get(plan_year=2020, status=Status.STOPPED, ledger__kind="refunded")
+    assert [e.kind for e in refunded.events.order_by("id")][-2:] == ["stopped", "refund"]

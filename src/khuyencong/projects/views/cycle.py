@@ -22,12 +22,13 @@ from khuyencong.projects.models import (
     FundingSource,
     LedgerKind,
     Project,
-    ProvinceDeadline,
     RegistrationRound,
     Status,
 )
 from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions
 from khuyencong.projects.services import transitions
+from khuyencong.projects.services.rounds import can_open_rounds, province_deadline_set, round_create
+from khuyencong.projects.views.projects import _add_errors
 
 COLUMN_LABELS = {
     LedgerKind.REQUESTED: _("Requested"),
@@ -43,18 +44,14 @@ COLUMN_LABELS = {
 
 @workspace_required
 def round_list(request):
-    scope = get_scope(request.user)
     rounds = RegistrationRound.objects.restrict(request.user).select_related("province")
-    can_create = scope.national_write or bool(scope.current_write)
-    form = RoundForm(request.POST or None, user=request.user) if can_create else None
+    form = RoundForm(request.POST or None, user=request.user) if can_open_rounds(request.user) else None
     if request.method == "POST" and form is not None and form.is_valid():
-        new_round = form.save(commit=False)
-        if not scope.national_write and new_round.province_id not in scope.current_write:
-            raise PermissionDenied
-        if new_round.province_id is None and new_round.source != FundingSource.KCQG:
-            form.add_error("province", _("A provincial round names its province."))
+        try:
+            new_round = round_create(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
         else:
-            new_round.save()
             messages.success(request, _("Round created."))
             return redirect(new_round)
     if form is None and request.method == "POST":
@@ -95,13 +92,18 @@ def round_detail(request, pk: int):
             request.POST or None, initial={"deadline": own.deadline if own else the_round.deadline}
         )
         if request.method == "POST" and "deadline" in request.POST and deadline_form.is_valid():
-            ProvinceDeadline.objects.update_or_create(
-                round=the_round,
-                province_id=my_province,
-                defaults={"deadline": deadline_form.cleaned_data["deadline"]},
-            )
-            messages.success(request, _("Your province's deadline was saved."))
-            return redirect(the_round)
+            try:
+                province_deadline_set(
+                    user=request.user,
+                    registration_round=the_round,
+                    province_id=my_province,
+                    deadline=deadline_form.cleaned_data["deadline"],
+                )
+            except ValidationError as error:
+                _add_errors(deadline_form, error)
+            else:
+                messages.success(request, _("Your province's deadline was saved."))
+                return redirect(the_round)
     forwardable = [
         p
         for p in projects

@@ -19,6 +19,7 @@ from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects import forms as pforms
+from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
     Decision,
@@ -28,8 +29,8 @@ from khuyencong.projects.models import (
 from khuyencong.projects.queries import flags, money_shown, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
-from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
+from khuyencong.projects.services.roles import doit_or_agency, owner_doit_or_agency
 
 
 class ProjectListView(ObjectListView):
@@ -169,8 +170,8 @@ def project_detail(request, pk: int):
         "can_report_effects": any(a.name == "report_effects" for a in actions),
         "can_edit": project.is_editable
         and Project.objects.restrict(request.user, CHANGE).filter(pk=pk).exists(),
-        "can_attach": transitions.owner_doit_or_agency(scope, project),
-        "can_review_results": transitions.doit_or_agency(scope, project),
+        "can_attach": owner_doit_or_agency(scope, project),
+        "can_review_results": doit_or_agency(scope, project),
         "attachment_form": pforms.AttachmentForm(),
         "active_menu": "projects",
     }
@@ -318,88 +319,31 @@ def project_edit(request, pk: int):
     )
 
 
-# --- actions: one page for every transition of the state machine ------------------------------------
-
-ACTION_FORMS = {
-    "submit": pforms.ConfirmForm,
-    "accept_late": pforms.ReasonForm,
-    "withdraw": pforms.ReasonForm,
-    "return": pforms.ReasonForm,
-    "doit_appraise": pforms.DoitAppraisalForm,
-    "forward": pforms.ConfirmForm,
-    "reject": pforms.ReasonForm,
-    "sign_contract": pforms.ContractForm,
-    "advance": pforms.PaymentForm,
-    "pay": pforms.PaymentForm,
-    "report_progress": pforms.ProgressForm,
-    "report_result": pforms.ResultReportForm,
-    "report_effects": pforms.EffectsForm,
-    "accept": pforms.AcceptanceForm,
-    "settle": pforms.SettlementForm,
-    "refund": pforms.RefundForm,
-    "norm_exception": pforms.ReasonForm,
-}
-
-
-def _perform(name: str, user, project: Project, data: dict, files) -> None:
-    if name == "submit":
-        transitions.project_submit(user=user, project=project)
-    elif name == "accept_late":
-        transitions.project_accept_late(user=user, project=project, reason=data["reason"])
-    elif name == "withdraw":
-        transitions.project_withdraw(user=user, project=project, reason=data["reason"])
-    elif name == "return":
-        transitions.project_return(user=user, project=project, reason=data["reason"])
-    elif name == "doit_appraise":
-        transitions.project_doit_appraise(user=user, project=project, **data)
-    elif name == "forward":
-        transitions.project_forward(user=user, project=project)
-    elif name == "reject":
-        transitions.project_reject(user=user, project=project, reason=data["reason"])
-    elif name == "sign_contract":
-        implementation.sign_contract(user=user, project=project, **data)
-    elif name == "advance":
-        implementation.pay_advance(user=user, project=project, **data)
-    elif name == "pay":
-        implementation.record_payment(user=user, project=project, **data)
-    elif name == "report_progress":
-        implementation.report_progress(user=user, project=project, photos=files.getlist("photos"), **data)
-    elif name == "report_result":
-        implementation.report_result(user=user, project=project, **data)
-    elif name == "report_effects":
-        implementation.report_effects(user=user, project=project, **data)
-    elif name == "accept":
-        implementation.accept(user=user, project=project, **data)
-    elif name == "settle":
-        implementation.settle(user=user, project=project, **data)
-    elif name == "refund":
-        implementation.record_refund(user=user, project=project, **data)
-    elif name == "norm_exception":
-        transitions.record_norm_exception(user=user, project=project, reason=data["reason"])
-    else:  # pragma: no cover - the URL only routes registered actions
-        raise Http404
+# --- actions: one page for every action of the table (``khuyencong.projects.actions``) -----------
 
 
 @workspace_required
 def project_action(request, pk: int, action: str):
     project = get_object_or_404(Project.objects.restrict(request.user, VIEW), pk=pk)
-    if action not in ACTION_FORMS:
+    if action not in PROJECT_ACTIONS:
         raise Http404
     available = {a.name: a for a in transitions.available_actions(request.user, project)}
     if action not in available:
         raise PermissionDenied(_("This action is not available for this project now."))
-    form_class = ACTION_FORMS[action]
-    kwargs = {"project": project} if getattr(form_class, "needs_project", False) else {}
     posted = request.method == "POST"
     # An action with no fields (submit, withdraw) posts an empty form: bind it all the same.
-    form = form_class(request.POST if posted else None, request.FILES if posted else None, **kwargs)
-    if not posted:
-        form.initial.update(_action_initial(action, project))
-        if action == "report_effects":
-            form.initial.update(_effects_initial(project, request.GET.get("beneficiary")))
-    if request.method == "POST" and form.is_valid():
+    form = PROJECT_ACTIONS.form(
+        action,
+        project,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=None if posted else available[action].initial(project, request.GET),
+    )
+    if posted and form.is_valid():
         try:
-            _perform(action, request.user, project, dict(form.cleaned_data), request.FILES)
+            PROJECT_ACTIONS.perform(
+                action, user=request.user, obj=project, data=form.cleaned_data, files=request.FILES
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -420,16 +364,6 @@ def project_action(request, pk: int, action: str):
             "active_menu": "projects",
         },
     )
-
-
-def _effects_initial(project: Project, chosen: str | None) -> dict:
-    """The chosen beneficiary (``?beneficiary=``, else the first) with its figures so far."""
-    rows = project.beneficiaries.all()
-    row = rows.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
-    row = row or rows.first()
-    if row is None:
-        return {}
-    return {"beneficiary": row.pk, **{name: getattr(row, name) for name in implementation.EFFECT_FIELDS}}
 
 
 def _effects_table(project: Project) -> list[dict]:
@@ -465,27 +399,6 @@ def effect_row(b) -> dict:
         ],
         "known": any(getattr(b, name) is not None for name in implementation.EFFECT_FIELDS),
     }
-
-
-def _action_initial(action: str, project: Project) -> dict:
-    today = timezone.localdate()
-    money = money_of(project)
-    defaults = {
-        "doit_appraise": {
-            "appraised_on": today,
-            "recommended_amount": money.requested,
-            "body": _("Appraisal council of the Department of Industry and Trade"),
-        },
-        "sign_contract": {"signed_on": today, "value": money.plan},
-        "advance": {"paid_on": today},
-        "pay": {"paid_on": today, "amount": money.still_to_pay or None},
-        "report_progress": {"month": today},
-        "report_result": {"period_end": today},
-        "accept": {"accepted_on": today, "result": "passed"},
-        "settle": {"settled_on": today, "amount": money.net_paid},
-        "refund": {"refunded_on": today, "amount": money.refund_due},
-    }
-    return defaults.get(action, {})
 
 
 @workspace_required
@@ -540,4 +453,6 @@ def result_review(request, pk: int, report_id: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     return redirect(f"{project.get_absolute_url()}#results")

@@ -1,0 +1,83 @@
+"""Projects of past plan years, recorded from their documents: who may, which years, and where they
+enter the cycle (appraised, waiting for the decision)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from khuyencong.orgs.models import Organisation
+from khuyencong.programmes.models import Content, Programme
+from khuyencong.projects.models import LedgerKind, Status
+from khuyencong.projects.services import ledger
+from khuyencong.projects.services.history import project_record_appraised
+
+pytestmark = pytest.mark.django_db
+
+
+def past(tuyen_quang, year=2020, **overrides):
+    data = {
+        "plan_year": year,
+        "source": "kcqg",
+        "programme": Programme.objects.get(code="kcqg-2014-2020"),
+        "content": Content.objects.get(code="dao-tao-nghe"),
+        "kind": "ordinary",
+        "name": "Đào tạo nghề mây tre đan",
+        "objectives": "Đào tạo 60 lao động",
+        "implementing_org": Organisation.objects.get(code="ttkc-08-2025"),
+        "lead_province": tuyen_quang,
+        "start_date": datetime.date(year, 3, 1),
+        "end_date": datetime.date(year, 11, 30),
+    }
+    data.update(overrides)
+    return data
+
+
+LINES = [{"category": "training", "item": "Lớp học", "state_support": 200_000_000, "counterpart": 50_000_000}]
+
+
+def test_the_agency_records_a_past_project_which_then_waits_for_its_decision(people, tuyen_quang):
+    project = project_record_appraised(
+        user=people["agency"],
+        data=past(tuyen_quang),
+        budget_lines=LINES,
+        filed_on=datetime.date(2019, 6, 15),
+        document="Hồ sơ đề án",
+    )
+    assert project.status == Status.AGENCY_APPRAISED and project.code.startswith("KCQG-2020-")
+    assert ledger.total(project, LedgerKind.REQUESTED) == 200_000_000
+    assert ledger.money_of(project).plan == 0
+    assert list(project.locations.values_list("share_bp", flat=True)) == [10_000]
+    event = project.events.get(kind="submitted")
+    assert (event.on, event.to_status, event.document) == (
+        datetime.date(2019, 6, 15),
+        "agency_appraised",
+        "Hồ sơ đề án",
+    )
+
+
+def test_only_the_agency_and_only_years_before_the_councils(people, tuyen_quang):
+    with pytest.raises(PermissionDenied):
+        project_record_appraised(
+            user=people["doit"],
+            data=past(tuyen_quang),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+        )
+    programme = Programme.objects.get(code="kcqg-2026-2030")
+    with pytest.raises(ValidationError) as error:
+        project_record_appraised(
+            user=people["agency"],
+            data=past(tuyen_quang, 2027, programme=programme),
+            budget_lines=LINES,
+            filed_on=datetime.date(2026, 6, 1),
+        )
+    assert list(error.value.message_dict) == ["plan_year"]
+    with pytest.raises(ValidationError) as error:  # the proposal's own rules still apply
+        project_record_appraised(
+            user=people["agency"],
+            data=past(tuyen_quang, programme=programme),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+        )
+    assert "programme" in error.value.message_dict
