@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.core.permissions import get_scope
 from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.services import EDITABLE_FIELDS
+from khuyencong.geo.forms import ProvinceField
 from khuyencong.geo.models import AdministrativeUnit, Level
 
 
@@ -39,7 +40,7 @@ def provinces_for(user, on: datetime.date | None):
 
 
 class EstablishmentForm(forms.ModelForm):
-    province = forms.ModelChoiceField(label=_("Province"), queryset=AdministrativeUnit.objects.none())
+    province = ProvinceField(AdministrativeUnit.objects.none(), label=_("Province"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
