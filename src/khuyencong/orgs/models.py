@@ -88,6 +88,11 @@ class Organisation(ReferenceModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def get_functions_display(self) -> list[str]:
+        """The functions by their names, not their codes."""
+        labels = dict(CentreFunction.choices)
+        return [str(labels.get(code, code)) for code in self.functions]
+
     def __str__(self) -> str:
         return self.name
 
