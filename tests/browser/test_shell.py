@@ -40,3 +40,38 @@ def test_wrong_password_then_lockout(page):
     sign_in(page, "cuc_canbo")  # even with the right password
     assert page.locator("[data-testid=locked-out]").is_visible()
     screenshot(page, "locked-out")
+
+
+NAV_FITS = """() => {
+  const nav = document.querySelector('[data-testid=navbar]');
+  const user = document.querySelector('[data-testid=user-menu]').getBoundingClientRect();
+  const toggler = document.querySelector('.navbar-toggler');
+  return {
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    height: nav.getBoundingClientRect().height,
+    userRight: user.right,
+    userVisible: user.width > 0,
+    collapsed: getComputedStyle(toggler).display !== 'none',
+  };
+}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_administrators_menu_fits_a_laptop_screen(page, language):
+    """Six menu groups, the language switch and the user menu fit in one row at 1366 and 1200 px;
+    narrower screens get the collapsed menu."""
+    sign_in(page, "quantri")
+    if language == "en":
+        page.click("[data-testid=lang-en]")
+    for width in (1366, 1200):
+        page.set_viewport_size({"width": width, "height": 768})
+        page.reload()
+        fits = page.evaluate(NAV_FITS)
+        assert fits["overflow"] <= 0 and not fits["collapsed"], (width, fits)
+        assert fits["userVisible"] and fits["userRight"] <= width and fits["height"] < 70, (width, fits)
+        if width == 1366:
+            screenshot(page, f"navbar-admin-1366-{language}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    fits = page.evaluate(NAV_FITS)
+    assert fits["collapsed"] and fits["overflow"] <= 0, fits

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -112,6 +112,8 @@ class AuditedModel(models.Model):
 
     audit_ignore: tuple[str, ...] = ()
     audit_redact: tuple[str, ...] = ()
+    #: constraint name → the field under which its message is shown (forms and API alike)
+    constraint_fields: dict[str, str] = {}
 
     objects = RestrictedManager()
 
@@ -141,6 +143,25 @@ class AuditedModel(models.Model):
             self._audit_raw = None
 
     save.alters_data = True
+
+    def validate_constraints(self, exclude=None) -> None:
+        """Like Django's, but each constraint's message goes under the field it is about (named in
+        ``constraint_fields``; a one-field unique constraint's field otherwise), so a form shows it
+        beside that field and the API under its name – not as “Constraint … is violated”."""
+        using = router.db_for_write(type(self), instance=self)
+        excluded = set(exclude or ())
+        errors: dict[str, list[ValidationError]] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = constraint_field(model_class, constraint)
+                    if field is None or field in excluded:
+                        field = NON_FIELD_ERRORS
+                    errors.setdefault(field, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     # --- scope ------------------------------------------------------------------------------
 
@@ -185,6 +206,14 @@ class AuditedModel(models.Model):
             return before
         stored = type(self)._base_manager.using(using).filter(pk=self.pk).first()
         return audit.snapshot(stored) if stored is not None else None
+
+
+def constraint_field(model: type[models.Model], constraint: models.BaseConstraint) -> str | None:
+    """The field a constraint's violation is shown under, or ``None`` for the form as a whole."""
+    field = getattr(model, "constraint_fields", {}).get(constraint.name)
+    if field is None and len(getattr(constraint, "fields", ())) == 1:
+        field = constraint.fields[0]
+    return field
 
 
 def record_delete(sender, instance, using, origin=None, **kwargs):

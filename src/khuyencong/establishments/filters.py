@@ -9,17 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.core.filters import BaseFilterSet
 from khuyencong.establishments.models import EstablishmentKind, SectorDivision, SectorSection, Status
 from khuyencong.establishments.queries import LIVE, search
-from khuyencong.geo.models import AdministrativeUnit, Level
+from khuyencong.geo.forms import ProvinceFilter
 from khuyencong.geo.queries import REORGANISATION_2025
 
 
 class EstablishmentFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Name or tax code"), method="filter_q")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
-        method="filter_province",
-    )
+    province = ProvinceFilter(method="filter_province")
     commune = django_filters.NumberFilter(
         label=_("Commune (id)"), field_name="commune", widget=forms.HiddenInput
     )
@@ -38,9 +34,6 @@ class EstablishmentFilterSet(BaseFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["province"].label_from_instance = lambda u: (
-            f"{u.name} (–{u.valid_until:%Y})" if u.valid_until else f"{u.name} (2025–)"
-        )
         self.form.fields["division"].label_from_instance = lambda d: f"{d.code} – {d.name[:60]}"
 
     def filter_q(self, queryset, name, value):

@@ -14,6 +14,7 @@ from khuyencong.core.bounds import validate_money
 from khuyencong.core.permissions import get_scope
 from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.services import EDITABLE_FIELDS
+from khuyencong.geo.forms import ProvinceField
 from khuyencong.geo.models import AdministrativeUnit, Level
 
 
@@ -40,7 +41,7 @@ def provinces_for(user, on: datetime.date | None):
 
 
 class EstablishmentForm(forms.ModelForm):
-    province = forms.ModelChoiceField(label=_("Province"), queryset=AdministrativeUnit.objects.none())
+    province = ProvinceField(AdministrativeUnit.objects.none(), label=_("Province"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -200,6 +200,8 @@ class Establishment(AuditedModel):
     name_key = models.CharField(max_length=255, editable=False, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    constraint_fields = {"est_merged_has_target": "merged_into"}
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("establishment")
@@ -225,6 +227,10 @@ class Establishment(AuditedModel):
             models.CheckConstraint(
                 condition=Q(status="merged", merged_into__isnull=False) | ~Q(status="merged"),
                 name="est_merged_has_target",
+                violation_error_code="merged_without_target",
+                violation_error_message=_(
+                    "A merged establishment must name the establishment it was merged into."
+                ),
             ),
         ]
 
@@ -359,12 +365,21 @@ class EstablishmentFigure(AuditedModel):
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
 
+    constraint_fields = {"est_figure_year_unique": "year"}
+
     class Meta:
         ordering = ["establishment", "-year"]
         verbose_name = _("yearly figures")
         verbose_name_plural = _("yearly figures")
         constraints = [
-            models.UniqueConstraint(fields=["establishment", "year"], name="est_figure_year_unique")
+            models.UniqueConstraint(
+                fields=["establishment", "year"],
+                name="est_figure_year_unique",
+                violation_error_code="figures_year_exists",
+                violation_error_message=_(
+                    "Figures for this year have already been entered for this establishment."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -481,12 +496,19 @@ class EligibilityRule(ReferenceModel):
     reason_en = models.CharField(_("reason (English)"), max_length=500, blank=True)
     article = models.CharField(_("article"), max_length=100, blank=True)
 
+    constraint_fields = {"est_rule_unique": "value"}
+
     class Meta:
         ordering = ["rule_set", "dimension", "value"]
         verbose_name = _("eligibility rule")
         verbose_name_plural = _("eligibility rules")
         constraints = [
-            models.UniqueConstraint(fields=["rule_set", "dimension", "value"], name="est_rule_unique"),
+            models.UniqueConstraint(
+                fields=["rule_set", "dimension", "value"],
+                name="est_rule_unique",
+                violation_error_code="rule_exists",
+                violation_error_message=_("This rule set already has a rule for this value."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from khuyencong.core.generic import ObjectDetailView, ObjectListView, workspace_
 from khuyencong.core.models import SystemParameter
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
+from khuyencong.core.text import sort_key
 from khuyencong.establishments import services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.extensions import DETAIL_PAGE
@@ -205,8 +206,12 @@ def _date_param(request, name: str) -> datetime.date | None:
 def province_options(request):
     """``<option>``s of the provinces valid on the address date that the user may write to."""
     from khuyencong.establishments.forms import provinces_for
+    from khuyencong.geo.forms import province_label
 
-    provinces = provinces_for(request.user, _date_param(request, "address_as_of") or timezone.localdate())
+    provinces = sorted(
+        provinces_for(request.user, _date_param(request, "address_as_of") or timezone.localdate()),
+        key=lambda unit: sort_key(province_label(unit)),
+    )
     html = render_to_string("establishments/_province_options.html", {"provinces": provinces})
     return HttpResponse(html)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.filters import BaseFilterSet
 from khuyencong.core.text import search_q
+from khuyencong.geo.forms import ProvinceFilter
 from khuyencong.geo.models import AdministrativeUnit, Kind, Level, Region
 
 
@@ -21,10 +22,7 @@ class UnitFilterSet(BaseFilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), method="in_region"
     )
-    parent = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
-    )
+    parent = ProvinceFilter()
 
     class Meta:
         model = AdministrativeUnit
@@ -36,9 +34,6 @@ class UnitFilterSet(BaseFilterSet):
         if not data.get("on") and not data.get("parent"):
             data["on"] = timezone.localdate().isoformat()
         super().__init__(data, *args, **kwargs)
-        self.form.fields["parent"].label_from_instance = lambda u: (
-            f"{u.name} ({u.valid_from:%Y}–{u.valid_until:%Y})" if u.valid_until else f"{u.name} (2025–)"
-        )
 
     def search(self, queryset, name, value):
         return (

@@ -89,17 +89,28 @@ class AdministrativeUnit(ReferenceModel):
 
     objects = DatedQuerySet.as_manager()
 
+    constraint_fields = {"geo_unit_unique_code": "code", "geo_unit_valid_range": "valid_until"}
+
     class Meta:
         ordering = ["level", "code", "valid_from"]
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
         constraints = [
-            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="geo_unit_unique_code"),
+            models.UniqueConstraint(
+                fields=["level", "code", "valid_from"],
+                name="geo_unit_unique_code",
+                violation_error_code="unit_code_taken",
+                violation_error_message=_(
+                    "A unit of this level with this code already takes effect on this date."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="geo_unit_valid_range",
+                violation_error_code="validity_end_before_start",
+                violation_error_message=_("The end of validity cannot be before its start."),
             ),
         ]
         indexes = [models.Index(fields=["level", "valid_from", "valid_until"], name="geo_unit_level_dates")]
@@ -157,11 +168,20 @@ class Region(ReferenceModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
+    constraint_fields = {"geo_region_unique_code": "code"}
+
     class Meta:
         ordering = ["scheme", "order", "code"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="geo_region_unique_code")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="geo_region_unique_code",
+                violation_error_code="region_code_taken",
+                violation_error_message=_("This scheme already has a region with this code."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -179,11 +199,20 @@ class RegionMembership(ReferenceModel):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    constraint_fields = {"geo_membership_unique": "unit"}
+
     class Meta:
         ordering = ["region", "unit__code"]
         verbose_name = _("region membership")
         verbose_name_plural = _("region memberships")
-        constraints = [models.UniqueConstraint(fields=["region", "unit"], name="geo_membership_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "unit"],
+                name="geo_membership_unique",
+                violation_error_code="membership_exists",
+                violation_error_message=_("This unit already belongs to the region."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} ∈ {self.region}"
@@ -228,14 +257,24 @@ class Succession(ReferenceModel):
         help_text=_("The successor's political-administrative centre is in this predecessor."),
     )
 
+    constraint_fields = {"geo_succession_unique": "successor", "geo_succession_share": "share_percent"}
+
     class Meta:
         ordering = ["effective_date", "successor__code", "predecessor__code"]
         verbose_name = _("succession")
         verbose_name_plural = _("successions")
         constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="geo_succession_unique"),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="geo_succession_unique",
+                violation_error_code="succession_exists",
+                violation_error_message=_("This succession between the two units is already recorded."),
+            ),
             models.CheckConstraint(
-                condition=Q(share_percent__gte=1) & Q(share_percent__lte=100), name="geo_succession_share"
+                condition=Q(share_percent__gte=1) & Q(share_percent__lte=100),
+                name="geo_succession_share",
+                violation_error_code="share_out_of_range",
+                violation_error_message=_("The share must be between 1 and 100 per cent."),
             ),
         ]
 

@@ -88,6 +88,11 @@ class Organisation(ReferenceModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def get_functions_display(self) -> list[str]:
+        """The functions by their names, not their codes."""
+        labels = dict(CentreFunction.choices)
+        return [str(labels.get(code, code)) for code in self.functions]
+
     def __str__(self) -> str:
         return self.name
 
@@ -151,12 +156,21 @@ class OrganisationSuccession(ReferenceModel):
     effective_date = DateField(_("effective date"))
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
 
+    constraint_fields = {"orgs_succession_unique": "successor"}
+
     class Meta:
         ordering = ["effective_date"]
         verbose_name = _("organisation succession")
         verbose_name_plural = _("organisation successions")
         constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="orgs_succession_unique")
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="orgs_succession_unique",
+                violation_error_code="succession_exists",
+                violation_error_message=_(
+                    "This succession between the two organisations is already recorded."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

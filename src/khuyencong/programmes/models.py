@@ -89,12 +89,19 @@ class LegalDocument(ProvincialReferenceModel):
     note = models.TextField(_("note"), blank=True)
     search_name = models.CharField(max_length=800, editable=False, blank=True, db_index=True)
 
+    constraint_fields = {"programmes_document_unique": "number"}
+
     class Meta:
         ordering = ["-issued_on", "number"]
         verbose_name = _("legal document")
         verbose_name_plural = _("legal documents")
         constraints = [
-            models.UniqueConstraint(fields=["number", "issuer"], name="programmes_document_unique")
+            models.UniqueConstraint(
+                fields=["number", "issuer"],
+                name="programmes_document_unique",
+                violation_error_code="document_number_taken",
+                violation_error_message=_("This issuer already has a document with this number."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -127,12 +134,19 @@ class DocumentRelation(ReferenceModel):
     target = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
 
+    constraint_fields = {"programmes_relation_unique": "target"}
+
     class Meta:
         ordering = ["source", "kind"]
         verbose_name = _("relation between documents")
         verbose_name_plural = _("relations between documents")
         constraints = [
-            models.UniqueConstraint(fields=["source", "target", "kind"], name="programmes_relation_unique")
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                name="programmes_relation_unique",
+                violation_error_code="relation_exists",
+                violation_error_message=_("This relation between the two documents is already recorded."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -263,18 +277,27 @@ class Programme(ProvincialReferenceModel):
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
+    constraint_fields = {"programmes_years": "end_year", "programmes_level_province": "province"}
+
     class Meta:
         ordering = ["level", "-start_year", "code"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")), name="programmes_years"
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="programmes_years",
+                violation_error_code="end_year_before_start",
+                violation_error_message=_("The end year cannot be before the start year."),
             ),
             models.CheckConstraint(
                 condition=Q(level="national", province__isnull=True)
                 | Q(level="provincial", province__isnull=False),
                 name="programmes_level_province",
+                violation_error_code="level_province_mismatch",
+                violation_error_message=_(
+                    "A provincial programme names its province; a national programme names none."
+                ),
             ),
         ]
 
@@ -305,13 +328,18 @@ class ProgrammeContent(ReferenceModel):
     content = models.ForeignKey(Content, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    constraint_fields = {"programmes_programme_content_unique": "content"}
+
     class Meta:
         ordering = ["programme", "order"]
         verbose_name = _("content of a programme")
         verbose_name_plural = _("contents of programmes")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "content"], name="programmes_programme_content_unique"
+                fields=["programme", "content"],
+                name="programmes_programme_content_unique",
+                violation_error_code="programme_content_exists",
+                violation_error_message=_("This content is already part of the programme."),
             )
         ]
 
@@ -353,13 +381,25 @@ class Target(ProvincialReferenceModel):
     source = models.CharField(_("source"), max_length=500)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    constraint_fields = {"programmes_target_unique": "indicator", "programmes_target_non_negative": "value"}
+
     class Meta:
         ordering = ["programme", "indicator__content__order", "indicator__order"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "indicator"], name="programmes_target_unique"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="programmes_target_non_negative"),
+            models.UniqueConstraint(
+                fields=["programme", "indicator"],
+                name="programmes_target_unique",
+                violation_error_code="target_exists",
+                violation_error_message=_("The programme already has a target for this indicator."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="programmes_target_non_negative",
+                violation_error_code="target_negative",
+                violation_error_message=_("The target cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -502,7 +502,35 @@ LIVE = [
         40_000_000,
         "draft",
     ),
+    # filed by the implementing unit itself (a partner organisation): the demo account
+    # dvth_hoinongdan sees its own proposal and its own project in implementation
+    (
+        "hnd-gom",
+        2026,
+        "dao-tao-nghe",
+        None,
+        "Truyền nghề làm gốm cho 25 hội viên nông dân",
+        "Cơ sở Gốm sứ Quang Vinh",
+        160_000_000,
+        40_000_000,
+        "in_progress",
+    ),
+    (
+        "hnd-dan",
+        2027,
+        "dao-tao-nghe",
+        None,
+        "Đào tạo nghề đan lát mây tre cho hội viên nông dân",
+        "Công ty TNHH Mây tre đan Hưng Phát",
+        110_000_000,
+        30_000_000,
+        "submitted",
+    ),
 ]
+# who files a proposal when it is not the DOIT (user name of the implementing unit's account)
+LIVE_OWNERS = {"hnd-gom": "dvth_hoinongdan", "hnd-dan": "dvth_hoinongdan"}
+# the 2026 projects that the allocation decision approves and that are then carried out
+FUNDED_2026 = ("tq-may", "tq-daotao", "hnd-gom")
 
 
 def load_live_projects() -> str:
@@ -520,9 +548,12 @@ def load_live_projects() -> str:
     if Project.objects.filter(plan_year__in=[2026, 2027], description=DEMO_NOTE).exists():
         return "Đề án 2026–2027 (minh hoạ): đã có, giữ nguyên"
     users = {
-        u.username: u for u in User.objects.filter(username__in=["tuyenquang_so", "cuc_canbo", "chuyengia"])
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["tuyenquang_so", "cuc_canbo", "chuyengia", *LIVE_OWNERS.values()]
+        )
     }
-    if len(users) < 3:
+    if not {"tuyenquang_so", "cuc_canbo", "chuyengia"} <= set(users):
         return "Đề án 2026–2027 (minh hoạ): chưa có tài khoản minh hoạ, bỏ qua"
     doit, agency, expert = users["tuyenquang_so"], users["cuc_canbo"], users["chuyengia"]
     province = AdministrativeUnit.objects.get(
@@ -564,11 +595,14 @@ def load_live_projects() -> str:
         )
     made: dict[str, Project] = {}
     for key, year, content_code, norm_code, name, beneficiary_name, state, counterpart, stage in LIVE:
+        owner = users.get(LIVE_OWNERS.get(key, "tuyenquang_so"))
+        if owner is None:
+            continue  # the implementing unit's account is missing
         content = Content.objects.get(code=content_code)
         establishment = Establishment.objects.filter(name=beneficiary_name).order_by("pk").first()
         indicator = Indicator.objects.filter(content=content).order_by("order").first()
         project = proposals.proposal_save(
-            user=doit,
+            user=owner,
             project=None,
             data={
                 "round": rounds[year],
@@ -580,7 +614,7 @@ def load_live_projects() -> str:
                 "name": name,
                 "objectives": name,
                 "description": DEMO_NOTE,
-                "implementing_org": centre,
+                "implementing_org": owner.organisation if owner is not doit else centre,
                 "lead_province": province,
                 "start_date": datetime.date(year, 3, 1),
                 "end_date": datetime.date(year, 10 if stage == "settled" else 11, 30),
@@ -604,7 +638,7 @@ def load_live_projects() -> str:
         made[key] = project
         if stage == "draft":
             continue
-        transitions.project_submit(user=doit, project=project, on=dates[year])
+        transitions.project_submit(user=owner, project=project, on=dates[year])
         if stage == "submitted":
             continue
         transitions.project_doit_appraise(
@@ -657,14 +691,14 @@ def load_live_projects() -> str:
             "title": "Giao kế hoạch kinh phí khuyến công quốc gia năm 2026",
         },
     )
-    for key in ("tq-may", "tq-daotao"):
+    for key in (k for k in FUNDED_2026 if k in made):
         project = Project.objects.get(pk=made[key].pk)
         amount = ledger.money_of(project).requested
         decisions.decision_set_line(
             user=agency, decision=allocation, project=project, action="approve", amount=amount
         )
     decisions.decision_issue(user=agency, decision=allocation)
-    for key in ("tq-may", "tq-daotao"):
+    for key in (k for k in FUNDED_2026 if k in made):
         project = Project.objects.get(pk=made[key].pk)
         plan = ledger.money_of(project).plan
         implementation.sign_contract(
@@ -672,7 +706,7 @@ def load_live_projects() -> str:
             project=project,
             number=f"HĐ {project.code[-2:]}/2026/KCQG",
             signed_on=datetime.date(2026, 2, 25),
-            parties="Sở Công Thương – Trung tâm Khuyến công",
+            parties=f"Sở Công Thương – {project.implementing_org.name}",
             value=plan,
         )
         if key == "tq-daotao":  # machinery has no advance rule: it is paid on acceptance
@@ -684,14 +718,17 @@ def load_live_projects() -> str:
                 amount=advance,
                 reference="UNC tạm ứng 01/2026",
             )
+        progress = {
+            "tq-may": (70, "Đã lắp đặt thiết bị, đang chạy thử"),
+            "tq-daotao": (100, "Đã hoàn thành 2 lớp, 40 học viên tốt nghiệp"),
+            "hnd-gom": (40, "Đã khai giảng lớp truyền nghề, 25 học viên theo học"),
+        }[key]
         implementation.report_progress(
-            user=doit,
+            user=users.get(LIVE_OWNERS.get(key, "tuyenquang_so")),
             project=project,
             month=datetime.date(2026, 9, 30),
-            percent_done=70 if key == "tq-may" else 100,
-            narrative="Đã lắp đặt thiết bị, đang chạy thử"
-            if key == "tq-may"
-            else "Đã hoàn thành 2 lớp, 40 học viên tốt nghiệp",
+            percent_done=progress[0],
+            narrative=progress[1],
         )
     project = Project.objects.get(pk=made["tq-daotao"].pk)
     plan = ledger.money_of(project).plan

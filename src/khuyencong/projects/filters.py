@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.filters import BaseFilterSet
 from khuyencong.core.text import search_q
-from khuyencong.geo.models import AdministrativeUnit, Level
+from khuyencong.geo.forms import ProvinceFilter
 from khuyencong.geo.queries import REORGANISATION_2025
 from khuyencong.programmes.models import Content
 from khuyencong.projects.models import FundingSource, Project, ProjectKind, Status
@@ -25,11 +25,7 @@ class ProjectFilterSet(BaseFilterSet):
     plan_year = django_filters.NumberFilter(label=_("Plan year"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=FundingSource.choices)
     content = django_filters.ModelChoiceFilter(label=_("Content"), queryset=Content.objects.all())
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        method="filter_province",
-        queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
-    )
+    province = ProvinceFilter(method="filter_province")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("all"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices)
     flag = django_filters.ChoiceFilter(label=_("Attention"), choices=FLAGS, method="filter_flag")
@@ -40,9 +36,6 @@ class ProjectFilterSet(BaseFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["province"].label_from_instance = lambda u: (
-            f"{u.name} (–{u.valid_until:%Y})" if u.valid_until else f"{u.name} (2025–)"
-        )
         self.form.fields["content"].label_from_instance = lambda c: c.short_name
 
     def filter_q(self, queryset, name, value):

@@ -15,6 +15,7 @@ from khuyencong.core.forms import DateField, MoneyField, search_select, style_fo
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
+from khuyencong.geo.forms import ProvinceField
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.orgs.models import Organisation
 from khuyencong.programmes.models import Content, Indicator, Programme
@@ -66,6 +67,7 @@ class ProjectForm(forms.ModelForm):
             "start_date",
             "end_date",
         ]
+        field_classes = {"lead_province": ProvinceField}
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
@@ -86,7 +88,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["content"].label_from_instance = lambda c: f"{c.order}. {c.name}"
         self.fields["support_norm"].queryset = SupportNorm.objects.valid_on(today).select_related("content")
         self.fields["support_norm"].label_from_instance = lambda n: f"{n.content.short_name}: {n.name}"
-        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).valid_on(today).order_by("name")
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).valid_on(today)
         if not scope.national_write and scope.current_write:
             provinces = provinces.filter(pk__in=scope.current_write)
         self.fields["lead_province"].queryset = provinces
@@ -124,19 +126,13 @@ class BudgetLineForm(forms.Form):
 
 
 class LocationForm(forms.Form):
-    province = forms.ModelChoiceField(label=_("Province"), queryset=AdministrativeUnit.objects.none())
+    province = ProvinceField(label=_("Province"))
     share = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=Decimal(100), decimal_places=2
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by(
-            "-valid_from", "name"
-        )
-        self.fields["province"].label_from_instance = lambda u: (
-            f"{u.name} (–{u.valid_until:%Y})" if u.valid_until else u.name
-        )
         style_form(self)
 
 
@@ -305,6 +301,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = RegistrationRound
         fields = ["plan_year", "source", "province", "name", "opens_on", "deadline", "note"]
+        field_classes = {"province": ProvinceField}
         widgets = {"opens_on": DATE, "deadline": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -315,7 +312,7 @@ class RoundForm(forms.ModelForm):
             provinces = provinces.filter(pk__in=scope.current_write)
             self.fields["province"].required = True
             self.fields["source"].choices = [("kcdp", _("provincial (KCĐP)"))]
-        self.fields["province"].queryset = provinces.order_by("name")
+        self.fields["province"].queryset = provinces
         style_form(self)
 
 
@@ -396,6 +393,7 @@ class DecisionForm(forms.ModelForm):
             "province",
             "title",
         ]
+        field_classes = {"province": ProvinceField}
         widgets = {"date": DATE}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -411,7 +409,7 @@ class DecisionForm(forms.ModelForm):
         if not scope.national_write:
             provinces = provinces.filter(pk__in=scope.current_write)
             self.fields["issuer"].queryset = self.fields["issuer"].queryset.filter(province__in=provinces)
-        self.fields["province"].queryset = provinces.order_by("name")
+        self.fields["province"].queryset = provinces
         style_form(self)
 
     def _post_clean(self):

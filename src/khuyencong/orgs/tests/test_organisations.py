@@ -26,10 +26,13 @@ def test_2025_mergers_of_doits_are_recorded():
     assert doit.successions.get().successor.code == "so-ct-08-2025"
 
 
-def test_unverified_names_are_flagged(client):
+def test_unverified_names_are_flagged(client, admin_user):
+    """Flagged to those who can correct them (issue 9: not a note for the public)."""
     centre = Organisation.objects.get(code="ttkc-02-2008")
     assert not centre.name_verified
-    assert "tên cần xác nhận" in client.get(centre.province.get_absolute_url()).content.decode()
+    assert "tên chưa xác minh" not in client.get(centre.province.get_absolute_url()).content.decode()
+    client.force_login(admin_user)
+    assert "tên chưa xác minh" in client.get(centre.province.get_absolute_url()).content.decode()
     assert Organisation.objects.get(code="ttkc-60-2008").name_verified  # Bình Thuận, named by seed 002
 
 

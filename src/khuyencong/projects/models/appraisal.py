@@ -68,11 +68,20 @@ class Criterion(ReferenceModel):
     )
     max_score = models.PositiveSmallIntegerField(_("maximum score"), validators=[MinValueValidator(1)])
 
+    constraint_fields = {"proj_criterion_order": "order"}
+
     class Meta:
         ordering = ["criteria_set", "order"]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
-        constraints = [models.UniqueConstraint(fields=["criteria_set", "order"], name="proj_criterion_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "order"],
+                name="proj_criterion_order",
+                violation_error_code="criterion_order_taken",
+                violation_error_message=_("Another criterion of this set already has this order."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -144,11 +153,20 @@ class CouncilMember(CouncilScoped):
     )
     role = models.CharField(_("role"), max_length=10, choices=ROLES, default="member")
 
+    constraint_fields = {"proj_council_member_unique": "user"}
+
     class Meta:
         ordering = ["council", "role", "id"]
         verbose_name = _("council member")
         verbose_name_plural = _("council members")
-        constraints = [models.UniqueConstraint(fields=["council", "user"], name="proj_council_member_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "user"],
+                name="proj_council_member_unique",
+                violation_error_code="member_exists",
+                violation_error_message=_("This person is already a member of the council."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -190,12 +208,19 @@ class ExpertAssignment(AuditedModel):
     )
     comment = models.TextField(_("overall comment"), blank=True)
 
+    constraint_fields = {"proj_assignment_unique": "expert"}
+
     class Meta:
         ordering = ["council", "project", "id"]
         verbose_name = _("expert assignment")
         verbose_name_plural = _("expert assignments")
         constraints = [
-            models.UniqueConstraint(fields=["council", "project", "expert"], name="proj_assignment_unique")
+            models.UniqueConstraint(
+                fields=["council", "project", "expert"],
+                name="proj_assignment_unique",
+                violation_error_code="assignment_exists",
+                violation_error_message=_("This expert is already assigned to this project in this council."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -237,16 +262,27 @@ class Score(AuditedModel):
     not_applicable = models.BooleanField(_("not applicable"), default=False)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
 
+    constraint_fields = {"proj_score_unique": "criterion", "proj_score_value_or_na": "value"}
+
     class Meta:
         ordering = ["assignment", "criterion__order"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "criterion"], name="proj_score_unique"),
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"],
+                name="proj_score_unique",
+                violation_error_code="score_exists",
+                violation_error_message=_("This criterion has already been scored in this review."),
+            ),
             models.CheckConstraint(
                 condition=(Q(value__isnull=False) & Q(not_applicable=False))
                 | (Q(value__isnull=True) & Q(not_applicable=True)),
                 name="proj_score_value_or_na",
+                violation_error_code="score_or_not_applicable",
+                violation_error_message=_(
+                    "Enter a score, or mark the criterion as not applicable – not both."
+                ),
             ),
         ]
 
@@ -300,11 +336,20 @@ class CouncilResult(CouncilScoped):
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices)
     recommended_amount = MoneyField(_("recommended state support (VND)"), validators=[MinValueValidator(0)])
 
+    constraint_fields = {"proj_result_unique": "project"}
+
     class Meta:
         ordering = ["session", "rank"]
         verbose_name = _("council result")
         verbose_name_plural = _("council results")
-        constraints = [models.UniqueConstraint(fields=["session", "project"], name="proj_result_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "project"],
+                name="proj_result_unique",
+                violation_error_code="result_exists",
+                violation_error_message=_("This project already has a result in this session."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.average_score} (#{self.rank})"

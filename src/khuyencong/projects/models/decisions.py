@@ -71,11 +71,20 @@ class Decision(AuditedModel):
         editable=False,
     )
 
+    constraint_fields = {"proj_decision_unique": "number"}
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        constraints = [models.UniqueConstraint(fields=["number", "issuer"], name="proj_decision_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issuer"],
+                name="proj_decision_unique",
+                violation_error_code="decision_number_taken",
+                violation_error_message=_("This issuer already has a decision with this number."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d/%m/%Y})"
@@ -116,12 +125,19 @@ class DecisionLine(AuditedModel):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     previous_amount = MoneyField(_("approved before (VND)"), default=0, editable=False)
 
+    constraint_fields = {"proj_decision_line_unique": "project"}
+
     class Meta:
         ordering = ["decision", "id"]
         verbose_name = _("decision line")
         verbose_name_plural = _("decision lines")
         constraints = [
-            models.UniqueConstraint(fields=["decision", "project"], name="proj_decision_line_unique")
+            models.UniqueConstraint(
+                fields=["decision", "project"],
+                name="proj_decision_line_unique",
+                violation_error_code="decision_line_exists",
+                violation_error_message=_("This project already has a line in this decision."),
+            )
         ]
 
     def __str__(self) -> str:

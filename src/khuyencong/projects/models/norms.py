@@ -49,11 +49,20 @@ class SupportNorm(ReferenceModel):
 
     objects = DatedQuerySet.as_manager()
 
+    constraint_fields = {"proj_norm_unique": "valid_from"}
+
     class Meta:
         ordering = ["content__order", "code", "-valid_from"]
         verbose_name = _("support norm")
         verbose_name_plural = _("support norms")
-        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="proj_norm_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"],
+                name="proj_norm_unique",
+                violation_error_code="norm_exists",
+                violation_error_message=_("A support norm with this code already takes effect on this date."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -87,12 +96,21 @@ class AdvanceRule(ReferenceModel):
 
     objects = DatedQuerySet.as_manager()
 
+    constraint_fields = {"proj_advance_rule_unique": "valid_from"}
+
     class Meta:
         ordering = ["content__order", "-valid_from"]
         verbose_name = _("advance rule")
         verbose_name_plural = _("advance rules")
         constraints = [
-            models.UniqueConstraint(fields=["content", "valid_from"], name="proj_advance_rule_unique")
+            models.UniqueConstraint(
+                fields=["content", "valid_from"],
+                name="proj_advance_rule_unique",
+                violation_error_code="advance_rule_exists",
+                violation_error_message=_(
+                    "An advance rule for this content already takes effect on this date."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -106,10 +124,19 @@ class NormException(ProjectPart):
     norm = models.ForeignKey(SupportNorm, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
 
+    constraint_fields = {"proj_norm_exception_unique": "norm"}
+
     class Meta:
         verbose_name = _("exception to a support norm")
         verbose_name_plural = _("exceptions to support norms")
-        constraints = [models.UniqueConstraint(fields=["project", "norm"], name="proj_norm_exception_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "norm"],
+                name="proj_norm_exception_unique",
+                violation_error_code="norm_exception_exists",
+                violation_error_message=_("This project already has an exception to this norm."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.norm}"

@@ -45,18 +45,40 @@ class RegistrationRound(AuditedModel):
     deadline = DateField(_("deadline"))
     note = models.TextField(_("note"), blank=True)
 
+    constraint_fields = {
+        "proj_round_unique": "province",
+        "proj_round_national_unique": "source",
+        "proj_round_dates": "deadline",
+    }
+
     class Meta:
         ordering = ["-plan_year", "source"]
         verbose_name = _("registration round")
         verbose_name_plural = _("registration rounds")
         constraints = [
-            models.UniqueConstraint(fields=["plan_year", "source", "province"], name="proj_round_unique"),
+            models.UniqueConstraint(
+                fields=["plan_year", "source", "province"],
+                name="proj_round_unique",
+                violation_error_code="round_exists",
+                violation_error_message=_(
+                    "A registration round for this year, funding source and province already exists."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["plan_year", "source"],
                 condition=Q(province__isnull=True),
                 name="proj_round_national_unique",
+                violation_error_code="national_round_exists",
+                violation_error_message=_(
+                    "A national registration round for this year and funding source already exists."
+                ),
             ),
-            models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="proj_round_dates"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opens_on")),
+                name="proj_round_dates",
+                violation_error_code="deadline_before_opening",
+                violation_error_message=_("The deadline cannot be before the opening date."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,10 +112,19 @@ class ProvinceDeadline(AuditedModel):
     )
     deadline = DateField(_("deadline"))
 
+    constraint_fields = {"proj_deadline_unique": "province"}
+
     class Meta:
         verbose_name = _("provincial deadline")
         verbose_name_plural = _("provincial deadlines")
-        constraints = [models.UniqueConstraint(fields=["round", "province"], name="proj_deadline_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "province"],
+                name="proj_deadline_unique",
+                violation_error_code="deadline_exists",
+                violation_error_message=_("This province already has a deadline in this round."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} – {self.province}: {self.deadline:%d/%m/%Y}"
@@ -180,6 +211,8 @@ class Project(AuditedModel):
     search_text = models.CharField(max_length=500, editable=False, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    constraint_fields = {"proj_dates": "end_date", "proj_has_implementer": "implementing_org"}
+
     class Meta:
         ordering = ["-plan_year", "code"]
         verbose_name = _("project")
@@ -193,10 +226,17 @@ class Project(AuditedModel):
             models.Index(fields=["status", "plan_year"], name="proj_status_year"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="proj_dates"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="proj_dates",
+                violation_error_code="end_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
             models.CheckConstraint(
                 condition=Q(implementing_org__isnull=False) | Q(implementing_establishment__isnull=False),
                 name="proj_has_implementer",
+                violation_error_code="no_implementer",
+                violation_error_message=_("Name the implementing organisation or establishment."),
             ),
         ]
 
@@ -299,11 +339,20 @@ class ProjectLocation(ProjectPart):
         help_text=_("10,000 = 100 %."),
     )
 
+    constraint_fields = {"proj_location_unique": "province"}
+
     class Meta:
         ordering = ["project", "-share_bp", "id"]
         verbose_name = _("project location")
         verbose_name_plural = _("project locations")
-        constraints = [models.UniqueConstraint(fields=["project", "province"], name="proj_location_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "province"],
+                name="proj_location_unique",
+                violation_error_code="location_exists",
+                violation_error_message=_("This province is already among the project's places."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.province.name} {self.share_bp / 100:.2f}%"
@@ -348,12 +397,19 @@ class ProjectBeneficiary(ProjectPart):
     jobs_before = models.PositiveIntegerField(_("jobs before"), null=True, blank=True)
     jobs_after = models.PositiveIntegerField(_("jobs after"), null=True, blank=True)
 
+    constraint_fields = {"proj_beneficiary_unique": "establishment"}
+
     class Meta:
         ordering = ["project", "id"]
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
         constraints = [
-            models.UniqueConstraint(fields=["project", "establishment"], name="proj_beneficiary_unique")
+            models.UniqueConstraint(
+                fields=["project", "establishment"],
+                name="proj_beneficiary_unique",
+                violation_error_code="beneficiary_exists",
+                violation_error_message=_("This establishment is already a beneficiary of the project."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -405,12 +461,19 @@ class PlannedResult(ProjectPart):
         _("planned"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
 
+    constraint_fields = {"proj_planned_result_unique": "indicator"}
+
     class Meta:
         ordering = ["project", "indicator__order"]
         verbose_name = _("planned result")
         verbose_name_plural = _("planned results")
         constraints = [
-            models.UniqueConstraint(fields=["project", "indicator"], name="proj_planned_result_unique")
+            models.UniqueConstraint(
+                fields=["project", "indicator"],
+                name="proj_planned_result_unique",
+                violation_error_code="planned_result_exists",
+                violation_error_message=_("This indicator is already among the project's planned results."),
+            )
         ]
 
     def __str__(self) -> str:

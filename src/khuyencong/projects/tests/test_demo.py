@@ -43,6 +43,19 @@ def test_the_2020_programme_adds_up_to_the_published_figures(demo):
     assert all("(minh hoạ)" in d.number for d in Decision.objects.filter(plan_year=2020))
 
 
+def test_the_implementing_unit_has_its_own_proposal_and_project(demo):
+    from khuyencong.core.permissions import VIEW
+
+    unit = User.objects.get(username="dvth_hoinongdan")
+    own = Project.objects.restrict(unit, VIEW).filter(implementing_org=unit.organisation)
+    assert set(own.values_list("status", flat=True)) == {Status.IN_PROGRESS, Status.SUBMITTED}
+    filed = own.get(status=Status.SUBMITTED)
+    assert filed.events.filter(kind="submitted", user=unit).exists()
+    running = own.get(status=Status.IN_PROGRESS)
+    assert money_of(running).plan == 160_000_000
+    assert running.events.filter(kind="progress", user=unit).exists()
+
+
 def test_the_live_cycle_and_a_provincial_view(demo):
     stages = dict(Project.objects.filter(plan_year__in=[2026, 2027]).values_list("name", "status"))
     assert sorted(stages.values()) == sorted(
@@ -53,6 +66,9 @@ def test_the_live_cycle_and_a_provincial_view(demo):
             Status.DOIT_APPRAISED,
             Status.SUBMITTED,
             Status.DRAFT,
+            # the implementing unit's own: one in implementation, one filed for 2027
+            Status.IN_PROGRESS,
+            Status.SUBMITTED,
         ]
     )
     province = get_scope(User.objects.get(username="tuyenquang_so"))

@@ -1,0 +1,108 @@
+"""The one province picker: the provinces of one geography (today's 34 by default) in Vietnamese
+alphabetical order, the other geography (the 63 provinces before 01/07/2025) one click away."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.text import sort_key
+from khuyencong.geo.models import AdministrativeUnit, Level
+
+CURRENT = "34"
+FORMER = "63"
+
+
+def is_former(unit: AdministrativeUnit) -> bool:
+    """A province of the geography that ended on 30/06/2025."""
+    return unit.valid_until is not None
+
+
+class ProvinceSelect(forms.Select):
+    """A ``<select>`` of one geography's provinces; the other geography's wait in a ``<template>``
+    and a button next to the list swaps them in (``kc/provinces.js``)."""
+
+    template_name = "geo/widgets/province_select.html"
+    geography = CURRENT
+
+    def _split(self, value) -> tuple[str, list, list, list]:
+        selected = {str(v) for v in value if v not in (None, "")}
+        empty, by_geography = [], {CURRENT: [], FORMER: []}
+        for choice_value, label in self.choices:
+            unit = getattr(choice_value, "instance", None)
+            if unit is None:
+                empty.append((choice_value, label))
+            else:
+                by_geography[FORMER if is_former(unit) else CURRENT].append((choice_value, label))
+        for options in by_geography.values():
+            options.sort(key=lambda option: sort_key(str(option[1])))
+        shown = self.geography
+        other = FORMER if shown == CURRENT else CURRENT
+        if not by_geography[shown] or selected & {str(v) for v, _label in by_geography[other]}:
+            shown, other = other, shown
+        return shown, empty, by_geography[shown], by_geography[other]
+
+    def optgroups(self, name, value, attrs=None):
+        _shown, empty, options, _other = self._split(value)
+        groups = []
+        for index, (option_value, label) in enumerate(empty + options):
+            selected = str(option_value) in value
+            groups.append((None, [self.create_option(name, option_value, label, selected, index)], index))
+        return groups
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        shown, _empty, _options, other = self._split(context["widget"]["value"])
+        labels = {
+            CURRENT: ("34", _("Show today's 34 provinces (from 01/07/2025)")),
+            FORMER: ("63", _("Show the 63 provinces before 01/07/2025")),
+        }
+        hidden = FORMER if shown == CURRENT else CURRENT
+        context["widget"].update(
+            {
+                "geography": shown,
+                "other_options": [(str(v), label) for v, label in other],
+                "toggle_text": labels[hidden][0],
+                "toggle_title": labels[hidden][1],
+                "back_text": labels[shown][0],
+                "back_title": labels[shown][1],
+            }
+        )
+        return context
+
+
+def province_label(unit: AdministrativeUnit) -> str:
+    return unit.name
+
+
+class ProvinceFieldMixin:
+    widget = ProvinceSelect
+
+    def __init__(self, queryset=None, *args, geography: str = CURRENT, **kwargs):
+        if queryset is None:
+            queryset = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        super().__init__(queryset, *args, **kwargs)
+        self.widget.geography = geography
+
+    def label_from_instance(self, obj) -> str:
+        return province_label(obj)
+
+
+class ProvinceField(ProvinceFieldMixin, forms.ModelChoiceField):
+    """A province: today's by default, a former one on request."""
+
+
+class _ProvinceFilterField(ProvinceFieldMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class ProvinceFilter(django_filters.ModelChoiceFilter):
+    """The province filter of every list."""
+
+    field_class = _ProvinceFilterField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Province"))
+        kwargs.setdefault("queryset", AdministrativeUnit.objects.filter(level=Level.PROVINCE))
+        super().__init__(*args, **kwargs)
