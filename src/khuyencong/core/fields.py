@@ -9,3 +9,21 @@ class WebsiteField(models.URLField):
     def formfield(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)
+
+
+class MoneyField(models.BigIntegerField):
+    """An amount of money in whole đồng (VND).
+
+    Stored as a plain ``bigint`` (it deconstructs as :class:`~django.db.models.BigIntegerField`, so
+    declaring a field as money needs no migration); the type tells readers such as the history
+    presenter (:mod:`khuyencong.core.history`) to show the value as money.
+    """
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.BigIntegerField", args, kwargs
+
+
+def is_money(field) -> bool:
+    """Whether a model field holds an amount of money."""
+    return isinstance(field, MoneyField)

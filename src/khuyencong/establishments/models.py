@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold, normalise
@@ -352,10 +353,8 @@ class EstablishmentFigure(AuditedModel):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
-    revenue = models.BigIntegerField(
-        _("revenue (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    production_value = models.BigIntegerField(
+    revenue = MoneyField(_("revenue (VND)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    production_value = MoneyField(
         _("production value (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)

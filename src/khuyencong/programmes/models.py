@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold
@@ -252,7 +253,7 @@ class Programme(ProvincialReferenceModel):
     contents = models.ManyToManyField(
         Content, through="ProgrammeContent", related_name="programmes", blank=True
     )
-    planned_state_funds = models.BigIntegerField(
+    planned_state_funds = MoneyField(
         _("planned state funds (VND)"),
         null=True,
         blank=True,

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -27,9 +28,7 @@ class ProvincialAppraisal(ProjectPart):
     appraised_on = models.DateField(_("date"))
     body = models.CharField(_("appraised by (council or group)"), max_length=300)
     recommendation = models.CharField(_("result"), max_length=30, choices=Recommendation.choices)
-    recommended_amount = models.BigIntegerField(
-        _("recommended state support (VND)"), validators=[MinValueValidator(0)]
-    )
+    recommended_amount = MoneyField(_("recommended state support (VND)"), validators=[MinValueValidator(0)])
     comments = models.TextField(_("comments"), blank=True)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
 
@@ -186,7 +185,7 @@ class ExpertAssignment(AuditedModel):
     recommendation = models.CharField(
         _("recommendation"), max_length=30, choices=Recommendation.choices, blank=True
     )
-    recommended_amount = models.BigIntegerField(
+    recommended_amount = MoneyField(
         _("recommended state support (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     comment = models.TextField(_("overall comment"), blank=True)
@@ -299,9 +298,7 @@ class CouncilResult(CouncilScoped):
     average_score = models.DecimalField(_("weighted average score (/100)"), max_digits=6, decimal_places=2)
     rank = models.PositiveIntegerField(_("rank"))
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices)
-    recommended_amount = models.BigIntegerField(
-        _("recommended state support (VND)"), validators=[MinValueValidator(0)]
-    )
+    recommended_amount = MoneyField(_("recommended state support (VND)"), validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["session", "rank"]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -109,11 +110,11 @@ class DecisionLine(AuditedModel):
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="decision_lines"
     )
     action = models.CharField(_("action"), max_length=10, choices=LineAction.choices)
-    amount = models.BigIntegerField(
+    amount = MoneyField(
         _("approved state support after the decision (VND)"), validators=[MinValueValidator(0)]
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    previous_amount = models.BigIntegerField(_("approved before (VND)"), default=0, editable=False)
+    previous_amount = MoneyField(_("approved before (VND)"), default=0, editable=False)
 
     class Meta:
         ordering = ["decision", "id"]

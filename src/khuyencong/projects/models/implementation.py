@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.projects.models.project import Project, ProjectPart
 
 
@@ -15,9 +16,7 @@ class Contract(ProjectPart):
     number = models.CharField(_("number"), max_length=100)
     signed_on = models.DateField(_("signed on"))
     parties = models.CharField(_("parties"), max_length=500)
-    value = models.BigIntegerField(
-        _("state support in the contract (VND)"), validators=[MinValueValidator(1)]
-    )
+    value = MoneyField(_("state support in the contract (VND)"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -74,7 +73,7 @@ class Settlement(ProjectPart):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="settlement")
     settled_on = models.DateField(_("date"))
     document = models.CharField(_("settlement document"), max_length=100)
-    amount = models.BigIntegerField(_("settled amount (VND)"), validators=[MinValueValidator(0)])
+    amount = MoneyField(_("settled amount (VND)"), validators=[MinValueValidator(0)])
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

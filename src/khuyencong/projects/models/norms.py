@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.projects.models.project import Project, ProjectPart
 
@@ -34,9 +35,7 @@ class SupportNorm(ReferenceModel):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    max_amount = models.BigIntegerField(
-        _("ceiling (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    max_amount = MoneyField(_("ceiling (VND)"), null=True, blank=True, validators=[MinValueValidator(0)])
     basis = models.CharField(
         _("ceiling applies"), max_length=20, choices=NormBasis.choices, default=NormBasis.PROJECT
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold
@@ -256,6 +257,8 @@ class Project(AuditedModel):
 class ProjectPart(AuditedModel):
     """A part of a project: visible and changeable exactly as its project is."""
 
+    audit_scope_from_parent = True
+
     class Meta:
         abstract = True
 
@@ -326,20 +329,20 @@ class ProjectBeneficiary(ProjectPart):
         on_delete=models.PROTECT,
         related_name="participations",
     )
-    planned_support = models.BigIntegerField(
+    planned_support = MoneyField(
         _("planned state support for it (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     role = models.CharField(_("what it receives"), max_length=300, blank=True)
-    revenue_before = models.BigIntegerField(
+    revenue_before = MoneyField(
         _("revenue before (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    revenue_after = models.BigIntegerField(
+    revenue_after = MoneyField(
         _("revenue after (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    production_before = models.BigIntegerField(
+    production_before = MoneyField(
         _("production value before (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    production_after = models.BigIntegerField(
+    production_after = MoneyField(
         _("production value after (VND)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     jobs_before = models.PositiveIntegerField(_("jobs before"), null=True, blank=True)
@@ -377,12 +380,8 @@ class BudgetLine(ProjectPart):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
     item = models.CharField(_("item"), max_length=300)
-    state_support = models.BigIntegerField(
-        _("state support requested (VND)"), validators=[MinValueValidator(0)]
-    )
-    counterpart = models.BigIntegerField(
-        _("counterpart funds (VND)"), default=0, validators=[MinValueValidator(0)]
-    )
+    state_support = MoneyField(_("state support requested (VND)"), validators=[MinValueValidator(0)])
+    counterpart = MoneyField(_("counterpart funds (VND)"), default=0, validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["project", "order", "id"]
@@ -510,7 +509,7 @@ class ProjectEvent(ProjectPart):
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     document = models.CharField(_("document"), max_length=200, blank=True)
-    amount = models.BigIntegerField(_("amount (VND)"), null=True, blank=True)
+    amount = MoneyField(_("amount (VND)"), null=True, blank=True)
 
     class Meta:
         ordering = ["project", "at", "id"]
