@@ -1,0 +1,157 @@
+"""The history presenter (what a change reads like) and the rule for history links – unit tests against
+hand-written expected strings."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from khuyencong.core.fields import MoneyField, is_money
+from khuyencong.core.history import field_label, format_value, may_view_history, present
+from khuyencong.core.models import AuditedModel, ObjectChange
+from khuyencong.projects.models import (
+    ExpertAssignment,
+    Project,
+    ProjectEvent,
+    ProjectLocation,
+    ProvincialAppraisal,
+)
+from khuyencong.testing.factories import OrganisationFactory, user_with_role
+
+
+def field(model, name):
+    return model._meta.get_field(name)
+
+
+def text(model, name, value):
+    return format_value(field(model, name), value).text
+
+
+def test_money_is_whole_dong_with_vietnamese_separators():
+    assert text(ExpertAssignment, "recommended_amount", 250_000_000) == "250.000.000 đồng"
+    assert text(ProvincialAppraisal, "recommended_amount", 1_234_567_890) == "1.234.567.890 đồng"
+    with translation.override("en"):
+        assert text(ExpertAssignment, "recommended_amount", 250_000_000) == "250,000,000 VND"
+
+
+def test_choices_read_as_their_labels_in_the_users_language():
+    assert text(Project, "status", "under_review") == "chuyên gia đang thẩm định"
+    assert text(Project, "status", "forwarded") == "đã chuyển Cục"
+    assert text(ExpertAssignment, "recommendation", "approve_with_changes") == "phê duyệt có điều chỉnh"
+    with translation.override("en"):
+        assert text(Project, "status", "under_review") == "under expert review"
+
+
+def test_times_are_local_vietnam_time_and_dates_day_first():
+    # 05:31 UTC is 12:31 in Hà Nội
+    assert text(ExpertAssignment, "submitted_at", "2026-11-30T05:31:07.123456+00:00") == "30/11/2026 12:31"
+    assert text(ExpertAssignment, "submitted_at", "2026-12-31T20:00:00+00:00") == "01/01/2027 03:00"
+    assert text(ProvincialAppraisal, "appraised_on", "2026-09-30") == "30/09/2026"
+
+
+def test_yes_no_numbers_years_and_empty_values():
+    assert text(ExpertAssignment, "conflict_declared", True) == "có"
+    assert text(ExpertAssignment, "conflict_declared", False) == "không"
+    with translation.override("en"):
+        assert text(ExpertAssignment, "conflict_declared", True) == "yes"
+    assert text(ProvincialAppraisal, "score", "8.50") == "8,50"
+    assert text(ProjectLocation, "share_bp", 10_000) == "10.000"
+    assert text(Project, "plan_year", 2027) == "2027"  # a year is not a quantity
+    assert text(ExpertAssignment, "comment", "") == "–"
+    assert text(ExpertAssignment, "recommended_amount", None) == "–"
+
+
+def test_field_labels_are_in_the_users_language_even_without_a_declared_name():
+    assert field_label(field(Project, "status"), "status") == "Trạng thái"
+    assert field_label(field(ExpertAssignment, "recommended_amount"), "recommended_amount") == (
+        "Kinh phí nhà nước đề nghị hỗ trợ (đồng)"
+    )
+    # declared without a verbose name: the related model's name, or the project's own label
+    assert field_label(field(ProjectEvent, "project"), "project_id") == "Đề án"
+    assert field_label(field(ProjectEvent, "from_status"), "from_status") == "Trạng thái trước"
+    assert field_label(field(ProjectEvent, "to_status"), "to_status") == "Trạng thái sau"
+    with translation.override("en"):
+        assert field_label(field(Project, "status"), "status") == "Status"
+        assert field_label(field(ProjectEvent, "from_status"), "from_status") == "Status before"
+
+
+def test_every_amount_of_money_is_declared_as_money():
+    """Money is recognised by its field type: every “(VND)” field is a MoneyField, and nothing else."""
+    with translation.override("en"):
+        for model in apps.get_models():
+            for f in model._meta.concrete_fields:
+                labelled = "(VND)" in str(f.verbose_name)
+                assert labelled == is_money(f), f"{model._meta.label}.{f.name}"
+    assert MoneyField().deconstruct()[1] == "django.db.models.BigIntegerField"  # no migration needed
+
+
+@pytest.mark.django_db
+def test_related_records_are_named_and_linked_only_within_the_viewers_scope(officer, admin_user):
+    expert = user_with_role("expert", username="cg_an", full_name="Phạm Văn Ẩn")
+    org = OrganisationFactory(name="Trung tâm Khuyến công thử")
+    change = ObjectChange(
+        time=timezone.make_aware(datetime.datetime(2026, 11, 30, 12, 31)),
+        user=officer,
+        user_name=officer.username,
+        origin="web",
+        action="update",
+        content_type=ContentType.objects.get_for_model(ExpertAssignment),
+        object_id=987654,
+        object_repr="KCQG-2027-08-0001 – Phạm Văn Ẩn",
+        before={"expert_id": None, "recommendation": ""},
+        after={"expert_id": expert.pk, "recommendation": "reject"},
+    )
+    org_change = ObjectChange(
+        time=timezone.make_aware(datetime.datetime(2026, 11, 30, 12, 31)),
+        origin="cli",
+        action="update",
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=987655,
+        object_repr="KCQG-2027-08-0002",
+        before={"implementing_org_id": None, "status": "forwarded"},
+        after={"implementing_org_id": org.pk, "status": "under_review"},
+    )
+    row, org_row = present([change, org_change], officer)
+    assert row.time == "30/11/2026 12:31"
+    assert row.who == officer.get_full_name() and row.who != officer.username
+    assert org_row.who == "hệ thống"
+    assert row.kind == "Phân công chuyên gia" and row.action_label == "cập nhật"
+    by_label = {f.label: f for f in row.fields}
+    # a user's account is not in a programme officer's scope: neither name nor id
+    assert by_label["Chuyên gia"].after.text == "(không hiển thị)"
+    assert by_label["Chuyên gia"].after.url is None
+    assert by_label["Đề nghị"].after.text == "không phê duyệt"
+    org_fields = {f.label: f for f in org_row.fields}
+    assert org_fields["Đơn vị thực hiện"].after.text == "Trung tâm Khuyến công thử"
+    assert org_fields["Đơn vị thực hiện"].after.url == reverse("orgs:organisation_detail", args=[org.pk])
+    assert (org_fields["Trạng thái"].before.text, org_fields["Trạng thái"].after.text) == (
+        "đã chuyển Cục",
+        "chuyên gia đang thẩm định",
+    )
+    (admin_row,) = present([change], admin_user)
+    assert {f.label: f for f in admin_row.fields}["Chuyên gia"].after.text == "Phạm Văn Ẩn"
+
+
+@pytest.mark.django_db
+def test_history_links_only_for_those_who_may_open_history(make_user, officer):
+    public = make_user("public", username="congchung_t")
+    org = OrganisationFactory()
+    assert may_view_history(officer, org) and may_view_history(officer)
+    assert not may_view_history(public, org) and not may_view_history(public)
+    assert not may_view_history(None, org)
+
+
+def test_parts_that_follow_their_parents_scope_do_not_narrow_it():
+    """``audit_scope_from_parent`` shows every change of a part (even deleted) to whoever sees the
+    parent: a model declaring it must take its scope from the class that declared it, unchanged."""
+    for model in apps.get_models():
+        if not (issubclass(model, AuditedModel) and model.audit_scope_from_parent):
+            continue
+        declaring = next(k for k in model.__mro__ if "audit_scope_from_parent" in vars(k))
+        owner = next(k for k in model.__mro__ if "scope_filter" in vars(k))
+        assert owner is declaring, f"{model._meta.label} overrides scope_filter: set audit_scope_from_parent"
