@@ -179,6 +179,7 @@ class _References:
         self.scope = scope
         self.wanted: dict[tuple[type[models.Model], str], set[Any]] = defaultdict(set)
         self.found: dict[tuple[type[models.Model], str], dict[Any, models.Model]] = {}
+        self.names: dict[tuple[type[models.Model], str], dict[int, str]] = {}
 
     @staticmethod
     def key(model_field: models.Field) -> tuple[type[models.Model], str]:
@@ -189,7 +190,15 @@ class _References:
             self.wanted[self.key(model_field)].add(value)
 
     def load(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        user_model = get_user_model()
         for (model, to_field), values in self.wanted.items():
+            if model is user_model and to_field == model._meta.pk.attname:
+                # people are named as in the “who” column (see people_names), never linked
+                names = people_names({int(v) for v in values if str(v).isdigit()}, self.scope)
+                self.names[(model, to_field)] = names
+                continue
             if issubclass(model, AuditedModel):
                 queryset = model._default_manager.within(self.scope, VIEW)
             elif self.scope.is_admin:
@@ -201,6 +210,9 @@ class _References:
             self.found[(model, to_field)] = {getattr(row, to_field): row for row in rows}
 
     def shown(self, model_field: models.Field, value: Any) -> Shown:
+        names = self.names.get(self.key(model_field))
+        if names is not None:
+            return Shown(names.get(value) or str(NOT_SHOWN))
         row = self.found.get(self.key(model_field), {}).get(value)
         if row is None:
             return Shown(str(NOT_SHOWN))
@@ -264,6 +276,16 @@ def format_value(
     return Shown(_plain(value))
 
 
+def _points_to(model_field: models.Field | None, before: Any, after: Any, subject_key) -> bool:
+    """Whether a part's field is merely its link to the record whose history is shown."""
+    if subject_key is None or model_field is None or not (model_field.many_to_one or model_field.one_to_one):
+        return False
+    model, pk = subject_key
+    if not issubclass(model, model_field.related_model):
+        return False
+    return all(v is None or v == pk for v in (before, after)) and pk in (before, after)
+
+
 def _has_value(*values: Any) -> bool:
     return any(v is not None and v != "" and v != [] for v in values)
 
@@ -278,29 +300,38 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _actor_names(changes: list[ObjectChange], scope: Scope) -> dict[int, str]:
-    """Who acted, by display name. An appraisal expert (whose only role is expert) is named only to
-    viewers who may read every review – to others they are “an appraisal expert”."""
+def people_names(user_ids: set[int], scope: Scope) -> dict[int, str]:
+    """People by display name (never their login). An appraisal expert – whose only role is
+    expert – is named only to viewers who may read every review (and to themselves); to others they
+    are “an appraisal expert”, as the blind review requires."""
+    from django.contrib.auth import get_user_model
+
     from khuyencong.accounts.models import RoleAssignment
 
-    users = {c.user_id: c.user for c in changes if c.user_id is not None and c.user is not None}
-    names = {pk: user.get_full_name() or user.get_username() for pk, user in users.items()}
-    if users and not scope.national_read:
+    if not user_ids:
+        return {}
+    users = get_user_model()._base_manager.filter(pk__in=list(user_ids))
+    names = {user.pk: user.get_full_name() or user.get_username() for user in users}
+    if not scope.national_read:
         roles: dict[int, set[str]] = defaultdict(set)
-        for user_id, role in RoleAssignment.objects.filter(user_id__in=list(users)).values_list(
+        for user_id, role in RoleAssignment.objects.filter(user_id__in=list(names)).values_list(
             "user_id", "role"
         ):
             roles[user_id].add(role)
-        for user_id in users:
+        for user_id in names:
             if user_id != scope.user_id and roles.get(user_id) == {Role.EXPERT}:
                 names[user_id] = str(Role.EXPERT.label)
     return names
 
 
-def present(changes: Iterable[ObjectChange], user) -> list[ChangeRow]:
-    """The changes as rows a person reads (see the module's docstring)."""
+def present(changes: Iterable[ObjectChange], user, subject: models.Model | None = None) -> list[ChangeRow]:
+    """The changes as rows a person reads (see the module's docstring).
+
+    ``subject`` is the record whose history is shown: its parts' link back to it is left out.
+    """
     scope = get_scope(user)
     changes = list(changes)
+    subject_key = (type(subject), subject.pk) if subject is not None else None
     references = _References(scope)
     records: dict[int, set[int]] = defaultdict(set)
     for change in changes:
@@ -313,7 +344,7 @@ def present(changes: Iterable[ObjectChange], user) -> list[ChangeRow]:
         records[change.content_type_id].add(change.object_id)
     references.load()
     linked = _record_links(records, scope)
-    actors = _actor_names(changes, scope)
+    actors = people_names({c.user_id for c in changes if c.user_id is not None}, scope)
     rows = []
     for change in changes:
         model = change.content_type.model_class()
@@ -330,6 +361,7 @@ def present(changes: Iterable[ObjectChange], user) -> list[ChangeRow]:
             # a creation or deletion lists the values it had, not the empty ones nor the row id
             if key != pk_name
             and (change.action == audit.UPDATE or _has_value(before.get(key), after.get(key)))
+            and not _points_to(fields.get(key), before.get(key), after.get(key), subject_key)
         ]
         kind = capfirst(str(model._meta.verbose_name)) if model is not None else change.content_type.model
         rows.append(

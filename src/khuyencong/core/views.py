@@ -117,7 +117,7 @@ def object_history(request, app_label: str, model_name: str, pk: int):
         {
             "object": obj,
             "page_obj": page,
-            "rows": history.present(page.object_list, request.user),
+            "rows": history.present(page.object_list, request.user, subject=obj),
             "model_name": model._meta.verbose_name,
         },
     )

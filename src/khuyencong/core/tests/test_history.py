@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from khuyencong.core.fields import MoneyField, is_money
-from khuyencong.core.history import field_label, format_value, may_view_history, present
+from khuyencong.core.history import Shown, field_label, format_value, may_view_history, present
 from khuyencong.core.models import AuditedModel, ObjectChange
 from khuyencong.projects.models import (
     ExpertAssignment,
@@ -91,7 +91,9 @@ def test_every_amount_of_money_is_declared_as_money():
 
 
 @pytest.mark.django_db
-def test_related_records_are_named_and_linked_only_within_the_viewers_scope(officer, admin_user):
+def test_related_records_are_named_and_linked_only_within_the_viewers_scope(
+    officer, admin_user, provincial_officer
+):
     expert = user_with_role("expert", username="cg_an", full_name="Phạm Văn Ẩn")
     org = OrganisationFactory(name="Trung tâm Khuyến công thử")
     change = ObjectChange(
@@ -103,8 +105,8 @@ def test_related_records_are_named_and_linked_only_within_the_viewers_scope(offi
         content_type=ContentType.objects.get_for_model(ExpertAssignment),
         object_id=987654,
         object_repr="KCQG-2027-08-0001 – Phạm Văn Ẩn",
-        before={"expert_id": None, "recommendation": ""},
-        after={"expert_id": expert.pk, "recommendation": "reject"},
+        before={"expert_id": None, "recommendation": "", "project_id": 987001},
+        after={"expert_id": expert.pk, "recommendation": "reject", "project_id": 987002},
     )
     org_change = ObjectChange(
         time=timezone.make_aware(datetime.datetime(2026, 11, 30, 12, 31)),
@@ -122,19 +124,43 @@ def test_related_records_are_named_and_linked_only_within_the_viewers_scope(offi
     assert org_row.who == "hệ thống"
     assert row.kind == "Phân công chuyên gia" and row.action_label == "cập nhật"
     by_label = {f.label: f for f in row.fields}
-    # a user's account is not in a programme officer's scope: neither name nor id
-    assert by_label["Chuyên gia"].after.text == "(không hiển thị)"
-    assert by_label["Chuyên gia"].after.url is None
+    assert by_label["Chuyên gia"].after == Shown("Phạm Văn Ẩn")  # people by name, never linked
     assert by_label["Đề nghị"].after.text == "không phê duyệt"
+    # a record the viewer cannot see (or no longer exists): neither its name nor its id
+    assert by_label["Đề án"].before == Shown("(không hiển thị)")
+    assert by_label["Đề án"].after == Shown("(không hiển thị)")
     org_fields = {f.label: f for f in org_row.fields}
-    assert org_fields["Đơn vị thực hiện"].after.text == "Trung tâm Khuyến công thử"
-    assert org_fields["Đơn vị thực hiện"].after.url == reverse("orgs:organisation_detail", args=[org.pk])
+    assert org_fields["Đơn vị thực hiện"].after == Shown(
+        "Trung tâm Khuyến công thử", reverse("orgs:organisation_detail", args=[org.pk])
+    )
     assert (org_fields["Trạng thái"].before.text, org_fields["Trạng thái"].after.text) == (
         "đã chuyển Cục",
         "chuyên gia đang thẩm định",
     )
+    # the blind review: to a province, an expert is a role, not a name – in every column
+    (province_row,) = present([change], provincial_officer)
+    assert {f.label: f for f in province_row.fields}["Chuyên gia"].after.text == "Chuyên gia thẩm định"
+    (expert_row,) = present([ObjectChange(**{**vars_of(change), "user": expert})], provincial_officer)
+    assert expert_row.who == "Chuyên gia thẩm định"
+    (own_row,) = present([change], expert)
+    assert {f.label: f for f in own_row.fields}["Chuyên gia"].after.text == "Phạm Văn Ẩn"
     (admin_row,) = present([change], admin_user)
     assert {f.label: f for f in admin_row.fields}["Chuyên gia"].after.text == "Phạm Văn Ẩn"
+
+
+def vars_of(change: ObjectChange) -> dict:
+    names = [
+        "time",
+        "user",
+        "origin",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+    ]
+    return {name: getattr(change, name) for name in names}
 
 
 @pytest.mark.django_db

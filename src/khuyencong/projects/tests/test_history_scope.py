@@ -28,6 +28,8 @@ def history_url(obj):
 @pytest.fixture
 def blind_review(people, make_proposal, tuyen_quang):
     """A proposal under expert review: expert 1 has submitted, expert 2 has only saved a draft."""
+    people["expert1"].full_name = "Chuyên gia Đoàn Kín Đáo"
+    people["expert1"].save()
     project = make_proposal()
     transitions.project_submit(user=people["doit"], project=project)
     transitions.project_doit_appraise(
@@ -113,6 +115,8 @@ def test_the_blind_review_stays_out_of_the_project_history(client, people, blind
     assert response.status_code == 200
     html = response.content.decode()
     assert SECRET_COMMENT not in html and SECRET_AMOUNT not in html and "123456000" not in html
+    assert people["expert1"].get_full_name() not in html  # the blind review names no expert
+    assert people["expert1"].username not in html
     assert (ExpertAssignment, first.pk) not in shown_records(response)
     if who != "expert2":  # the second expert sees their own assignment's changes, nobody else's
         assert "Phân công chuyên gia" not in html
