@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -134,8 +135,10 @@ def audit_log(request):
         raise PermissionDenied(_("Only ministry administrators can read the whole change log."))
     changes = ObjectChange.objects.select_related("content_type", "user")
     params = request.GET
-    if params.get("user"):
-        changes = changes.filter(user_name__icontains=params["user"])
+    if params.get("user"):  # the login or the name shown in the "who" column
+        changes = changes.filter(
+            Q(user_name__icontains=params["user"]) | Q(user__full_name__icontains=params["user"])
+        )
     if params.get("model"):
         changes = changes.filter(content_type__model=params["model"])
     if params.get("action"):

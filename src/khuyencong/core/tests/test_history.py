@@ -181,3 +181,23 @@ def test_parts_that_follow_their_parents_scope_do_not_narrow_it():
         declaring = next(k for k in model.__mro__ if "audit_scope_from_parent" in vars(k))
         owner = next(k for k in model.__mro__ if "scope_filter" in vars(k))
         assert owner is declaring, f"{model._meta.label} overrides scope_filter: set audit_scope_from_parent"
+
+
+@pytest.mark.django_db
+def test_the_change_log_reads_like_the_history_page_and_finds_people_by_name(client, admin_user, make_user):
+    from khuyencong.core.audit import audit_context
+
+    editor = make_user("programme_officer", username="bientap", full_name="Lý Thị Biên Tập")
+    with audit_context(user=editor, origin="web"):
+        org = OrganisationFactory(name="Trung tâm trước")
+        org.name = "Trung tâm sau"
+        org.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("core:audit_log"), {"user": "Biên Tập"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows and {row.who for row in rows} == {"Lý Thị Biên Tập"}
+    assert "Trung tâm trước" in html and "Trung tâm sau" in html
+    assert ">bientap<" not in html
+    assert f'href="{reverse("orgs:organisation_detail", args=[org.pk])}"' in html
