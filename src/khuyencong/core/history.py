@@ -276,6 +276,14 @@ def format_value(
     return Shown(_plain(value))
 
 
+def is_internal(model_field: models.Field | None) -> bool:
+    """A column kept for the machine (e.g. an accent-free search key): declared without a label
+    and not a relation – not something a person reads in the history."""
+    if model_field is None or model_field.is_relation or model_field.name in FALLBACK_LABELS:
+        return False
+    return str(model_field.verbose_name) == model_field.name.replace("_", " ")
+
+
 def _points_to(model_field: models.Field | None, before: Any, after: Any, subject_key) -> bool:
     """Whether a part's field is merely its link to the record whose history is shown."""
     if subject_key is None or model_field is None or not (model_field.many_to_one or model_field.one_to_one):
@@ -362,6 +370,7 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
             if key != pk_name
             and (change.action == audit.UPDATE or _has_value(before.get(key), after.get(key)))
             and not _points_to(fields.get(key), before.get(key), after.get(key), subject_key)
+            and not is_internal(fields.get(key))
         ]
         kind = capfirst(str(model._meta.verbose_name)) if model is not None else change.content_type.model
         rows.append(

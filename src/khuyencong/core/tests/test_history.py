@@ -80,6 +80,16 @@ def test_field_labels_are_in_the_users_language_even_without_a_declared_name():
         assert field_label(field(ProjectEvent, "from_status"), "from_status") == "Status before"
 
 
+def test_search_keys_kept_for_the_machine_are_not_history():
+    from khuyencong.core.history import is_internal
+    from khuyencong.establishments.models import Establishment
+
+    assert is_internal(field(Establishment, "search_text")) and is_internal(field(Establishment, "name_key"))
+    assert not is_internal(field(Establishment, "name"))
+    assert not is_internal(field(ProjectEvent, "from_status"))  # no declared label, but one of ours
+    assert not is_internal(field(ProjectEvent, "project"))
+
+
 def test_every_amount_of_money_is_declared_as_money():
     """Money is recognised by its field type: every “(VND)” field is a MoneyField, and nothing else."""
     with translation.override("en"):
