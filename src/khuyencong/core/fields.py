@@ -22,8 +22,3 @@ class MoneyField(models.BigIntegerField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.BigIntegerField", args, kwargs
-
-
-def is_money(field) -> bool:
-    """Whether a model field holds an amount of money."""
-    return isinstance(field, MoneyField)

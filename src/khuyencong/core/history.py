@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core import audit, formatting
-from khuyencong.core.fields import is_money
+from khuyencong.core.fields import MoneyField
 from khuyencong.core.models import AuditedModel, ObjectChange
 from khuyencong.core.permissions import VIEW, Role, Scope, get_scope
 
@@ -226,6 +226,11 @@ class _References:
         return Shown(str(row), url)
 
 
+def is_money(model_field: models.Field) -> bool:
+    """Whether a model field holds an amount of money (declared as a :class:`MoneyField`)."""
+    return isinstance(model_field, MoneyField)
+
+
 def _is_year(model_field: models.Field) -> bool:
     return model_field.name == "year" or model_field.name.endswith("_year")
 
@@ -314,21 +319,18 @@ def people_names(user_ids: set[int], scope: Scope) -> dict[int, str]:
     are “an appraisal expert”, as the blind review requires."""
     from django.contrib.auth import get_user_model
 
-    from khuyencong.accounts.models import RoleAssignment
-
     if not user_ids:
         return {}
     users = get_user_model()._base_manager.filter(pk__in=list(user_ids))
-    names = {user.pk: user.get_full_name() or user.get_username() for user in users}
     if not scope.national_read:
-        roles: dict[int, set[str]] = defaultdict(set)
-        for user_id, role in RoleAssignment.objects.filter(user_id__in=list(names)).values_list(
-            "user_id", "role"
-        ):
-            roles[user_id].add(role)
-        for user_id in names:
-            if user_id != scope.user_id and roles.get(user_id) == {Role.EXPERT}:
-                names[user_id] = str(Role.EXPERT.label)
+        users = users.prefetch_related("role_assignments")
+    names = {}
+    for user in users:
+        names[user.pk] = user.get_full_name() or user.get_username()
+        if scope.national_read or user.pk == scope.user_id:
+            continue
+        if {a.role for a in user.role_assignments.all()} == {Role.EXPERT}:
+            names[user.pk] = str(Role.EXPERT.label)
     return names
 
 

@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from khuyencong.core.fields import MoneyField, is_money
-from khuyencong.core.history import Shown, field_label, format_value, may_view_history, present
+from khuyencong.core.fields import MoneyField
+from khuyencong.core.history import Shown, field_label, format_value, is_money, may_view_history, present
 from khuyencong.core.models import AuditedModel, ObjectChange
 from khuyencong.projects.models import (
     ExpertAssignment,
