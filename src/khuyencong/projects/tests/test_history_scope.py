@@ -188,3 +188,61 @@ def test_public_account_sees_no_history_link(client, people, blind_review, tuyen
     assert 'data-testid="history-link"' in client.get(unit_page).content.decode()
     project = Project.objects.get(pk=blind_review[0].pk)
     assert 'data-testid="history-link"' in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_on_the_demo_data_no_history_page_shows_a_part_outside_the_scope(client):
+    """Every demo account, the history of records of every kind that has parts (projects,
+    decisions, councils, assignments, establishments, accounts …): each listed part is one the
+    account may open; a record it may not open answers 404 (403 for the public account)."""
+    from django.core.management import call_command
+
+    from khuyencong.accounts.models import User
+
+    call_command("load_demo", verbosity=0)
+    # for every kind of part of every kind of record, two records that have such parts
+    pairs = ObjectChange.objects.filter(parent_content_type__isnull=False).values_list(
+        "parent_content_type", "content_type", "parent_object_id"
+    )
+    chosen: dict[tuple[int, int], list[int]] = {}
+    for parent_ct, part_ct, pk in sorted(set(pairs)):
+        if len(chosen.setdefault((parent_ct, part_ct), [])) < 2:
+            chosen[(parent_ct, part_ct)].append(pk)
+    objects = {}
+    for (parent_ct, _part_ct), pks in chosen.items():
+        model = ContentType.objects.get_for_id(parent_ct).model_class()
+        for obj in model._default_manager.filter(pk__in=pks):
+            objects[(model, obj.pk)] = obj
+    objects = list(objects.values())
+    kinds = {type(o)._meta.model_name for o in objects}
+    assert {"project", "decision", "council", "expertassignment", "user"} <= kinds
+    for user in User.objects.filter(username__in=DEMO_ACCOUNTS):
+        client.force_login(user)
+        for obj in objects:
+            response = client.get(history_url(obj))
+            if user.username == "congchung":
+                assert response.status_code == 403
+                continue
+            visible = type(obj)._default_manager.restrict(user).filter(pk=obj.pk).exists()
+            assert response.status_code == (200 if visible else 404), (user.username, obj)
+            if not visible:
+                continue
+            for model, pk in shown_records(response):
+                if (model, pk) == (type(obj), obj.pk) or model.audit_scope_from_parent:
+                    continue
+                assert model._default_manager.restrict(user).filter(pk=pk).exists(), (
+                    user.username,
+                    obj,
+                    model,
+                )
+
+
+DEMO_ACCOUNTS = [
+    "quantri",
+    "cuc_canbo",
+    "chuyengia",
+    "tuyenquang_so",
+    "dvth_hoinongdan",
+    "lanhdao_bo",
+    "lanhdao_tinh",
+    "congchung",
+]
