@@ -334,22 +334,6 @@ class ObjectChange(models.Model):
     def delete(self, *args: Any, **kwargs: Any):
         raise PermissionDenied(_("History cannot be deleted."))
 
-    def changed_fields(self) -> list[tuple[str, Any, Any]]:
-        """(field label, before, after) rows for display."""
-        model = self.content_type.model_class()
-        before = self.before or {}
-        after = self.after or {}
-        rows = []
-        for key in dict.fromkeys([*before.keys(), *after.keys()]):
-            label = key
-            if model is not None:
-                for f in model._meta.concrete_fields:
-                    if f.attname == key:
-                        label = str(f.verbose_name)
-                        break
-            rows.append((label, before.get(key), after.get(key)))
-        return rows
-
 
 __all__ = [
     "CHANGE",
