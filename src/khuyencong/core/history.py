@@ -353,7 +353,7 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
                     references.want(model_field, value)
         records[change.content_type_id].add(change.object_id)
     references.load()
-    linked = _record_links(records, scope)
+    existing = _records(records, scope)
     actors = people_names({c.user_id for c in changes if c.user_id is not None}, scope)
     rows = []
     for change in changes:
@@ -384,28 +384,32 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
                 action=change.action,
                 action_label=str(change.get_action_display()),
                 kind=kind,
-                record=Shown(change.object_repr, linked.get((change.content_type_id, change.object_id))),
+                record=existing.get((change.content_type_id, change.object_id), Shown(change.object_repr)),
                 fields=field_rows,
             )
         )
     return rows
 
 
-def _record_links(records: dict[int, set[int]], scope: Scope) -> dict[tuple[int, int], str]:
-    """Links to the changed records that still exist, have a page and are in the viewer's scope."""
-    links: dict[tuple[int, int], str] = {}
+def _records(records: dict[int, set[int]], scope: Scope) -> dict[tuple[int, int], Shown]:
+    """The changed records that still exist and are in the viewer's scope: named as they read today
+    (in the viewer's language; the stored name may hold the writer's language or an old format),
+    with a link when they have a page."""
+    shown: dict[tuple[int, int], Shown] = {}
     for ct_id, ids in records.items():
         model = ContentType.objects.get_for_id(ct_id).model_class()
         if model is None or not issubclass(model, AuditedModel):
             continue
-        if not hasattr(model, "get_absolute_url"):
-            continue
-        for obj in model._default_manager.within(scope, VIEW).filter(pk__in=list(ids)):
-            try:
-                links[(ct_id, obj.pk)] = obj.get_absolute_url()
-            except Exception:  # noqa: S112 – a record without a page is named, not linked
-                continue
-    return links
+        rows = model._default_manager.within(scope, VIEW).filter(pk__in=list(ids)).select_related()
+        for obj in rows:
+            url = None
+            if hasattr(obj, "get_absolute_url"):
+                try:
+                    url = obj.get_absolute_url()
+                except Exception:  # a record without a page is named, not linked
+                    url = None
+            shown[(ct_id, obj.pk)] = Shown(str(obj), url)
+    return shown
 
 
 __all__ = [

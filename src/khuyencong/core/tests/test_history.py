@@ -211,3 +211,24 @@ def test_the_change_log_reads_like_the_history_page_and_finds_people_by_name(cli
     assert "Trung tâm trước" in html and "Trung tâm sau" in html
     assert ">bientap<" not in html
     assert f'href="{reverse("orgs:organisation_detail", args=[org.pk])}"' in html
+
+
+@pytest.mark.django_db
+def test_a_record_that_still_exists_is_named_as_it_reads_today(officer):
+    """Names stored by older versions (``223 recommended 280000000``) or in the writer's language
+    are not what the reader sees: an existing record in scope is named and linked as it is now."""
+    org = OrganisationFactory(name="Trung tâm Khuyến công Bản Thàng")
+    stale = ObjectChange(
+        time=timezone.now(),
+        origin="cli",
+        action="update",
+        content_type=ContentType.objects.get_for_model(type(org)),
+        object_id=org.pk,
+        object_repr=f"organisation {org.pk}",
+        before={"note": ""},
+        after={"note": "x"},
+    )
+    gone = ObjectChange(**{**vars_of(stale), "object_id": 99_999_999, "object_repr": "Trung tâm đã xoá"})
+    row, gone_row = present([stale, gone], officer)
+    assert row.record == Shown("Trung tâm Khuyến công Bản Thàng", org.get_absolute_url())
+    assert gone_row.record == Shown("Trung tâm đã xoá")
