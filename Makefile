@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, pip and make):
 #   make run   – install, create the SQLite database, load reference and demo data, serve :8000
-#   make test  – install and run every test (SQLite; PostgreSQL too when DATABASE_URL is set)
+#   make test  – install (and Debian's chromium for the browser tests, when missing), run every test
+#                (SQLite; PostgreSQL too when DATABASE_URL is set)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -32,7 +33,9 @@ run: setup
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/khuyencong compile-translations
+	tools/ensure-chromium
 	tools/run-tests
 
 lint: install
@@ -47,4 +50,4 @@ benchmark: install
 	tools/run-benchmarks
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -1,12 +1,15 @@
 #!/usr/bin/env python
 """Establishment registry at national scale: accent-insensitive search and the filtered list page.
 
-    .venv/bin/python benchmarks/establishments.py --engine postgres --count 1000000
-    .venv/bin/python benchmarks/establishments.py --engine sqlite --count 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/khuyencong .venv/bin/python benchmarks/establishments.py
+    .venv/bin/python benchmarks/establishments.py --count 100000        # SQLite (no DATABASE_URL)
+
+(``make benchmark`` runs it with ``tools/run-benchmarks``.)
 
 Fills the benchmark database with synthetic establishments (once; reused on later runs), then
 times complete requests through Django (view, scope, filters, count, template) with the test
 client, as a programme officer (all provinces) and as a provincial officer. Budget: 200 ms median.
+Then compares the list pages with the hand-written SQL of the same content (``common.compare``).
 
 The synthetic rows are inserted without audit records (``models.QuerySet.bulk_create`` on the base
 class) – they are benchmark data, not business data.
@@ -18,7 +21,17 @@ import argparse
 import random
 import time
 
-from common import configure, measure, prepare_schema, print_table
+from common import (
+    compare,
+    configure,
+    count_by_hand,
+    measure,
+    prepare_schema,
+    print_comparison,
+    print_table,
+    signed_in,
+    sql_runner,
+)
 
 WORDS_PRODUCT = [
     "Gốm sứ",
@@ -164,9 +177,70 @@ def fill(count: int) -> None:
         )
 
 
-def run(engine: str, count: int, runs: int) -> None:
-    configure(engine)
+ROWS_SQL = """
+SELECT e.id, e.name, e.tax_code, e.kind, c.full_name, p.name, pn.name, e.vsic_code,
+       substr(e.products, 1, 80), e.employees, e.status
+FROM establishments_establishment e
+JOIN geo_administrativeunit c ON c.id = e.commune_id
+JOIN geo_administrativeunit p ON p.id = e.province_id
+LEFT JOIN geo_administrativeunit pn ON pn.id = e.province_now_id
+WHERE {where}
+ORDER BY e.name, e.id
+LIMIT 50"""
+
+
+def floors(national, local, officer, provincial, tuyen_quang) -> dict:
+    """The hand-written SQL of each compared page: session, user, roles; the filter form's choices
+    (provinces, sections, divisions); the 50 rows; the count as the header shows it."""
+    from khuyencong.core.text import fold
+
+    choices = [
+        (
+            "SELECT id, name, valid_from, valid_until FROM geo_administrativeunit WHERE level = 'province' "
+            "ORDER BY valid_from DESC, name",
+            [],
+        ),
+        ("SELECT id, code, name FROM establishments_sectorsection ORDER BY code", []),
+        ("SELECT id, code, name FROM establishments_sectordivision ORDER BY code", []),
+    ]
+    live = "e.status <> 'merged'"
+    mine = f"{live} AND e.province_now_id = %s"
+    words = fold("gom su quang vinh").split()
+    search = live + "".join(" AND e.search_text LIKE %s" for _ in words)
+    patterns = [f"%{w}%" for w in words]
+    scope_of_province = [  # the provincial officer's scope: the province and those merged into it
+        (
+            "SELECT predecessor_id FROM geo_succession WHERE successor_id = %s",
+            [tuyen_quang.pk],
+        )
+    ]
+    return {
+        "national": sql_runner(
+            signed_in(national, officer.pk)
+            + choices
+            + [(ROWS_SQL.format(where=live), [])]
+            + count_by_hand(f"FROM establishments_establishment e WHERE {live}", [])
+        ),
+        "provincial": sql_runner(
+            signed_in(local, provincial.pk)
+            + scope_of_province
+            + choices
+            + [(ROWS_SQL.format(where=mine), [tuyen_quang.pk])]
+            + count_by_hand(f"FROM establishments_establishment e WHERE {mine}", [tuyen_quang.pk])
+        ),
+        "search": sql_runner(
+            signed_in(national, officer.pk)
+            + choices
+            + [(ROWS_SQL.format(where=search), patterns)]
+            + count_by_hand(f"FROM establishments_establishment e WHERE {search}", patterns)
+        ),
+    }
+
+
+def run(engine: str | None, count: int | None, runs: int) -> None:
+    url = configure(engine)
     prepare_schema()
+    count = count or (1_000_000 if url.startswith("postgres") else 100_000)
     fill(count)
 
     from django.db import connection
@@ -247,14 +321,42 @@ def run(engine: str, count: int, runs: int) -> None:
     print_table(
         f"Establishments – {connection.vendor}, {total:,} rows, {runs} runs each", results, budget_ms=200
     )
+    floor = floors(national, local, officer, provincial, tuyen_quang)
+    comparisons = [
+        compare(
+            "/co-so/ whole national list, first page",
+            lambda: get(national, "/co-so/"),
+            floor["national"],
+            runs,
+        ),
+        compare(
+            "/co-so/ whole list, provincial officer (own province)",
+            lambda: get(local, "/co-so/"),
+            floor["provincial"],
+            runs,
+        ),
+        compare(
+            "/co-so/?q=gom su quang vinh (national officer)",
+            lambda: get(national, "/co-so/", {"q": "gom su quang vinh"}),
+            floor["search"],
+            runs,
+        ),
+    ]
+    print_comparison(
+        f"Establishment list pages against the hand-written SQL – {connection.vendor}, {total:,} rows, "
+        f"same run, median of {runs}",
+        comparisons,
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--engine", choices=["sqlite", "postgres"], default=None, help="default: from DATABASE_URL"
+    )
     parser.add_argument(
         "--count", type=int, default=None, help="rows (default 100,000 SQLite / 1,000,000 PG)"
     )
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    run(args.engine, args.count or (1_000_000 if args.engine == "postgres" else 100_000), args.runs)
+    run(args.engine, args.count, args.runs)

@@ -1,8 +1,10 @@
 #!/usr/bin/env python
 """Projects at national scale: consolidation of a plan year, the plan on a date, list pages, one project.
 
-    .venv/bin/python benchmarks/projects.py --engine postgres --count 300000
-    .venv/bin/python benchmarks/projects.py --engine sqlite --count 30000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/khuyencong .venv/bin/python benchmarks/projects.py
+    .venv/bin/python benchmarks/projects.py --count 30000        # SQLite (no DATABASE_URL)
+
+(``make benchmark`` runs it with ``tools/run-benchmarks``.)
 
 Fills the benchmark database with synthetic projects over the plan years 2014–2027 – KCQG and
 KCĐP, the twelve programme contents (the two of Decree 235/2025 from 2026), the 63 former provinces
@@ -20,7 +22,8 @@ the years, so that a plan year's entries lie together on disk as they would in p
 
 Then times the report queries (``projects.queries``), ``money_of`` and complete requests through
 Django (view, scope, template) as a programme officer (all provinces) and as a provincial officer
-(Tuyên Quang), after one warm-up: median and p95. Budget: 300 ms median.
+(Tuyên Quang), after one warm-up: median and p95. Budget: 300 ms median. Then compares the home page
+with the hand-written SQL of the same cards (``common.compare``).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import uuid
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from common import configure, prepare_schema
+from common import compare, configure, count_by_hand, prepare_schema, print_comparison, signed_in, sql_runner
 
 YEARS = range(2014, 2028)
 MERGED = 2026  # first plan year filed in the 34 provinces of 2025
@@ -576,9 +579,69 @@ def explain(func) -> None:
                 print("\n".join(row[0] for row in cursor.fetchall()))
 
 
-def run(engine: str, count: int, runs: int, refill: bool, show_plans: bool) -> None:
-    configure(engine)
+def home_floor(client, user, scope) -> object:
+    """The home page's cards written by hand: session, user, roles (and the province's predecessors
+    for a provincial officer); the two project counts; the plan and the settled amount of the year;
+    the establishments (counted as the list counts them); today's provinces; today's organisations."""
+    from django.utils import timezone
+
+    from khuyencong.projects.queries import IN_APPRAISAL, RUNNING
+
+    today = timezone.localdate()
+    year = today.year
+    running = ", ".join(f"'{s}'" for s in RUNNING)
+    waiting = ", ".join(f"'{s}'" for s in IN_APPRAISAL)
+    statements = signed_in(client, user.pk)
+    if scope.national_read:
+        where, params = "TRUE", []
+        ledger_where, ledger_params = "TRUE", []
+        establishments, est_params = "e.status <> 'merged'", []
+    else:
+        current = sorted(scope.current_read)
+        marks = ", ".join(["%s"] * len(current))
+        statements.append(
+            (f"SELECT predecessor_id FROM geo_succession WHERE successor_id IN ({marks})", current)
+        )
+        where = (
+            f"(p.lead_province_now_id IN ({marks}) OR p.id IN "
+            f"(SELECT project_id FROM projects_projectlocation WHERE province_now_id IN ({marks})))"
+        )
+        params = current + current
+        ledger_where = (
+            f"l.project_id IN (SELECT p.id FROM projects_project p WHERE p.plan_year = %s AND {where})"
+        )
+        ledger_params = [year, *params]
+        establishments, est_params = f"e.status <> 'merged' AND e.province_now_id IN ({marks})", current
+    valid = "(valid_from IS NULL OR valid_from <= %s) AND (valid_until IS NULL OR valid_until >= %s)"
+    statements += [
+        (
+            f"SELECT COUNT(*) FILTER (WHERE p.plan_year = %s AND p.status IN ({running})), "
+            f"COUNT(*) FILTER (WHERE p.status IN ({waiting})) FROM projects_project p "
+            f"WHERE {where} AND ((p.plan_year = %s AND p.status IN ({running})) OR p.status IN ({waiting}))",
+            [year, *params, year],
+        ),
+        (
+            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s "
+            f"AND l.kind IN ('allocated', 'amended') AND l.value_date <= %s AND {ledger_where}",
+            [year, today, *ledger_params],
+        ),
+        (
+            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s AND l.kind = 'settled' "
+            "AND l.project_id IN (SELECT p.id FROM projects_project p WHERE p.plan_year = %s "
+            f"AND p.status = 'settled' AND {where})",
+            [year, year, *params],
+        ),
+        *count_by_hand(f"FROM establishments_establishment e WHERE {establishments}", est_params),
+        (f"SELECT COUNT(*) FROM geo_administrativeunit WHERE level = 'province' AND {valid}", [today, today]),
+        (f"SELECT COUNT(*) FROM orgs_organisation WHERE {valid}", [today, today]),
+    ]
+    return sql_runner(statements)
+
+
+def run(engine: str | None, count: int | None, runs: int, refill: bool, show_plans: bool) -> None:
+    url = configure(engine)
     prepare_schema()
+    count = count or (300_000 if url.startswith("postgres") else 30_000)
     filled = fill(count, refill)
 
     from django.db import connection
@@ -706,11 +769,34 @@ def run(engine: str, count: int, runs: int, refill: bool, show_plans: bool) -> N
         f"ledger entries, median and p95 of {runs} runs after one warm-up (budget {BUDGET_MS} ms)",
         results,
     )
+    from khuyencong.establishments.models import Establishment
+
+    comparisons = [
+        compare(
+            "/ home page (national officer)",
+            lambda: get(national, "/", {}),
+            home_floor(national, officer, national_scope),
+            runs,
+        ),
+        compare(
+            "/ home page (provincial officer, Tuyên Quang)",
+            lambda: get(local, "/", {}),
+            home_floor(local, provincial, local_scope),
+            runs,
+        ),
+    ]
+    print_comparison(
+        f"Home page against the hand-written SQL – {connection.vendor}, {counts['projects']:,} projects, "
+        f"{Establishment.objects.count():,} establishments, same run, median of {runs}",
+        comparisons,
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--engine", choices=["sqlite", "postgres"], default=None, help="default: from DATABASE_URL"
+    )
     parser.add_argument(
         "--count", type=int, default=None, help="projects (default 30,000 SQLite / 300,000 PostgreSQL)"
     )
@@ -720,7 +806,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     run(
         args.engine,
-        args.count or (300_000 if args.engine == "postgres" else 30_000),
+        args.count,
         args.runs,
         args.refill,
         args.explain,

@@ -3,7 +3,9 @@
 Everything that differs between machines comes from environment variables (see
 ``docs/operations.md`` for the full list). Three profiles:
 
-* ``development`` (default): SQLite in ``var/``, DEBUG on, console e-mail;
+* ``development`` (default, what ``make run`` uses): SQLite in ``var/``, console e-mail, and – like
+  every profile – DEBUG off, so that users see the product's own 403/404/500 pages (static files
+  are served by WhiteNoise); a developer who wants Django's technical pages sets ``KC_DEBUG=1``;
 * ``test``: as development but fast password hashing, chosen automatically under pytest;
 * ``production``: DEBUG off, secure cookies, HSTS, HTTPS redirect; refuses to start without
   ``KC_SECRET_KEY`` and ``KC_ALLOWED_HOSTS``. ``manage.py check --deploy`` is clean.
@@ -59,14 +61,19 @@ if SECRET_KEY is None:
         raise ImproperlyConfigured("KC_SECRET_KEY is required in the production profile")
     SECRET_KEY = "development-only-key-not-for-production-use-5b1f0c2e9d7a4e3b8f6a1c0d"  # noqa: S105
 
-DEBUG = env_bool("KC_DEBUG", default=PROFILE == "development")
+# Off unless asked for: Django's technical pages list every URL pattern and setting to whoever
+# meets an error, which no user of `make run` (a demonstration, a training room) should see.
+DEBUG = env_bool("KC_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("KC_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("KC_ALLOWED_HOSTS is required in the production profile")
 CSRF_TRUSTED_ORIGINS = env_list("KC_CSRF_TRUSTED_ORIGINS", [])
 
 SESSION_COOKIE_AGE = int(env("KC_SESSION_SECONDS", str(8 * 3600)))  # a working day
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: idle sessions expire
+# Idle sessions expire: the age counts from the last activity, which SessionActivityMiddleware
+# records at most every KC_SESSION_REFRESH_SECONDS (not a session write on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+KC_SESSION_REFRESH_SECONDS = int(env("KC_SESSION_REFRESH_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -115,6 +122,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "khuyencong.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "khuyencong.core.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,8 +197,11 @@ PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 AXES_FAILURE_LIMIT = int(env("KC_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("KC_LOGIN_COOLOFF_MINUTES", "15")))
-# Per account (whatever the address), and per client (address + browser) trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Per account *at one address* – counting per account from anywhere would let anyone lock any
+# account – and per client (address + browser) trying many accounts. The address is the one the
+# audit trail records (behind KC_PROXY_COUNT trusted proxies, from X-Forwarded-For).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address", "user_agent"]]
+AXES_CLIENT_IP_CALLABLE = "khuyencong.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

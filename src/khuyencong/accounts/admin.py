@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +38,18 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+
+# Sign-in lockouts (django-axes): the ministry administrators unlock an account by deleting its
+# failed attempts here (docs/operations.md, "Locked accounts"). Axes registers the model for
+# Django superusers only; here the role decides, as everywhere in this admin.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AdministratorOnly, AccessAttemptAdmin):
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -3,15 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _cards(request, scope):
+    """For administrators: the active accounts, linked to the same filter in the user admin."""
+    from django.urls import reverse
+
     from khuyencong.accounts.models import User
     from khuyencong.core.formatting import format_number
     from khuyencong.core.navigation import Card
 
     if not scope.is_admin:
         return []
-    return [
-        Card(_("Active users"), format_number(User.objects.filter(is_active=True).count()), None, "people")
-    ]
+    count = User.objects.filter(is_active=True).count()
+    url = reverse("admin:accounts_user_changelist") + "?is_active__exact=1"
+    return [Card(_("Active users"), format_number(count), url, "people")]
 
 
 class AccountsConfig(AppConfig):

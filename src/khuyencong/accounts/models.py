@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import DateField
 from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import (
     ROLES_ALLOWING_PROVINCE,
@@ -62,6 +63,30 @@ class User(AuditedModel, AbstractUser):
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.get_username()
 
+    # --- a new password revokes the API tokens ---------------------------------------------------
+    # Every way of setting a password – the password change page, a reset link, the admin, the
+    # `changepassword` command, a service – ends in ``set_password`` (or ``set_unusable_password``)
+    # and ``save``: the tokens go in the same transaction. A hash upgrade at sign-in is not a new
+    # password (Django clears ``_password`` before that save) and keeps them.
+
+    _kc_password_replaced = False
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._kc_password_replaced = True
+
+    def save(self, *args, **kwargs) -> None:
+        replaced = not self._state.adding and (self._password is not None or self._kc_password_replaced)
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            super().save(*args, **kwargs)
+            if replaced:
+                from khuyencong.accounts.services import revoke_api_tokens
+
+                revoke_api_tokens(self)
+        self._kc_password_replaced = False
+
+    save.alters_data = True
+
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
         """Administrators manage accounts; everyone else sees only themselves."""
@@ -109,8 +134,8 @@ class RoleAssignment(AuditedModel):
         related_name="+",
         help_text=_("Implementing units: the organisation whose proposals and projects they handle."),
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

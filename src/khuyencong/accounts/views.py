@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
 from khuyencong.accounts.forms import LoginForm
+from khuyencong.accounts.services import issue_api_token, may_use_api_tokens
 from khuyencong.core.permissions import get_scope
 
 
@@ -56,9 +57,9 @@ def profile(request):
 @require_POST
 def token_create(request):
     """A personal API token, shown once; stored only as a hash."""
-    if not get_scope(request.user).can_use_workspace:
+    if not may_use_api_tokens(request.user):
         raise Http404
-    _instance, token = AuthToken.objects.create(user=request.user)
+    _instance, token = issue_api_token(request.user)
     request.session["kc_new_token"] = token
     messages.success(request, _("A new API token was created. Copy it now: it will not be shown again."))
     return redirect("accounts:profile")

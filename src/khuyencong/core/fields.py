@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from khuyencong.core.bounds import validate_money, validate_plausible_date
+
 
 class WebsiteField(models.URLField):
     """A URL field whose form assumes https:// when the user types only a host name."""
@@ -11,13 +13,31 @@ class WebsiteField(models.URLField):
         return super().formfield(**kwargs)
 
 
-class MoneyField(models.BigIntegerField):
-    """An amount of money in whole đồng (VND).
+class DateField(models.DateField):
+    """A date a person types: within :mod:`khuyencong.core.bounds` (model forms, DRF model
+    serializers and ``full_clean`` all apply it).
 
-    Stored as a plain ``bigint`` (it deconstructs as :class:`~django.db.models.BigIntegerField`, so
-    declaring a field as money needs no migration); the type tells readers such as the history
-    presenter (:mod:`khuyencong.core.history`) to show the value as money.
-    """
+    The bounds are a validator, not part of the schema: the field deconstructs as Django's own, so
+    the migrations do not change."""
+
+    default_validators = [validate_plausible_date]
+
+    def formfield(self, **kwargs):
+        from khuyencong.core.forms import DateField as DateFormField
+
+        kwargs.setdefault("form_class", DateFormField)
+        return super().formfield(**kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
+
+
+class MoneyField(models.BigIntegerField):
+    """Whole đồng, within ± :data:`khuyencong.core.bounds.MAX_VND` (deconstructs as a
+    ``BigIntegerField``: the bound is a validator, not part of the schema)."""
+
+    default_validators = [validate_money]
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()

@@ -6,7 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.bounds import validate_money, validate_plausible_date
 from khuyencong.core.formatting import format_number, parse_vnd
+
+
+class DateField(forms.DateField):
+    """A date within :mod:`khuyencong.core.bounds` – the same bounds as the model fields and the API."""
+
+    default_validators = [validate_plausible_date]
 
 
 class MoneyInput(forms.TextInput):
@@ -33,6 +40,7 @@ class MoneyField(forms.Field):
     """Whole đồng, typed as people write them: 1.500.000 – 1 500 000 – 1500000."""
 
     widget = MoneyInput
+    default_validators = [validate_money]  # the same bound as the model fields and the API
     default_error_messages = {
         "invalid": _("Enter a whole number of đồng, e.g. 1.500.000."),
         "negative": _("The amount cannot be negative."),

@@ -7,8 +7,6 @@ through ``Model.objects.restrict(user, "view")``: the scope is applied where the
 
 from __future__ import annotations
 
-import csv
-import datetime
 import io
 from typing import Any
 
@@ -20,7 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from khuyencong.core.counting import Tally, TallyPaginator
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
+from khuyencong.core.spreadsheets import CsvLines, Workbook
 from khuyencong.core.tables import Column
 
 EXPORT_LIMIT = 200_000
@@ -79,6 +79,7 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
     columns: list[Column] = []
     default_sort: str | None = None
     paginate_by = 50
+    paginator_class = TallyPaginator
     title = ""
     create_url_name: str | None = None
     export_name = "export"
@@ -114,6 +115,8 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        paginator = context.get("paginator")
+        tally = paginator.tally if paginator else Tally(len(context["object_list"]))
         context.update(
             title=self.title,
             columns=self.get_columns(),
@@ -121,7 +124,8 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
             current_sort=self.current_sort,
             can_create=self.can_create(),
             create_url_name=self.create_url_name,
-            total=context["paginator"].count if context.get("paginator") else len(context["object_list"]),
+            total=tally.value,
+            total_display=str(tally),  # “about 1,000,000” above the exact limit, as on the home page
         )
         return context
 
@@ -143,46 +147,29 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
     def export(self, fmt: str):
         qs = self.get_queryset()[:EXPORT_LIMIT]
         columns = self.export_columns()
-        headers = [str(c.label) for c in columns]
+        headers = [str(c.export_header) for c in columns]
         if fmt == "csv":
 
             def rows():
-                buffer = io.StringIO()
-                writer = csv.writer(buffer)
-                buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-                writer.writerow(headers)
-                yield buffer.getvalue()
+                lines = CsvLines()  # every cell through the shared guard against formula injection
+                yield lines.row(headers)
                 for obj in qs.iterator(chunk_size=2000):
-                    buffer.seek(0)
-                    buffer.truncate()
-                    writer.writerow(["" if (v := c.export_value(obj)) is None else v for c in columns])
-                    yield buffer.getvalue()
+                    yield lines.row(c.export_value(obj) for c in columns)
 
             response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         else:
-            import xlsxwriter
-
             output = io.BytesIO()
-            book = xlsxwriter.Workbook(output, {"in_memory": True, "remove_timezone": True})
+            book = Workbook(output)  # text is written as text: no cell can become a formula
             sheet = book.add_worksheet(str(self.title)[:31] or "Sheet1")
             bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-            date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
             money_fmt = book.add_format({"num_format": "#,##0"})
-            sheet.write_row(0, 0, headers, bold)
+            book.write_row(sheet, 0, 0, headers, bold)
             sheet.freeze_panes(1, 0)
             for r, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
                 for c_index, column in enumerate(columns):
                     value = column.export_value(obj)
-                    if isinstance(value, datetime.date):
-                        sheet.write_datetime(
-                            r, c_index, datetime.datetime.combine(value, datetime.time()), date_fmt
-                        )
-                    elif column.kind in {"money", "number"} and isinstance(value, int | float):
-                        sheet.write_number(r, c_index, value, money_fmt)
-                    elif value is None:
-                        sheet.write_blank(r, c_index, None)
-                    else:
-                        sheet.write(r, c_index, value)
+                    numeric = column.kind in {"money", "number"} and isinstance(value, int | float)
+                    book.write(sheet, r, c_index, value, money_fmt if numeric else None)
             for c_index, header in enumerate(headers):
                 sheet.set_column(c_index, c_index, max(12, min(45, len(header) + 4)))
             book.close()

@@ -68,6 +68,8 @@ class Card:
     url: str | None = None
     icon: str = "bar-chart"
     note: str = ""
+    # a few rows of the list, each ``(label, url)`` – e.g. the expert's score sheets to fill
+    items: list[tuple[str, str]] = field(default_factory=list)
 
 
 CardProvider = Callable[[object, Scope], list[Card]]

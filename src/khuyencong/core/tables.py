@@ -28,6 +28,17 @@ class Column:
     unit: str = "trieu"  # for money columns
     css: str = ""
     export: bool = True
+    # The header of the column in CSV/Excel exports, which write money in whole đồng: a money
+    # column's label names its page unit (“million VND”), so it must say what the export holds.
+    export_label: Any = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "money" and self.export and self.unit != "dong" and self.export_label is None:
+            raise ValueError(f"money column {self.key!r}: give the export header in đồng (export_label)")
+
+    @property
+    def export_header(self) -> str:
+        return str(self.export_label if self.export_label is not None else self.label)
 
     def raw(self, obj: Any) -> Any:
         accessor = self.accessor or self.key

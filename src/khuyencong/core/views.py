@@ -35,6 +35,12 @@ def home(request):
     context = {
         "cards": cards_for(request, scope),
         "today": timezone.localdate(),
+        # the role badges, with the names they show, in one query
+        "role_assignments": list(
+            request.user.role_assignments.select_related("province", "organisation")
+            if request.user.is_authenticated
+            else []
+        ),
     }
     return render(request, "core/home.html", context)
 

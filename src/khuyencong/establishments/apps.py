@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 def _cards(request, scope):
     from django.urls import reverse
 
-    from khuyencong.core.formatting import format_number
+    from khuyencong.core.counting import tally
     from khuyencong.core.navigation import Card
-    from khuyencong.establishments.models import Establishment, Status
+    from khuyencong.establishments.queries import registry
 
     if not scope.can_use_workspace:
         return []
-    count = Establishment.objects.within(scope).exclude(status=Status.MERGED).count()
-    return [Card(_("Establishments"), format_number(count), reverse("establishments:list"), "shop")]
+    # exact up to the counting limit, “about …” above it – the same figure as the list's header
+    count = tally(registry(scope))
+    return [Card(_("Establishments"), str(count), reverse("establishments:list"), "shop")]
 
 
 class EstablishmentsConfig(AppConfig):

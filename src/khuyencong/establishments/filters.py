@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.filters import BaseFilterSet
 from khuyencong.establishments.models import EstablishmentKind, SectorDivision, SectorSection, Status
-from khuyencong.establishments.queries import search
+from khuyencong.establishments.queries import LIVE, search
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.geo.queries import REORGANISATION_2025
 
@@ -65,5 +65,5 @@ class EstablishmentFilterSet(BaseFilterSet):
     def qs(self):
         queryset = super().qs
         if not (self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
-            queryset = queryset.exclude(status=Status.MERGED)  # merged records only when asked for
+            queryset = queryset.filter(LIVE)  # merged records only when asked for
         return queryset

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.bounds import validate_money
 from khuyencong.core.permissions import get_scope
 from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.services import EDITABLE_FIELDS
@@ -133,8 +134,12 @@ class EstablishmentForm(forms.ModelForm):
 
 class FigureForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    revenue = forms.IntegerField(label=_("Revenue (VND)"), min_value=0, required=False)
-    production_value = forms.IntegerField(label=_("Production value (VND)"), min_value=0, required=False)
+    revenue = forms.IntegerField(
+        label=_("Revenue (VND)"), min_value=0, required=False, validators=[validate_money]
+    )
+    production_value = forms.IntegerField(
+        label=_("Production value (VND)"), min_value=0, required=False, validators=[validate_money]
+    )
     employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
 
 

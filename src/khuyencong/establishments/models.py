@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold, normalise
@@ -123,8 +123,8 @@ class Establishment(AuditedModel):
         blank=True,
         help_text=_("For household businesses and cooperative groups without a tax code."),
     )
-    registration_date = models.DateField(_("date of business registration"), null=True, blank=True)
-    established_on = models.DateField(_("date established"), null=True, blank=True)
+    registration_date = DateField(_("date of business registration"), null=True, blank=True)
+    established_on = DateField(_("date established"), null=True, blank=True)
     # owner / representative
     representative = models.CharField(_("owner or legal representative"), max_length=150)
     representative_title = models.CharField(_("title"), max_length=100, blank=True)
@@ -156,7 +156,7 @@ class Establishment(AuditedModel):
         related_name="+",
         editable=False,
     )
-    address_as_of = models.DateField(
+    address_as_of = DateField(
         _("address valid on"),
         help_text=_("The date the address refers to; the commune must exist on that date."),
     )
@@ -183,7 +183,7 @@ class Establishment(AuditedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     # status
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    status_since = models.DateField(_("status since"), null=True, blank=True)
+    status_since = DateField(_("status since"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -215,6 +215,10 @@ class Establishment(AuditedModel):
             models.Index(fields=["status"], name="est_status"),
             # narrow index over the live records: an exact count reads it alone
             models.Index(fields=["id"], condition=~Q(status="merged"), name="est_live_id"),
+            # …and a province's live records: its list's count and the home page's card read it alone
+            models.Index(
+                fields=["province_now", "id"], condition=~Q(status="merged"), name="est_live_province"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -459,8 +463,8 @@ class EligibilityRuleSet(ReferenceModel):
     legal_basis = models.ForeignKey(
         "programmes.LegalDocument", verbose_name=_("legal basis"), on_delete=models.PROTECT, related_name="+"
     )
-    effective_from = models.DateField(_("in force from"))
-    effective_until = models.DateField(_("in force until"), null=True, blank=True)
+    effective_from = DateField(_("in force from"))
+    effective_until = DateField(_("in force until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

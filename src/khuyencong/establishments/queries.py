@@ -10,6 +10,14 @@ from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold, search_q
 from khuyencong.establishments.models import Establishment, Status, name_key
 
+# The records the registry lists unless merged ones are asked for (list, its card, exports, API).
+LIVE = ~Q(status=Status.MERGED)
+
+
+def registry(scope: Scope) -> QuerySet[Establishment]:
+    """The establishments the home page counts: the list's default rows (no filter) in ``scope``."""
+    return Establishment.objects.within(scope, VIEW).filter(LIVE)
+
 
 def search(queryset: QuerySet[Establishment], text: str | None) -> QuerySet[Establishment]:
     """Words in any order, without accents: “Gom su Quang Vinh” finds “Gốm sứ Quang Vinh”; digits

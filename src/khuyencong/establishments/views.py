@@ -222,7 +222,8 @@ def commune_options(request):
 
 @workspace_required
 def tax_code_check(request):
-    """Live check of a tax code while typing (htmx): format, check digit, already registered."""
+    """Live check of a tax code while typing (htmx): format, check digit, already registered among
+    the records the user may read."""
     value = request.GET.get("tax_code", "")
     exclude = request.GET.get("pk")
     if not value.strip():
@@ -231,7 +232,9 @@ def tax_code_check(request):
         code = normalise_tax_code(value)
     except ValidationError as error:
         return HttpResponse(format_html('<div class="invalid-feedback d-block">{}</div>', error.messages[0]))
-    existing = Establishment.objects.filter(tax_code=code)
+    # only within the user's scope: a duplicate in another province is for the agency to see (the
+    # service names it, without details, when the record is saved)
+    existing = Establishment.objects.restrict(request.user, VIEW).filter(tax_code=code)
     if exclude:
         existing = existing.exclude(pk=exclude)
     if existing.exists():
@@ -249,6 +252,8 @@ def tax_code_check(request):
 @require_POST
 def figure_save(request, pk: int):
     establishment = get_object_or_404(Establishment.objects.restrict(request.user, VIEW), pk=pk)
+    if not Establishment.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
+        raise PermissionDenied(_("You can read this establishment but not change it."))
     form = FigureForm(request.POST)
     if form.is_valid():
         try:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 def _cards(request, scope):
     from django.utils import timezone
 
-    from khuyencong.core.formatting import format_number
+    from khuyencong.core.counting import tally
     from khuyencong.core.navigation import Card
     from khuyencong.geo.queries import provinces_on
 
@@ -15,7 +15,7 @@ def _cards(request, scope):
     return [
         Card(
             _("Provinces today"),
-            format_number(provinces_on(today).count()),
+            str(tally(provinces_on(today))),
             reverse("geo:unit_list"),
             "geo-alt",
         )

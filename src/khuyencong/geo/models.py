@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.fields import DateField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.text import fold
 
@@ -82,8 +83,8 @@ class AdministrativeUnit(ReferenceModel):
         blank=True,
         related_name="children",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     objects = DatedQuerySet.as_manager()
@@ -213,7 +214,7 @@ class Succession(ReferenceModel):
         on_delete=models.CASCADE,
         related_name="predecessions",
     )
-    effective_date = models.DateField(_("effective date"))
+    effective_date = DateField(_("effective date"))
     kind = models.CharField(_("kind"), max_length=20, choices=SuccessionKind.choices)
     share_percent = models.PositiveSmallIntegerField(
         _("share of the predecessor (%)"),

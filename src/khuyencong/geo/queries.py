@@ -82,7 +82,8 @@ def rollup_map(level: str = Level.PROVINCE, on: datetime.date | None = None) -> 
     edges = _successor_edges()
     result: dict[int, int] = {}
     for uid, unit in units.items():
-        current_id, current, seen = uid, unit, {uid}
+        current_id, seen = uid, {uid}
+        current: AdministrativeUnit | None = unit
         while current is not None and not current.valid_on(on):
             nexts = [e for e in edges.get(current_id, []) if e[1] <= on]
             if not nexts:

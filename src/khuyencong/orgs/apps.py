@@ -3,16 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _cards(request, scope):
+    """The organisations in existence today: the list filtered on today's date (``?on=``)."""
+    from django.urls import reverse
     from django.utils import timezone
 
-    from khuyencong.core.formatting import format_number
+    from khuyencong.core.counting import tally
     from khuyencong.core.navigation import Card
     from khuyencong.orgs.models import Organisation
 
-    count = Organisation.objects.restrict(request.user).valid_on(timezone.localdate()).count()
-    from django.urls import reverse
-
-    return [Card(_("Organisations"), format_number(count), reverse("orgs:organisation_list"), "building")]
+    today = timezone.localdate()
+    count = tally(Organisation.objects.restrict(request.user).valid_on(today))
+    url = f"{reverse('orgs:organisation_list')}?on={today.isoformat()}"
+    return [Card(_("Organisations today"), str(count), url, "building")]
 
 
 class OrgsConfig(AppConfig):

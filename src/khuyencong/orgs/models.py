@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import WebsiteField
+from khuyencong.core.fields import DateField, WebsiteField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold
@@ -65,8 +65,8 @@ class Organisation(ReferenceModel):
         related_name="children",
     )
     functions = models.JSONField(_("functions"), default=list, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -128,8 +128,8 @@ class OrganisationName(ReferenceModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
 
     class Meta:
@@ -148,7 +148,7 @@ class OrganisationName(ReferenceModel):
 class OrganisationSuccession(ReferenceModel):
     predecessor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="successions")
     successor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="predecessions")
-    effective_date = models.DateField(_("effective date"))
+    effective_date = DateField(_("effective date"))
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
 
     class Meta:

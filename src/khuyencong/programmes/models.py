@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold
@@ -72,9 +72,9 @@ class LegalDocument(ProvincialReferenceModel):
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
     title = models.CharField(_("subject"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=200)
-    issued_on = models.DateField(_("date issued"))
-    effective_from = models.DateField(_("in force from"), null=True, blank=True)
-    effective_until = models.DateField(_("in force until"), null=True, blank=True)
+    issued_on = DateField(_("date issued"))
+    effective_from = DateField(_("in force from"), null=True, blank=True)
+    effective_until = DateField(_("in force until"), null=True, blank=True)
     province = models.ForeignKey(
         "geo.AdministrativeUnit",
         verbose_name=_("province"),
@@ -159,8 +159,8 @@ class Content(ReferenceModel):
         blank=True,
         related_name="+",
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
 
@@ -204,8 +204,8 @@ class Indicator(ReferenceModel):
     ascending = models.BooleanField(_("higher is better"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = DateField(_("valid from"), null=True, blank=True)
+    valid_until = DateField(_("valid until"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
 

@@ -27,7 +27,13 @@ class ProgrammeListView(ObjectListView):
         Column("province", _("Province"), accessor="province.name"),
         Column("period", _("Period"), sort="start_year"),
         Column("legal_basis", _("Approved by"), accessor="legal_basis"),
-        Column("planned_state_funds", _("Planned state funds (million VND)"), kind="money", unit="trieu"),
+        Column(
+            "planned_state_funds",
+            _("Planned state funds (million VND)"),
+            kind="money",
+            unit="trieu",
+            export_label=_("Planned state funds (VND)"),
+        ),
     ]
 
     def base_queryset(self):

@@ -12,43 +12,40 @@ def _can_propose(scope) -> bool:
 
 
 def _cards(request, scope):
-    from django.db.models import Count
+    """Each figure is the count or sum of the list it links to, from the same definition
+    (``projects.queries``): following the link shows exactly that many rows."""
     from django.urls import reverse
     from django.utils import timezone
 
-    from khuyencong.core.formatting import format_money, format_number
+    from khuyencong.core.counting import tally_many
+    from khuyencong.core.formatting import format_money
     from khuyencong.core.navigation import Card
-    from khuyencong.projects.models import Project, Status
-    from khuyencong.projects.queries import executed, plan_on
+    from khuyencong.projects.models import Project
+    from khuyencong.projects.queries import dashboard_sets, executed, plan_total
 
     if not scope.can_use_workspace:
         return []
-    projects = Project.objects.within(scope)
-    year = timezone.localdate().year
-    by_status = dict(projects.filter(plan_year=year).values_list("status").annotate(n=Count("id")))
-    running = by_status.get(Status.APPROVED, 0) + by_status.get(Status.IN_PROGRESS, 0)
-    waiting = sum(
-        by_status.get(s, 0)
-        for s in (
-            Status.SUBMITTED,
-            Status.DOIT_APPRAISED,
-            Status.FORWARDED,
-            Status.UNDER_REVIEW,
-            Status.AGENCY_APPRAISED,
-        )
-    )
-    plan = plan_on(scope, year, None, timezone.localdate())["amount"]
+    today = timezone.localdate()
+    year = today.year
+    counts = tally_many(Project.objects.within(scope), dashboard_sets(year))  # one query
+    plan = plan_total(scope, year, None, today)
     done = executed(scope, year)
     url = reverse("projects:list")
-    return [
+    cards = []
+    if scope.is_expert:
+        cards.extend(_expert_cards(scope))
+    cards += [
         Card(
             _("Projects running %(year)s") % {"year": year},
-            format_number(running),
+            str(counts["running"]),
             f"{url}?plan_year={year}&flag=running",
             "kanban",
         ),
         Card(
-            _("Proposals in appraisal"), format_number(waiting), f"{url}?plan_year={year}", "hourglass-split"
+            _("Proposals in appraisal"),
+            str(counts["in_appraisal"]),
+            f"{url}?flag=in_appraisal",
+            "hourglass-split",
         ),
         Card(
             _("Approved plan %(year)s") % {"year": year},
@@ -57,6 +54,30 @@ def _cards(request, scope):
             "cash-stack",
             note=_("settled: %(amount)s") % {"amount": format_money(done["amount"], "ty")},
         ),
+    ]
+    return cards
+
+
+def _expert_cards(scope):
+    """The score sheets waiting for the expert: assignments not submitted, as on “My reviews”."""
+    from django.urls import reverse
+
+    from khuyencong.core.formatting import format_number
+    from khuyencong.core.navigation import Card
+    from khuyencong.projects.queries import pending_reviews
+
+    pending = list(pending_reviews(scope).select_related("project").order_by("project__code"))
+    return [
+        Card(
+            _("Score sheets waiting for you"),
+            format_number(len(pending)),
+            reverse("projects:my_reviews") + "?state=pending",
+            "pencil-square",
+            items=[
+                (f"{a.project.code} – {a.project.name}", reverse("projects:review", args=[a.pk]))
+                for a in pending[:5]  # the first few; the card's link lists them all
+            ],
+        )
     ]
 
 

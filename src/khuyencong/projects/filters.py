@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.filters import BaseFilterSet
@@ -12,8 +11,13 @@ from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.geo.queries import REORGANISATION_2025
 from khuyencong.programmes.models import Content
 from khuyencong.projects.models import FundingSource, Project, ProjectKind, Status
+from khuyencong.projects.queries import project_set
 
-FLAGS = [("overdue", _("past its end date")), ("running", _("approved or in progress"))]
+FLAGS = [
+    ("overdue", _("past its end date")),
+    ("running", _("approved or in progress")),
+    ("in_appraisal", _("in appraisal")),
+]
 
 
 class ProjectFilterSet(BaseFilterSet):
@@ -53,9 +57,4 @@ class ProjectFilterSet(BaseFilterSet):
         return queryset.filter(lead_province=value)
 
     def filter_flag(self, queryset, name, value):
-        running = [Status.APPROVED, Status.IN_PROGRESS]
-        if value == "overdue":
-            return queryset.filter(status__in=running, end_date__lt=timezone.localdate())
-        if value == "running":
-            return queryset.filter(status__in=running)
-        return queryset
+        return queryset.filter(project_set(value)) if value else queryset

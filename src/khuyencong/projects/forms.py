@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField, search_select, style_form
+from khuyencong.core.forms import DateField, MoneyField, search_select, style_form
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
@@ -193,7 +193,7 @@ class ReasonForm(StyledForm):
 
 
 class DoitAppraisalForm(StyledForm):
-    appraised_on = forms.DateField(label=_("date"), widget=DATE)
+    appraised_on = DateField(label=_("date"), widget=DATE)
     body = forms.CharField(label=_("appraised by (council or group)"), max_length=300)
     recommendation = forms.ChoiceField(label=_("result"), choices=Recommendation.choices)
     recommended_amount = MoneyField(label=_("recommended state support (VND)"))
@@ -203,20 +203,20 @@ class DoitAppraisalForm(StyledForm):
 
 class ContractForm(StyledForm):
     number = forms.CharField(label=_("number"), max_length=100)
-    signed_on = forms.DateField(label=_("signed on"), widget=DATE)
+    signed_on = DateField(label=_("signed on"), widget=DATE)
     parties = forms.CharField(label=_("parties"), max_length=500)
     value = MoneyField(label=_("state support in the contract (VND)"), min_value=1)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PaymentForm(StyledForm):
-    paid_on = forms.DateField(label=_("date"), widget=DATE)
+    paid_on = DateField(label=_("date"), widget=DATE)
     amount = MoneyField(label=_("amount (VND)"), min_value=1)
     reference = forms.CharField(label=_("document"), max_length=200)
 
 
 class ProgressForm(StyledForm):
-    month = forms.DateField(label=_("month"), widget=MONTH)
+    month = DateField(label=_("month"), widget=MONTH)
     percent_done = forms.IntegerField(label=_("work done (%)"), min_value=0, max_value=100)
     narrative = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}))
     problems = forms.CharField(
@@ -228,7 +228,7 @@ class ResultReportForm(StyledForm):
     needs_project = True
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     value = forms.DecimalField(label=_("value"), min_value=0, decimal_places=2)
-    period_end = forms.DateField(label=_("as of"), widget=DATE)
+    period_end = DateField(label=_("as of"), widget=DATE)
     note = forms.CharField(label=_("note"), required=False, max_length=500)
 
     def __init__(self, *args, project=None, **kwargs):
@@ -270,7 +270,7 @@ class EffectsForm(StyledForm):
 
 
 class AcceptanceForm(StyledForm):
-    accepted_on = forms.DateField(label=_("date"), widget=DATE)
+    accepted_on = DateField(label=_("date"), widget=DATE)
     minutes_number = forms.CharField(label=_("minutes number"), max_length=100)
     result = forms.ChoiceField(
         label=_("result"), choices=[("passed", _("accepted")), ("failed", _("not accepted"))]
@@ -279,7 +279,7 @@ class AcceptanceForm(StyledForm):
 
 
 class SettlementForm(StyledForm):
-    settled_on = forms.DateField(label=_("date"), widget=DATE)
+    settled_on = DateField(label=_("date"), widget=DATE)
     document = forms.CharField(label=_("settlement document"), max_length=100)
     amount = MoneyField(label=_("settled amount (VND)"))
     counterpart_actual = MoneyField(label=_("counterpart funds spent (VND)"), required=False)
@@ -287,7 +287,7 @@ class SettlementForm(StyledForm):
 
 
 class RefundForm(StyledForm):
-    refunded_on = forms.DateField(label=_("date"), widget=DATE)
+    refunded_on = DateField(label=_("date"), widget=DATE)
     amount = MoneyField(label=_("amount (VND)"), min_value=1)
     reference = forms.CharField(label=_("document"), max_length=200)
 
@@ -320,7 +320,7 @@ class RoundForm(forms.ModelForm):
 
 
 class DeadlineForm(StyledForm):
-    deadline = forms.DateField(label=_("Our deadline"), widget=DATE)
+    deadline = DateField(label=_("Our deadline"), widget=DATE)
 
 
 class CouncilForm(forms.ModelForm):
@@ -367,7 +367,7 @@ class AssignForm(StyledForm):
 
 
 class SessionForm(StyledForm):
-    held_on = forms.DateField(label=_("date"), widget=DATE)
+    held_on = DateField(label=_("date"), widget=DATE)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     present = forms.ModelMultipleChoiceField(
         label=_("members present"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -462,7 +462,7 @@ class PlanForm(StyledForm):
         ],
         required=False,
     )
-    on = forms.DateField(label=_("Plan as it stood on"), widget=DATE, required=False)
+    on = DateField(label=_("Plan as it stood on"), widget=DATE, required=False)
     geography = forms.ChoiceField(
         label=_("Provinces"),
         required=False,

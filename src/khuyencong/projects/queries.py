@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -17,7 +17,9 @@ from khuyencong.core.text import fold
 from khuyencong.projects.models import (
     FILED,
     PLAN_KINDS,
+    BudgetLine,
     Decision,
+    DecisionLine,
     LedgerEntry,
     LedgerKind,
     Project,
@@ -37,9 +39,100 @@ COLUMNS = [
 ]
 
 
+# --- named sets of projects: one definition for the home page's cards, the list's filter and the API --
+
+RUNNING = (Status.APPROVED, Status.IN_PROGRESS)
+# Filed and not yet decided: at the DOIT, at the agency, with the experts or the council.
+IN_APPRAISAL = (
+    Status.SUBMITTED,
+    Status.DOIT_APPRAISED,
+    Status.FORWARDED,
+    Status.UNDER_REVIEW,
+    Status.AGENCY_APPRAISED,
+)
+
+
+def project_set(name: str, today: datetime.date | None = None) -> Q:
+    """The condition of a named set of projects (the ``flag`` filter of the list)."""
+    if name == "running":
+        return Q(status__in=RUNNING)
+    if name == "overdue":
+        return Q(status__in=RUNNING, end_date__lt=today or timezone.localdate())
+    if name == "in_appraisal":
+        return Q(status__in=IN_APPRAISAL)
+    raise ValueError(name)
+
+
+def dashboard_sets(plan_year: int) -> dict[str, Q]:
+    """The home page's project sets, each the filter of the list its card links to: ``running`` (of
+    ``plan_year``: ``?plan_year=…&flag=running``) and ``in_appraisal`` (every year:
+    ``?flag=in_appraisal``). Cards and lists count them alike (:mod:`khuyencong.core.counting`)."""
+    return {
+        "running": Q(plan_year=plan_year) & project_set("running"),
+        "in_appraisal": project_set("in_appraisal"),
+    }
+
+
+def pending_reviews(scope: Scope):
+    """The score sheets waiting for the expert: their assignments not submitted and not recused, on
+    proposals still under review (what :func:`services.appraisal.save_review` accepts)."""
+    from khuyencong.projects.models import ExpertAssignment
+
+    if not scope.user_id:
+        return ExpertAssignment.objects.none()
+    return ExpertAssignment.objects.filter(
+        expert_id=scope.user_id,
+        submitted_at__isnull=True,
+        conflict_declared=False,
+        project__status=Status.UNDER_REVIEW,
+    )
+
+
+# --- money of each project in a list (page, export, API) ---------------------------------------------
+
+
+def _sum_of(*kinds):
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
+    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
+
+
+def with_money(queryset):
+    """Each project's requested, approved and settled support, as correlated sums (the cost is per
+    row shown, whatever the size of the ledger). What was filed: a draft's request is empty here
+    (“–”, nothing submitted yet); its page shows what its budget lines ask for (:func:`draft_request`)."""
+    return queryset.annotate(
+        m_requested=_sum_of(LedgerKind.REQUESTED),
+        m_plan=_sum_of(*PLAN_KINDS),
+        m_settled=_sum_of(LedgerKind.SETTLED),
+    )
+
+
+def draft_request(project: Project) -> tuple[int, int]:
+    """What a proposal not filed yet asks for: its budget lines' state support and counterpart funds
+    (filing writes these sums to the ledger)."""
+    sums = BudgetLine.objects.filter(project=project).aggregate(
+        state=Sum("state_support"), counterpart=Sum("counterpart")
+    )
+    return sums["state"] or 0, sums["counterpart"] or 0
+
+
+def money_shown(project: Project):
+    """The project's money as its pages show it: the ledger's (:func:`money_of`), except that a draft,
+    which has filed nothing yet, shows what its budget lines request – not “0 đồng”."""
+    import dataclasses
+
+    from khuyencong.projects.services.ledger import money_of
+
+    money = money_of(project)
+    if project.status == Status.DRAFT:
+        requested, counterpart = draft_request(project)
+        money = dataclasses.replace(money, requested=requested, counterpart_requested=counterpart)
+    return money
+
+
 @dataclass
 class Row:
-    key: object
+    key: int | None
     label: str
     proposals: int = 0
     sums: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -122,11 +215,15 @@ def consolidation(
     for content_id, n in projects.values("content").annotate(n=Count("id")).values_list("content", "n"):
         contents.setdefault(content_id, Row(content_id, "")).proposals += n
     total.proposals = sum(r.proposals for r in provinces.values())
-    names = dict(AdministrativeUnit.objects.filter(pk__in=provinces).values_list("pk", "name"))
+    names: dict[int | None, str] = dict(
+        AdministrativeUnit.objects.filter(pk__in=provinces).values_list("pk", "name")
+    )
     for row in provinces.values():
         row.label = names.get(row.key, "")
-    content_names = dict(Content.objects.filter(pk__in=contents).values_list("pk", "short_name"))
-    orders = dict(Content.objects.filter(pk__in=contents).values_list("pk", "order"))
+    content_names: dict[int | None, str] = dict(
+        Content.objects.filter(pk__in=contents).values_list("pk", "short_name")
+    )
+    orders: dict[int | None, int] = dict(Content.objects.filter(pk__in=contents).values_list("pk", "order"))
     for row in contents.values():
         row.label = content_names.get(row.key, "")
     return Consolidation(
@@ -151,6 +248,12 @@ def plan_on(scope: Scope, plan_year: int, source: str | None, on: datetime.date)
     return {"on": on, "amount": totals["amount"] or 0, "projects": totals["projects"]}
 
 
+def plan_total(scope: Scope, plan_year: int, source: str | None, on: datetime.date) -> int:
+    """The amount of :func:`plan_on` alone: one sum, no grouping by project (the home page's card)."""
+    entries = _ledger(scope, plan_year, source).filter(kind__in=PLAN_KINDS, value_date__lte=on)
+    return entries.aggregate(s=Sum("amount"))["s"] or 0
+
+
 def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict]:
     """Every decision of the year in date order, with what it changed and the plan after it."""
     decisions = Decision.objects.within(scope, VIEW).filter(plan_year=plan_year, issued_at__isnull=False)
@@ -170,6 +273,38 @@ def plan_versions(scope: Scope, plan_year: int, source: str | None) -> list[dict
         running += change
         versions.append({"decision": decision, "change": change, "plan": running, "lines": decision.n_lines})
     return versions
+
+
+@dataclass
+class DecisionLinesInScope:
+    """The lines of a decision that a viewer may read, and how many others it has.
+
+    Totals are sums of the lines shown: a provincial officer, an expert or an implementing unit
+    reading a national decision learns neither the projects nor the amounts of the others, only
+    that there are ``hidden`` more. National readers see every project, hence every line and the
+    decision's full total."""
+
+    lines: list[DecisionLine]
+    hidden: int
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def change(self) -> int:
+        return sum(line.amount - line.previous_amount for line in self.lines)
+
+
+def decision_lines_in_scope(scope: Scope, decision: Decision) -> DecisionLinesInScope:
+    lines = list(
+        DecisionLine.objects.within(scope, VIEW)
+        .filter(decision=decision)
+        .select_related("project__content", "project__lead_province")
+        .order_by("id")
+    )
+    hidden = DecisionLine.objects.filter(decision=decision).count() - len(lines)
+    return DecisionLinesInScope(lines=lines, hidden=hidden)
 
 
 def executed(scope: Scope, plan_year: int, source: str | None = None) -> dict:
@@ -245,12 +380,21 @@ def support_history(establishment, scope: Scope) -> list[dict]:
 
 __all__ = [
     "COLUMNS",
+    "IN_APPRAISAL",
+    "RUNNING",
     "Q",
     "consolidation",
+    "dashboard_sets",
+    "draft_request",
     "executed",
     "flagged_projects",
     "flags",
+    "money_shown",
+    "pending_reviews",
     "plan_on",
+    "plan_total",
     "plan_versions",
+    "project_set",
     "support_history",
+    "with_money",
 ]

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from khuyencong.accounts.api.serializers import MeSerializer, UserSerializer
 from khuyencong.accounts.models import User
+from khuyencong.accounts.services import issue_api_token
 from khuyencong.core.permissions import VIEW
 
 
@@ -36,6 +37,9 @@ class LoginView(KnoxLoginView):
         serializer.is_valid(raise_exception=True)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)
+
+    def create_token(self):
+        return issue_api_token(self.request.user)  # refuses the public account (403)
 
     def get_user_serializer_class(self):
         return None

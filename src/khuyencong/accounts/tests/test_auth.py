@@ -1,5 +1,7 @@
 """Sign-in, lockout, password change and reset, sessions, administration access."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
@@ -35,6 +37,71 @@ def test_account_is_locked_after_repeated_failures(client, officer):
     response = login(client, officer.username)  # even the right password is refused now
     assert response.status_code == 429
     assert "tạm khoá" in response.content.decode().lower() or "tạm thời bị khoá" in response.content.decode()
+
+
+def _fail_until_locked(client, username, **address):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": username, "password": "sai-mat-khau"}, **address)
+
+
+def _sign_in(username, **address):
+    from django.test import Client
+
+    response = Client().post(
+        reverse("accounts:login"), {"username": username, "password": TEST_PASSWORD}, **address
+    )
+    return response.status_code
+
+
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(client, officer):
+    _fail_until_locked(client, officer.username, REMOTE_ADDR="198.51.100.7")
+    assert _sign_in(officer.username, REMOTE_ADDR="198.51.100.7") == 429
+    assert _sign_in(officer.username, REMOTE_ADDR="203.0.113.20") == 302
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lockout_without_a_proxy(client, officer):
+    _fail_until_locked(client, officer.username, REMOTE_ADDR="198.51.100.7")
+    assert _sign_in(officer.username, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.99") == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, officer, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    _fail_until_locked(client, officer.username, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert _sign_in(officer.username, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy) == 429
+    assert _sign_in(officer.username, HTTP_X_FORWARDED_FOR="203.0.113.20", **proxy) == 302
+
+
+def test_administrator_unlocks_in_the_admin(client, admin_user, officer):
+    from axes.models import AccessAttempt
+
+    _fail_until_locked(client, officer.username, REMOTE_ADDR="198.51.100.7")
+    assert _sign_in(officer.username, REMOTE_ADDR="198.51.100.7") == 429
+    client.force_login(admin_user)
+    listing = client.get("/admin/axes/accessattempt/", {"q": officer.username})
+    assert listing.status_code == 200 and "198.51.100.7" in listing.content.decode()
+    ids = [
+        str(pk) for pk in AccessAttempt.objects.filter(username=officer.username).values_list("pk", flat=True)
+    ]
+    response = client.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert _sign_in(officer.username, REMOTE_ADDR="198.51.100.7") == 302
+
+
+def test_lockouts_are_not_shown_to_other_roles(client, officer):
+    client.force_login(officer)
+    assert client.get("/admin/axes/accessattempt/").status_code == 302
+
+
+def test_administrator_unlocks_with_the_console_script(client, officer):
+    from django.core.management import call_command
+
+    _fail_until_locked(client, officer.username, REMOTE_ADDR="198.51.100.7")
+    call_command("axes_reset_ip_username", "198.51.100.7", officer.username, stdout=StringIO())
+    assert _sign_in(officer.username, REMOTE_ADDR="198.51.100.7") == 302
 
 
 def test_password_change(client, officer):
@@ -75,8 +142,12 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
 
 
 def test_sessions_expire():
+    # Idle sessions expire (SessionActivityMiddleware, tested in test_sessions.py) without a
+    # session write on every request.
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
+    assert 0 < settings.KC_SESSION_REFRESH_SECONDS <= settings.SESSION_COOKIE_AGE // 10
 
 
 def test_admin_site_only_for_ministry_administrators(client, admin_user, officer):

@@ -96,7 +96,16 @@ class EstablishmentViewSet(
         )
 
     def can_write(self, scope) -> bool:
+        """Registering needs a role that writes; on a record, the record decides (404 outside the
+        scope, then 403 when it is visible but not the caller's to change)."""
         return scope.national_write or bool(scope.province_write)
+
+    def filter_queryset(self, queryset):
+        """The list's filters (and its default of hiding merged records) apply to the list only: a
+        record is found by its id, merged or not, as long as it is in the caller's scope."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     @extend_schema(parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD), default today")])
     @action(detail=True, methods=["get"])

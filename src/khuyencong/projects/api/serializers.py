@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from khuyencong.core.permissions import VIEW
+from khuyencong.core.bounds import MAX_VND, validate_plausible_date
+from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
 from khuyencong.geo.models import AdministrativeUnit, Level
@@ -28,6 +29,7 @@ from khuyencong.projects.models import (
     ProjectLocation,
     Score,
 )
+from khuyencong.projects.queries import decision_lines_in_scope
 from khuyencong.projects.services import appraisal, decisions
 from khuyencong.projects.services.implementation import EFFECT_FIELDS
 from khuyencong.projects.services.ledger import money_of
@@ -64,12 +66,9 @@ class MoneySerializer(serializers.Serializer):
     is_stopped = serializers.BooleanField()
 
 
-MAX_VND = 10**15  # far above any project; keeps amounts inside a 64-bit column
-
-
 def money_field(**kwargs) -> serializers.IntegerField:
     """Whole đồng, never negative (an integer field, so the messages are the translated ones)."""
-    return serializers.IntegerField(min_value=0, max_value=MAX_VND, **kwargs)
+    return serializers.IntegerField(min_value=0, max_value=MAX_VND, **kwargs)  # the bound of core.bounds
 
 
 # --- the parts of a proposal --------------------------------------------------------------------------
@@ -450,21 +449,42 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class DecisionDetailSerializer(DecisionSerializer):
+    """A decision with the lines you may read: those of the projects in your scope. The others are
+    only counted (``lines_outside_scope``); ``total`` and ``change`` add up the lines shown, so they
+    are the decision's full figures for national readers only."""
+
     kind = serializers.CharField(read_only=True, help_text="See Decision.kind.")  # one enum, on Decision
-    lines = DecisionLineSerializer(many=True, read_only=True)
-    total = serializers.SerializerMethodField()
-    change = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField(help_text="The lines of the projects in your scope.")
+    lines_outside_scope = serializers.SerializerMethodField(
+        help_text="How many other lines the decision has (projects outside your scope)."
+    )
+    total = serializers.SerializerMethodField(help_text="Sum of the lines shown (VND).")
+    change = serializers.SerializerMethodField(help_text="Change made by the lines shown (VND).")
 
     class Meta(DecisionSerializer.Meta):
-        fields = [*DecisionSerializer.Meta.fields, "total", "change", "lines"]
+        fields = [*DecisionSerializer.Meta.fields, "total", "change", "lines", "lines_outside_scope"]
+
+    def _in_scope(self, obj):
+        cache = self.context.setdefault("_lines_in_scope", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = decision_lines_in_scope(get_scope(_user(self)), obj)
+        return cache[obj.pk]
+
+    @extend_schema_field(DecisionLineSerializer(many=True))
+    def get_lines(self, obj) -> list[dict]:
+        return DecisionLineSerializer(self._in_scope(obj).lines, many=True).data
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_lines_outside_scope(self, obj) -> int:
+        return self._in_scope(obj).hidden
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_total(self, obj) -> int:
-        return sum(line.amount for line in obj.lines.all())
+        return self._in_scope(obj).total
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_change(self, obj) -> int:
-        return sum(line.amount - line.previous_amount for line in obj.lines.all())
+        return self._in_scope(obj).change
 
 
 class DecisionLineWriteSerializer(serializers.Serializer):
@@ -496,7 +516,11 @@ class ReportParamsSerializer(serializers.Serializer):
         required=False,
         default="now",
     )
-    on = serializers.DateField(required=False, help_text="The plan as it stood on this date (default today).")
+    on = serializers.DateField(
+        required=False,
+        validators=[validate_plausible_date],
+        help_text="The plan as it stood on this date (default today).",
+    )
 
 
 class ConsolidationRowSerializer(serializers.Serializer):

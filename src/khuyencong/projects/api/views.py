@@ -262,10 +262,8 @@ class DecisionViewSet(
     search_fields: list[str] = []
 
     def get_queryset(self):
-        queryset = Decision.objects.restrict(self.request.user, VIEW).select_related("issuer")
-        if self.action == "list":
-            return queryset
-        return queryset.prefetch_related("lines__project")
+        # the detail's lines are those in the caller's scope (``decision_lines_in_scope``)
+        return Decision.objects.restrict(self.request.user, VIEW).select_related("issuer")
 
     def get_serializer_class(self):
         if self.action in ("list", "create"):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -25,7 +25,7 @@ class ProvincialAppraisal(ProjectPart):
     """The DOIT's appraisal of a proposal of its province (its council or advisory group)."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="provincial_appraisal")
-    appraised_on = models.DateField(_("date"))
+    appraised_on = DateField(_("date"))
     body = models.CharField(_("appraised by (council or group)"), max_length=300)
     recommendation = models.CharField(_("result"), max_length=30, choices=Recommendation.choices)
     recommended_amount = MoneyField(_("recommended state support (VND)"), validators=[MinValueValidator(0)])
@@ -45,8 +45,8 @@ class CriteriaSet(ReferenceModel):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=300)
-    effective_from = models.DateField(_("in force from"))
-    effective_until = models.DateField(_("in force until"), null=True, blank=True)
+    effective_from = DateField(_("in force from"))
+    effective_until = DateField(_("in force until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class Council(CouncilScoped):
     )
     name = models.CharField(_("name"), max_length=300)
     decision_number = models.CharField(_("decision forming the council"), max_length=100, blank=True)
-    decision_date = models.DateField(_("date of the decision"), null=True, blank=True)
+    decision_date = DateField(_("date of the decision"), null=True, blank=True)
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("criteria"), on_delete=models.PROTECT, related_name="councils"
     )
@@ -268,7 +268,7 @@ class CouncilSession(CouncilScoped):
     council_lookup = "council"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("date"))
+    held_on = DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     present = models.ManyToManyField(CouncilMember, verbose_name=_("members present"), related_name="+")
     quorum_met = models.BooleanField(_("quorum met"), default=False)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -36,7 +36,7 @@ class LineAction(models.TextChoices):
 class Decision(AuditedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
     number = models.CharField(_("number"), max_length=60, help_text=_("E.g. 1234/QĐ-BCT"))
-    date = models.DateField(_("date"))
+    date = DateField(_("date"))
     signer = models.CharField(_("signed by"), max_length=200)
     issuer = models.ForeignKey(
         "orgs.Organisation", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
@@ -136,7 +136,23 @@ class DecisionLine(AuditedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
-        inner = Decision.scope_filter(scope, action)
-        if isinstance(inner, bool):
-            return inner
-        return Q(decision__in=Decision.objects.filter(inner))
+        """A line is read when its decision is *and* its project is: a decision names projects of
+        many provinces and units, and nobody learns of a project (code, name, amount) through a
+        decision that they could not open themselves. Changing a line is the decision's rule."""
+        from khuyencong.projects.models.project import Project
+
+        conditions: list[Q] = []
+        rules = [("decision__in", Decision, Decision.scope_filter(scope, action))]
+        if action == VIEW:
+            rules.append(("project__in", Project, Project.scope_filter(scope, VIEW)))
+        for lookup, model, rule in rules:
+            if rule is False:
+                return False
+            if rule is not True:
+                conditions.append(Q(**{lookup: model.objects.filter(rule)}))
+        if not conditions:
+            return True
+        condition = conditions[0]
+        for extra in conditions[1:]:
+            condition &= extra
+        return condition

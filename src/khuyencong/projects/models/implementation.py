@@ -7,14 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.projects.models.project import Project, ProjectPart
 
 
 class Contract(ProjectPart):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="contract")
     number = models.CharField(_("number"), max_length=100)
-    signed_on = models.DateField(_("signed on"))
+    signed_on = DateField(_("signed on"))
     parties = models.CharField(_("parties"), max_length=500)
     value = MoneyField(_("state support in the contract (VND)"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True)
@@ -29,7 +29,7 @@ class Contract(ProjectPart):
 
 class ProgressReport(ProjectPart):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
-    month = models.DateField(_("month"), help_text=_("Any day of the month reported."))
+    month = DateField(_("month"), help_text=_("Any day of the month reported."))
     percent_done = models.PositiveSmallIntegerField(
         _("work done (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
@@ -54,7 +54,7 @@ class Acceptance(ProjectPart):
     ]
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="acceptance")
-    accepted_on = models.DateField(_("date"))
+    accepted_on = DateField(_("date"))
     minutes_number = models.CharField(_("minutes number"), max_length=100)
     result = models.CharField(_("result"), max_length=10, choices=RESULTS)
     note = models.TextField(_("note"), blank=True)
@@ -71,7 +71,7 @@ class Settlement(ProjectPart):
     """Quyết toán: the state support finally recognised as spent."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="settlement")
-    settled_on = models.DateField(_("date"))
+    settled_on = DateField(_("date"))
     document = models.CharField(_("settlement document"), max_length=100)
     amount = MoneyField(_("settled amount (VND)"), validators=[MinValueValidator(0)])
     note = models.TextField(_("note"), blank=True)

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import Scope
 from khuyencong.projects.models.choices import FundingSource, LedgerKind
@@ -33,7 +33,7 @@ class LedgerEntry(AuditedModel):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=30, choices=LedgerKind.choices)
     amount = MoneyField(_("amount (VND)"))
-    value_date = models.DateField(_("date"))
+    value_date = DateField(_("date"))
     # dimensions copied from the project when written (as they were)
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.projects.models.project import Project, ProjectPart
 
@@ -43,8 +43,8 @@ class SupportNorm(ReferenceModel):
         "programmes.LegalDocument", verbose_name=_("legal basis"), on_delete=models.PROTECT, related_name="+"
     )
     article = models.CharField(_("article"), max_length=100, blank=True)
-    valid_from = models.DateField(_("in force from"))
-    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    valid_from = DateField(_("in force from"))
+    valid_until = DateField(_("in force until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = DatedQuerySet.as_manager()
@@ -81,8 +81,8 @@ class AdvanceRule(ReferenceModel):
     legal_basis = models.ForeignKey(
         "programmes.LegalDocument", verbose_name=_("legal basis"), on_delete=models.PROTECT, related_name="+"
     )
-    valid_from = models.DateField(_("in force from"))
-    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    valid_from = DateField(_("in force from"))
+    valid_until = DateField(_("in force until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = DatedQuerySet.as_manager()

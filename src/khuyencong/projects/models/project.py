@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import MoneyField
+from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold
@@ -41,8 +41,8 @@ class RegistrationRound(AuditedModel):
         help_text=_("Empty for the national (KCQG) round."),
     )
     name = models.CharField(_("name"), max_length=200)
-    opens_on = models.DateField(_("opens on"))
-    deadline = models.DateField(_("deadline"))
+    opens_on = DateField(_("opens on"))
+    deadline = DateField(_("deadline"))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -88,7 +88,7 @@ class ProvinceDeadline(AuditedModel):
     province = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = DateField(_("deadline"))
 
     class Meta:
         verbose_name = _("provincial deadline")
@@ -172,8 +172,8 @@ class Project(AuditedModel):
         related_name="+",
         editable=False,
     )
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
+    start_date = DateField(_("start"))
+    end_date = DateField(_("end"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     late = models.BooleanField(_("accepted after the deadline"), default=False, editable=False)
@@ -189,6 +189,8 @@ class Project(AuditedModel):
             models.Index(fields=["lead_province_now", "plan_year"], name="proj_province_now_year"),
             models.Index(fields=["lead_province", "plan_year"], name="proj_province_year"),
             models.Index(fields=["content", "plan_year"], name="proj_content_year"),
+            # the home page's and the list's sets by status over every year (“in appraisal”)
+            models.Index(fields=["status", "plan_year"], name="proj_status_year"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="proj_dates"),
@@ -429,7 +431,7 @@ class ResultReport(ProjectPart):
     value = models.DecimalField(
         _("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    period_end = models.DateField(_("as of"))
+    period_end = DateField(_("as of"))
     state = models.CharField(_("state"), max_length=10, choices=STATES, default="submitted")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -496,7 +498,7 @@ class ProjectEvent(ProjectPart):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    on = models.DateField(
+    on = DateField(
         _("date"),
         null=True,
         blank=True,

@@ -215,7 +215,7 @@ def expert_score(assignment: ExpertAssignment) -> Decimal | None:
     weighted = Decimal(0)
     weights = Decimal(0)
     for score in assignment.scores.select_related("criterion"):
-        if score.not_applicable:
+        if score.not_applicable or score.value is None:  # the same (constraint proj_score_value_or_na)
             continue
         weights += score.criterion.weight
         weighted += score.criterion.weight * score.value / score.criterion.max_score
@@ -285,11 +285,10 @@ def session_conclude(
                     council=council, submitted_at__isnull=False, conflict_declared=False
                 )
             )
-            scored = [(a, expert_score(a)) for a in reviews]
-            scored = [(a, s) for a, s in scored if s is not None]
+            scored = [(a, s) for a in reviews if (s := expert_score(a)) is not None]
             if not scored:
                 continue
-            average = (sum(s for _a, s in scored) / len(scored)).quantize(
+            average = (sum((s for _a, s in scored), Decimal(0)) / len(scored)).quantize(
                 Decimal("0.01"), rounding=ROUND_HALF_UP
             )
             recommendation = _council_recommendation([a.recommendation for a, _s in scored])

@@ -25,7 +25,7 @@ from khuyencong.projects.models import (
 from khuyencong.projects.services import ledger
 from khuyencong.projects.services.norms import check_norms
 
-APPRAISED = {
+APPRAISED: dict[str, set[str]] = {
     FundingSource.KCQG: {Status.AGENCY_APPRAISED},
     FundingSource.KCDP: {Status.DOIT_APPRAISED},
     FundingSource.OTHER: {Status.DOIT_APPRAISED, Status.AGENCY_APPRAISED},

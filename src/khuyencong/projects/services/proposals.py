@@ -88,12 +88,11 @@ def _check_project(user, project: Project) -> None:
         and not project.programme.programme_contents.filter(content_id=project.content_id).exists()
     ):
         errors.setdefault("content", []).append(_("This content is not part of the programme."))
-    if project.support_norm_id and project.support_norm.content_id != project.content_id:
+    if (norm := project.support_norm) is not None and norm.content_id != project.content_id:
         errors.setdefault("support_norm", []).append(_("This norm belongs to another content."))
-    if project.round_id:
-        r = project.round
-        if r.plan_year != project.plan_year or r.source != project.source:
-            errors.setdefault("round", []).append(_("The round is for another year or funding source."))
+    r = project.round
+    if r is not None and (r.plan_year != project.plan_year or r.source != project.source):
+        errors.setdefault("round", []).append(_("The round is for another year or funding source."))
     if project.lead_province_id and project.lead_province.level != "province":
         errors.setdefault("lead_province", []).append(_("Choose a province."))
     if (
@@ -286,7 +285,7 @@ def earlier_support(establishment_id: int, project: Project, years: int | None =
 
 def deadline_passed(project: Project, on: datetime.date | None = None) -> datetime.date | None:
     """The deadline if it has passed for this project's province, else None."""
-    if project.round_id is None:
+    if project.round is None:
         return None
     on = on or timezone.localdate()
     deadline = project.round.deadline_for(project.lead_province_now_id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,7 +63,7 @@ def _doit_recommendation(project: Project) -> str | None:
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: str | Promise  # a lazy translation, rendered in the user's language
     sources: frozenset[str]
     target: str | None  # None: the status does not change
     allowed: Callable[[Scope, Project], bool]

@@ -13,6 +13,7 @@ from khuyencong.core.generic import workspace_required
 from khuyencong.core.permissions import get_scope
 from khuyencong.projects.forms import AssignForm, CouncilForm, SessionForm
 from khuyencong.projects.models import Council, ExpertAssignment, LedgerKind, Recommendation, Status
+from khuyencong.projects.queries import pending_reviews
 from khuyencong.projects.services import appraisal, ledger
 from khuyencong.projects.views.projects import _add_errors
 
@@ -111,14 +112,26 @@ def council_detail(request, pk: int):
 
 @workspace_required
 def my_reviews(request):
-    """The expert's own assignments."""
-    assignments = (
-        ExpertAssignment.objects.filter(expert=request.user)
-        .select_related("project__content", "project__lead_province", "council")
-        .order_by("submitted_at", "project__code")
-    )
+    """The expert's own assignments; ``?state=pending`` the score sheets still to fill (the home
+    page's card)."""
+    pending = request.GET.get("state") == "pending"
+    if pending:
+        assignments = pending_reviews(get_scope(request.user))
+    else:
+        assignments = ExpertAssignment.objects.filter(expert=request.user)
+    assignments = assignments.select_related(
+        "project__content", "project__lead_province", "council"
+    ).order_by("submitted_at", "project__code")
+    assignments = list(assignments)
     return render(
-        request, "projects/my_reviews.html", {"assignments": assignments, "active_menu": "projects"}
+        request,
+        "projects/my_reviews.html",
+        {
+            "assignments": assignments,
+            "total": len(assignments),
+            "pending": pending,
+            "active_menu": "projects",
+        },
     )
 
 

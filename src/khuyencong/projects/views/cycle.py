@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.core.formatting import format_money
 from khuyencong.core.generic import workspace_required
 from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.core.spreadsheets import Workbook
 from khuyencong.projects.forms import DeadlineForm, PlanForm, RoundForm
 from khuyencong.projects.models import (
     FundingSource,
@@ -180,21 +181,19 @@ def consolidation_view(request):
 
 
 def _consolidation_xlsx(table) -> HttpResponse:
-    import xlsxwriter
-
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = Workbook(output)  # names are written as text: no cell can become a formula
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     money = book.add_format({"num_format": "#,##0"})
     for title, rows in ((_("By province"), table.provinces), (_("By content"), table.contents)):
         sheet = book.add_worksheet(title[:31])
         headers = [_("Name"), _("Proposals"), *[f"{COLUMN_LABELS[c]} (VND)" for c in COLUMNS]]
-        sheet.write_row(0, 0, headers, bold)
+        book.write_row(sheet, 0, 0, headers, bold)
         for r, row in enumerate([*rows, table.total], start=1):
-            sheet.write(r, 0, row.label or _("Total"))
-            sheet.write_number(r, 1, row.proposals)
+            book.write(sheet, r, 0, row.label or _("Total"))
+            book.write(sheet, r, 1, row.proposals)
             for c, column in enumerate(COLUMNS, start=2):
-                sheet.write_number(r, c, row.value(column), money)
+                book.write(sheet, r, c, row.value(column), money)
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, len(headers), 18)
         sheet.freeze_panes(1, 1)

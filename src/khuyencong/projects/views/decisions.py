@@ -15,6 +15,7 @@ from khuyencong.orgs.models import Organisation
 from khuyencong.programmes.models import LegalDocument
 from khuyencong.projects.forms import DecisionForm, DecisionLineForm
 from khuyencong.projects.models import Decision, DecisionLine
+from khuyencong.projects.queries import decision_lines_in_scope
 from khuyencong.projects.services import decisions
 from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.views.projects import _add_errors
@@ -72,8 +73,8 @@ def decision_detail(request, pk: int):
             else:
                 messages.success(request, _("Line saved."))
                 return redirect(decision)
-    lines = decision.lines.select_related("project__content", "project__lead_province")
-    rows = [(line, money_of(line.project)) for line in lines]
+    in_scope = decision_lines_in_scope(get_scope(request.user), decision)
+    rows = [(line, money_of(line.project)) for line in in_scope.lines]
     return render(
         request,
         "projects/decision_detail.html",
@@ -82,8 +83,9 @@ def decision_detail(request, pk: int):
             "rows": rows,
             "line_form": line_form,
             "editable": editable,
-            "total": sum(line.amount for line in lines),
-            "change": sum(line.amount - line.previous_amount for line in lines),
+            "total": in_scope.total,
+            "change": in_scope.change,
+            "hidden_lines": in_scope.hidden,
             "active_menu": "projects",
         },
     )

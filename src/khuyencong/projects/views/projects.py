@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,32 +21,15 @@ from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects import forms as pforms
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
-    PLAN_KINDS,
-    LedgerEntry,
-    LedgerKind,
+    Decision,
     Project,
     ResultReport,
 )
-from khuyencong.projects.queries import flags
+from khuyencong.projects.queries import flags, money_shown, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
-
-
-def _sum_of(*kinds):
-    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
-    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
-
-
-def with_money(queryset):
-    """Each project's requested, approved and settled support, as correlated sums (the cost is per
-    row shown, whatever the size of the ledger)."""
-    return queryset.annotate(
-        m_requested=_sum_of(LedgerKind.REQUESTED),
-        m_plan=_sum_of(*PLAN_KINDS),
-        m_settled=_sum_of(LedgerKind.SETTLED),
-    )
 
 
 class ProjectListView(ObjectListView):
@@ -69,9 +51,27 @@ class ProjectListView(ObjectListView):
         ),
         Column("implementer", gettext_lazy("Implementing unit"), accessor="implementer", css="kc-col-mid"),
         Column("status", gettext_lazy("Status"), kind="choice", sort="status"),
-        Column("m_requested", gettext_lazy("Requested (million VND)"), kind="money", sort="m_requested"),
-        Column("m_plan", gettext_lazy("Approved (million VND)"), kind="money", sort="m_plan"),
-        Column("m_settled", gettext_lazy("Settled (million VND)"), kind="money", sort="m_settled"),
+        Column(
+            "m_requested",
+            gettext_lazy("Requested (million VND)"),
+            kind="money",
+            sort="m_requested",
+            export_label=gettext_lazy("Requested (VND)"),
+        ),
+        Column(
+            "m_plan",
+            gettext_lazy("Approved (million VND)"),
+            kind="money",
+            sort="m_plan",
+            export_label=gettext_lazy("Approved (VND)"),
+        ),
+        Column(
+            "m_settled",
+            gettext_lazy("Settled (million VND)"),
+            kind="money",
+            sort="m_settled",
+            export_label=gettext_lazy("Settled (VND)"),
+        ),
     ]
 
     def base_queryset(self):
@@ -137,7 +137,7 @@ def project_detail(request, pk: int):
     actions = transitions.available_actions(request.user, project)
     context = {
         "object": project,
-        "money": money_of(project),
+        "money": money_shown(project),
         "events": project.events.select_related("user"),
         "lines": project.budget_lines.all(),
         "locations": project.locations.select_related("province"),
@@ -152,6 +152,12 @@ def project_detail(request, pk: int):
         .filter(project=project)
         .select_related("expert", "council"),
         "decision_lines": project.decision_lines.select_related("decision").order_by("decision__date", "id"),
+        # linked only where the viewer may open the decision (a unit does not read provincial ones)
+        "readable_decisions": set(
+            Decision.objects.restrict(request.user)
+            .filter(lines__project=project)
+            .values_list("pk", flat=True)
+        ),
         "contract": getattr(project, "contract", None),
         "acceptance": getattr(project, "acceptance", None),
         "settlement": getattr(project, "settlement", None),
@@ -407,7 +413,7 @@ def project_action(request, pk: int, action: str):
             "object": project,
             "action": available[action],
             "form": form,
-            "money": money_of(project),
+            "money": money_shown(project),
             "problems": problems,
             "warnings": warnings,
             "effects": _effects_table(project) if action == "report_effects" else None,

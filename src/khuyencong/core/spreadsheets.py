@@ -1,0 +1,128 @@
+"""Every CSV and Excel file the product writes goes through here, so that no cell of it can run.
+
+A spreadsheet treats a cell typed as ``=…``, ``+…``, ``-…`` or ``@…`` (and, in some programs, one
+starting with a tab or a carriage return) as a formula: a name such as ``=HYPERLINK("http://…")``
+registered by anyone would become a live link or command in the agency's copy of an export
+(CSV/formula injection). Text is therefore written as text:
+
+* in CSV, text starting with one of those characters gets a leading apostrophe, which spreadsheet
+  programs read as "this is text" (the OWASP advice);
+* in Excel, every piece of text is written as a string cell – never through xlsxwriter's guessing
+  ``write`` – and such text gets Excel's own quote prefix, so it shows exactly as typed and stays
+  text even when the cell is edited.
+
+Numbers, dates and empty cells are written as what they are: only text is neutralised.
+
+>>> csv_cell('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> csv_cell("Mây tre đan"), csv_cell(-5), csv_cell(None)
+('Mây tre đan', -5, '')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_like_a_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value ready for ``csv.writer``: text that a spreadsheet would run is quoted with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | datetime.date):
+        return value
+    text = str(value)
+    return "'" + text if starts_like_a_formula(text) else text
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [csv_cell(v) for v in values]
+
+
+class CsvLines:
+    """Writes rows one at a time and hands back the text of each (for streaming responses)."""
+
+    def __init__(self, bom: bool = True):
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self._pending = "\ufeff" if bom else ""  # Excel opens UTF-8 CSV correctly with a BOM
+
+    def row(self, values: Iterable[Any]) -> str:
+        self._writer.writerow(csv_row(values))
+        text = self._pending + self._buffer.getvalue()
+        self._pending = ""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
+
+
+class Workbook:
+    """An xlsxwriter workbook whose cells are written by type, text always as text."""
+
+    def __init__(self, output, **options: Any):
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(
+            output,
+            {
+                "in_memory": True,
+                "remove_timezone": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                **options,
+            },
+        )
+        self._quoted: dict[int, Any] = {}
+        self.date_format = self.book.add_format({"num_format": "dd/mm/yyyy"})
+
+    def add_worksheet(self, name: str | None = None):
+        return self.book.add_worksheet(name)
+
+    def add_format(self, properties: dict[str, Any] | None = None):
+        return self.book.add_format(properties or {})
+
+    def _quoted_format(self, cell_format):
+        key = id(cell_format)
+        if key not in self._quoted:
+            properties = {"quote_prefix": True}
+            if cell_format is not None:  # keep bold/borders of headers and the like
+                properties.update({"bold": bool(getattr(cell_format, "bold", 0))})
+            self._quoted[key] = self.book.add_format(properties)
+        return self._quoted[key]
+
+    def write(self, sheet, row: int, col: int, value: Any, cell_format=None) -> None:
+        if value is None:
+            sheet.write_blank(row, col, None, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value, cell_format)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, cell_format)
+        elif isinstance(value, datetime.datetime):
+            sheet.write_datetime(row, col, value, cell_format or self.date_format)
+        elif isinstance(value, datetime.date):
+            sheet.write_datetime(
+                row, col, datetime.datetime.combine(value, datetime.time()), cell_format or self.date_format
+            )
+        else:
+            text = str(value)
+            if starts_like_a_formula(text):
+                sheet.write_string(row, col, text, self._quoted_format(cell_format))
+            else:
+                sheet.write_string(row, col, text, cell_format)
+
+    def write_row(self, sheet, row: int, col: int, values: Iterable[Any], cell_format=None) -> None:
+        for offset, value in enumerate(values):
+            self.write(sheet, row, col + offset, value, cell_format)
+
+    def close(self) -> None:
+        self.book.close()
