@@ -112,9 +112,6 @@ class AuditedModel(models.Model):
 
     audit_ignore: tuple[str, ...] = ()
     audit_redact: tuple[str, ...] = ()
-    # True when the model's scope is exactly its ``audit_parent``'s: whoever may see the parent may
-    # read every change of these parts, even of parts since deleted (see ``core.history``).
-    audit_scope_from_parent: bool = False
 
     objects = RestrictedManager()
 
@@ -161,6 +158,10 @@ class AuditedModel(models.Model):
     def audit_parent(self) -> models.Model | None:
         """The record whose history page should also list changes to this one."""
         return None
+
+    #: True when the model's scope is exactly its ``audit_parent``'s: whoever may see the parent
+    #: may read every change of these parts, even of parts since deleted (see ``core.history``).
+    audit_scope_from_parent: bool = False
 
     # --- audit ------------------------------------------------------------------------------
 
