@@ -180,6 +180,10 @@ class AuditedModel(models.Model):
         """The record whose history page should also list changes to this one."""
         return None
 
+    #: True when the model's scope is exactly its ``audit_parent``'s: whoever may see the parent
+    #: may read every change of these parts, even of parts since deleted (see ``core.history``).
+    audit_scope_from_parent: bool = False
+
     # --- audit ------------------------------------------------------------------------------
 
     @classmethod
@@ -359,22 +363,6 @@ class ObjectChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):
         raise PermissionDenied(_("History cannot be deleted."))
-
-    def changed_fields(self) -> list[tuple[str, Any, Any]]:
-        """(field label, before, after) rows for display."""
-        model = self.content_type.model_class()
-        before = self.before or {}
-        after = self.after or {}
-        rows = []
-        for key in dict.fromkeys([*before.keys(), *after.keys()]):
-            label = key
-            if model is not None:
-                for f in model._meta.concrete_fields:
-                    if f.attname == key:
-                        label = str(f.verbose_name)
-                        break
-            rows.append((label, before.get(key), after.get(key)))
-        return rows
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -21,6 +22,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong import __version__
+from khuyencong.core import history
 from khuyencong.core.models import AuditedModel, ObjectChange
 from khuyencong.core.navigation import cards_for
 from khuyencong.core.permissions import VIEW, get_scope
@@ -108,13 +110,13 @@ def object_history(request, app_label: str, model_name: str, pk: int):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    if not get_scope(request.user).can_use_workspace:
+    if not history.may_view_history(request.user):
         raise PermissionDenied(_("Your account has no role in the management workspace."))
     model = _audited_model(app_label, model_name)
     obj = model._default_manager.restrict(request.user, VIEW).filter(pk=pk).first()
     if obj is None:
         raise Http404
-    changes = ObjectChange.objects.for_object(obj).select_related("content_type")
+    changes = history.changes_visible(obj, request.user).select_related("content_type", "user")
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -122,7 +124,7 @@ def object_history(request, app_label: str, model_name: str, pk: int):
         {
             "object": obj,
             "page_obj": page,
-            "changes": page.object_list,
+            "rows": history.present(page.object_list, request.user, subject=obj),
             "model_name": model._meta.verbose_name,
         },
     )
@@ -139,8 +141,10 @@ def audit_log(request):
         raise PermissionDenied(_("Only ministry administrators can read the whole change log."))
     changes = ObjectChange.objects.select_related("content_type", "user")
     params = request.GET
-    if params.get("user"):
-        changes = changes.filter(user_name__icontains=params["user"])
+    if params.get("user"):  # the login or the name shown in the "who" column
+        changes = changes.filter(
+            Q(user_name__icontains=params["user"]) | Q(user__full_name__icontains=params["user"])
+        )
     if params.get("model"):
         changes = changes.filter(content_type__model=params["model"])
     if params.get("action"):
@@ -161,7 +165,7 @@ def audit_log(request):
         "core/audit_log.html",
         {
             "page_obj": page,
-            "changes": page.object_list,
+            "rows": history.present(page.object_list, request.user),
             "models": models,
             "actions": ObjectChange.ACTIONS,
             "origins": ObjectChange.ORIGINS,

@@ -63,18 +63,6 @@ def vndatetime(value):
     return formatting.format_datetime(value)
 
 
-@register.filter
-def json_display(value):
-    """An audit value as text."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "–"
-    return str(value)
-
-
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (for sorting and paging links)."""
@@ -93,6 +81,17 @@ def history_url(obj):
 
     ct = ContentType.objects.get_for_model(type(obj))
     return reverse("core:object_history", args=[ct.app_label, ct.model, obj.pk])
+
+
+@register.inclusion_tag("includes/history_button.html", takes_context=True)
+def history_button(context, obj):
+    """The “History of changes” button – rendered only for users who may open that page."""
+    from khuyencong.core.history import may_view_history
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    allowed = may_view_history(user, obj)
+    return {"url": history_url(obj) if allowed else None}
 
 
 @register.filter

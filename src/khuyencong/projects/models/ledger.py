@@ -62,7 +62,9 @@ class LedgerEntry(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.kind} {self.amount}"
+        from khuyencong.core.formatting import format_money
+
+        return f"{self.get_kind_display()}: {format_money(self.amount, 'dong')}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -299,6 +299,8 @@ class Project(AuditedModel):
 class ProjectPart(AuditedModel):
     """A part of a project: visible and changeable exactly as its project is."""
 
+    audit_scope_from_parent = True
+
     class Meta:
         abstract = True
 

@@ -86,7 +86,8 @@ def assign_experts(*, user, council: Council, project: Project, experts: list) -
                     user=user,
                     from_status=project.status,
                     to_status=Status.UNDER_REVIEW,
-                    note=str(expert),
+                    # no name: the timeline is read by the province and the other experts, and the
+                    # review is blind (the agency sees who on the council page)
                 )
         if project.status != Status.UNDER_REVIEW:
             project.status = Status.UNDER_REVIEW
