@@ -24,6 +24,7 @@ from khuyencong.projects.models import (
     LedgerKind,
     Project,
     ProjectBeneficiary,
+    ProjectEvent,
     Status,
 )
 
@@ -378,6 +379,20 @@ def support_history(establishment, scope: Scope) -> list[dict]:
     return history
 
 
+def timeline(project: Project, user) -> list[ProjectEvent]:
+    """The project's events, each with ``who`` recorded it named as the viewer may know them: an
+    appraisal expert stays “an appraisal expert” to those the review is blind for (the same rule as
+    the history pages, :func:`khuyencong.core.history.people_names`)."""
+    from khuyencong.core.history import people_names
+    from khuyencong.core.permissions import get_scope
+
+    events = list(project.events.all())
+    names = people_names({e.user_id for e in events if e.user_id}, get_scope(user))
+    for event in events:
+        event.who = names.get(event.user_id, "") if event.user_id else ""
+    return events
+
+
 __all__ = [
     "COLUMNS",
     "IN_APPRAISAL",
@@ -396,5 +411,6 @@ __all__ = [
     "plan_versions",
     "project_set",
     "support_history",
+    "timeline",
     "with_money",
 ]

@@ -335,7 +335,8 @@ class EventSerializer(serializers.ModelSerializer):
     the time it was recorded."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    user_name = serializers.CharField(source="user.__str__", read_only=True, default=None)
+    # who recorded it, as the viewer may know them (an expert is a role to those the review is blind for)
+    user_name = serializers.CharField(source="who", read_only=True, default=None)
     # project statuses (values as in the project's ``status``); blank when the status did not change
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)

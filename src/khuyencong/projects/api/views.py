@@ -41,7 +41,15 @@ from khuyencong.projects.api.serializers import (
 )
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, LedgerKind, Project
-from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions, with_money
+from khuyencong.projects.queries import (
+    COLUMNS,
+    consolidation,
+    executed,
+    plan_on,
+    plan_versions,
+    timeline,
+    with_money,
+)
 from khuyencong.projects.services import decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
 
@@ -225,7 +233,7 @@ class ProjectViewSet(
         """The project's life, oldest first: each change of status, payment and report, who recorded
         it, and the document behind it."""
         project = self.get_object()
-        return Response(EventSerializer(project.events.select_related("user"), many=True).data)
+        return Response(EventSerializer(timeline(project, request.user), many=True).data)
 
     @extend_schema(responses=LedgerEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

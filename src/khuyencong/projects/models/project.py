@@ -576,6 +576,9 @@ class ProjectEvent(ProjectPart):
     document = models.CharField(_("document"), max_length=200, blank=True)
     amount = MoneyField(_("amount (VND)"), null=True, blank=True)
 
+    # who recorded it, named as the viewer may know them (set by ``projects.queries.timeline``)
+    who: str = ""
+
     class Meta:
         ordering = ["project", "at", "id"]
         verbose_name = _("project event")

@@ -246,3 +246,22 @@ DEMO_ACCOUNTS = [
     "lanhdao_tinh",
     "congchung",
 ]
+
+
+@pytest.mark.parametrize("who", ["doit", "provincial_leader", "expert2"])
+def test_the_timeline_names_no_expert_to_those_the_review_is_blind_for(client, people, blind_review, who):
+    """The project page's timeline and ``/timeline/`` follow the history's rule: the event of a
+    submitted review names “an appraisal expert”, not the person."""
+    project, _first, _second = blind_review
+    expert = people["expert1"].get_full_name()
+    client.force_login(people[who])
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "expert review submitted" not in html  # (Vietnamese page)
+    assert expert not in html and people["expert1"].username not in html
+    events = client.get(f"/api/v1/projects/{project.pk}/timeline/").json()
+    submitted = [e for e in events if e["kind"] == "review_submitted"]
+    assert submitted and all(e["user_name"] == "Chuyên gia thẩm định" for e in submitted)
+    assert expert not in str(events)
+    client.force_login(people["agency"])  # the agency reads every review, and so the name
+    events = client.get(f"/api/v1/projects/{project.pk}/timeline/").json()
+    assert [e["user_name"] for e in events if e["kind"] == "review_submitted"] == [expert]

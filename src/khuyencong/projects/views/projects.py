@@ -26,7 +26,7 @@ from khuyencong.projects.models import (
     Project,
     ResultReport,
 )
-from khuyencong.projects.queries import flags, money_shown, with_money
+from khuyencong.projects.queries import flags, money_shown, timeline, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
@@ -139,7 +139,7 @@ def project_detail(request, pk: int):
     context = {
         "object": project,
         "money": money_shown(project),
-        "events": project.events.select_related("user"),
+        "events": timeline(project, request.user),
         "lines": project.budget_lines.all(),
         "locations": project.locations.select_related("province"),
         "beneficiaries": beneficiaries,
