@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import BaseFilterSet
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter
 from khuyencong.core.text import search_q
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.orgs.models import Organisation, OrgKind
@@ -13,7 +13,7 @@ from khuyencong.orgs.models import Organisation, OrgKind
 class OrganisationFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
-    province = django_filters.ModelChoiceFilter(
+    province = IdChoiceFilter(
         label=_("Province"),
         queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),
     )

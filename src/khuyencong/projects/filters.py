@@ -6,7 +6,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import BaseFilterSet
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, IntegerFilter
 from khuyencong.core.text import search_q
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.geo.queries import REORGANISATION_2025
@@ -18,10 +18,10 @@ FLAGS = [("overdue", _("past its end date")), ("running", _("approved or in prog
 
 class ProjectFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Code or name"), method="filter_q")
-    plan_year = django_filters.NumberFilter(label=_("Plan year"))
+    plan_year = IntegerFilter(label=_("Plan year"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=FundingSource.choices)
-    content = django_filters.ModelChoiceFilter(label=_("Content"), queryset=Content.objects.all())
-    province = django_filters.ModelChoiceFilter(
+    content = IdChoiceFilter(label=_("Content"), queryset=Content.objects.all())
+    province = IdChoiceFilter(
         label=_("Province"),
         method="filter_province",
         queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("-valid_from", "name"),

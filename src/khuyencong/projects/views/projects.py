@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectListView, workspace_required
+from khuyencong.core.parsing import parse_id
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments.eligibility import check_eligibility
@@ -419,7 +420,8 @@ def project_action(request, pk: int, action: str):
 def _effects_initial(project: Project, chosen: str | None) -> dict:
     """The chosen beneficiary (``?beneficiary=``, else the first) with its figures so far."""
     rows = project.beneficiaries.all()
-    row = rows.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    chosen_id = parse_id(chosen)
+    row = rows.filter(pk=chosen_id).first() if chosen_id else None
     row = row or rows.first()
     if row is None:
         return {}
