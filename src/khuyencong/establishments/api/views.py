@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from khuyencong.core.parsing import ID_MAX
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments import services
 from khuyencong.establishments.eligibility import check_eligibility
@@ -93,7 +94,9 @@ class DuplicatePairSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    absorbed = serializers.IntegerField(help_text="Id of the record to merge into this one.")
+    absorbed = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of the record to merge into this one."
+    )
     reason = serializers.CharField()
 
 

@@ -85,4 +85,8 @@ def test_figures_with_only_a_year(officer, record):
     api = APIClient()
     api.force_login(officer)
     response = api.post(f"/api/v1/establishments/{record.pk}/figures/", {"year": 2024}, format="json")
-    assert response.status_code in (201, 400), response.content
+    assert response.status_code == 201, response.content
+    assert response.json() == {"year": 2024, "revenue": None, "production_value": None, "employees": None}
+    response = api.post(f"/api/v1/establishments/{record.pk}/figures/", {}, format="json")
+    assert response.status_code == 400
+    assert "year" in response.json()["error"]["fields"]
