@@ -1,11 +1,22 @@
-"""Base filter set: Bootstrap-styled widgets and access to the request (for scoped choices)."""
+"""Base filter sets: ids and numbers read through the core parsers (a bad value is a field error –
+an empty list on a page, a 400 from the API – never a database error), Bootstrap-styled widgets,
+and access to the request (for scoped choices)."""
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 import django_filters
 from django import forms
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django_filters import fields as filter_fields
+from django_filters import filterset
+from django_filters.rest_framework import filterset as rest_filterset
+
+from khuyencong.core.forms import IdChoiceField, IdField
+from khuyencong.core.parsing import ID_MAX
 
 
 class FastSelect(forms.Select):
@@ -55,7 +66,60 @@ class ListChoiceIterator(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class IdFilter(django_filters.NumberFilter):
+    """An id typed as a number (``?commune=123``)."""
+
+    field_class = IdField
+
+
+class IdChoiceFilterField(filter_fields.ModelChoiceField, IdChoiceField):
+    """django-filter's choice field (with its "null" choice) over the core id choice field."""
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by id (``?province=12``), refusing what cannot be an id before the database."""
+
+    field_class = IdChoiceFilterField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (``?plan_year=2027``) within what a database integer holds."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -ID_MAX)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+def _safe_defaults(defaults: dict) -> dict:
+    """The filters django-filter generates for model fields, with ids and integers parsed safely."""
+    safe = deepcopy(defaults)
+    for field_class in (
+        models.AutoField,
+        models.SmallIntegerField,
+        models.IntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+    ):
+        safe[field_class] = {"filter_class": IntegerFilter}
+    for field_class in (models.ForeignKey, models.OneToOneField):
+        safe[field_class] = {**safe[field_class], "filter_class": IdChoiceFilter}
+    return safe
+
+
+class SafeFilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = _safe_defaults(filterset.FILTER_FOR_DBFIELD_DEFAULTS)
+
+
+class SafeAPIFilterSet(rest_filterset.FilterSet):
+    """The API's generated filter sets (``filterset_fields``)."""
+
+    FILTER_DEFAULTS = _safe_defaults(rest_filterset.FILTER_FOR_DBFIELD_DEFAULTS)
+
+
+class BaseFilterSet(SafeFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         for field in self.form.fields.values():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.bounds import validate_money, validate_plausible_date
 from khuyencong.core.formatting import format_number, parse_vnd
+from khuyencong.core.parsing import ID_MAX, parse_id
 
 
 class DateField(forms.DateField):
@@ -60,6 +62,46 @@ class MoneyField(forms.Field):
         if amount is not None and self.min_value is not None and amount < self.min_value:
             raise ValidationError(self.error_messages["negative"], code="negative")
         return amount
+
+
+class IdField(forms.IntegerField):
+    """A record id typed into a request (``?commune=``): a whole number a database id can hold;
+    anything else – ``abc``, ``1e3``, a number beyond the column – is a field error."""
+
+    default_error_messages = {"invalid": _("Enter a valid record number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice by id that refuses what cannot be an id before asking the database, so that a
+    huge or non-numeric value is "not one of the choices" on every database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if (
+            isinstance(key_field, models.IntegerField)
+            and not isinstance(value, self.queryset.model)
+            and parse_id(value) is None
+        ):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(value)
 
 
 def style_form(form) -> None:

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import BaseFilterSet
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, IdFilter
 from khuyencong.establishments.models import EstablishmentKind, SectorDivision, SectorSection, Status
 from khuyencong.establishments.queries import LIVE, search
 from khuyencong.geo.forms import ProvinceFilter
@@ -16,16 +16,12 @@ from khuyencong.geo.queries import REORGANISATION_2025
 class EstablishmentFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Name or tax code"), method="filter_q")
     province = ProvinceFilter(method="filter_province")
-    commune = django_filters.NumberFilter(
-        label=_("Commune (id)"), field_name="commune", widget=forms.HiddenInput
-    )
+    commune = IdFilter(label=_("Commune (id)"), field_name="commune", widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EstablishmentKind.choices)
-    section = django_filters.ModelChoiceFilter(
+    section = IdChoiceFilter(
         label=_("Sector (section)"), queryset=SectorSection.objects.all(), method="filter_section"
     )
-    division = django_filters.ModelChoiceFilter(
-        label=_("Sector (division)"), queryset=SectorDivision.objects.all()
-    )
+    division = IdChoiceFilter(label=_("Sector (division)"), queryset=SectorDivision.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, method="filter_status")
     in_craft_village = django_filters.BooleanFilter(label=_("In a craft village"))
     is_handicraft = django_filters.BooleanFilter(label=_("Handicraft"))

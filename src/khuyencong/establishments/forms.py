@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.bounds import validate_money
+from khuyencong.core.parsing import parse_id
 from khuyencong.core.permissions import get_scope
 from khuyencong.establishments.models import Establishment, Status
 from khuyencong.establishments.services import EDITABLE_FIELDS
@@ -120,9 +121,10 @@ class EstablishmentForm(forms.ModelForm):
 
     def _province_value(self):
         raw = self.data.get("province") if self.is_bound else self.initial.get("province")
-        if raw:
-            return AdministrativeUnit.objects.filter(pk=raw, level=Level.PROVINCE).first()
-        return None
+        province_id = parse_id(raw)
+        if province_id is None:
+            return None
+        return AdministrativeUnit.objects.filter(pk=province_id, level=Level.PROVINCE).first()
 
     def _post_clean(self):
         """Model validation runs in the service, with the same rules for page and API."""

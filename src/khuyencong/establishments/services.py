@@ -154,10 +154,11 @@ def figure_save(
     user,
     establishment: Establishment,
     year: int,
-    revenue: int | None,
-    production_value: int | None,
-    employees: int | None,
+    revenue: int | None = None,
+    production_value: int | None = None,
+    employees: int | None = None,
 ) -> EstablishmentFigure:
+    """Create or replace the figures of one year; a figure not given is unknown (empty)."""
     if not Establishment.objects.restrict(user, CHANGE).filter(pk=establishment.pk).exists():
         raise PermissionDenied(_("You cannot change this establishment."))
     with transaction.atomic():

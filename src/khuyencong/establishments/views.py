@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectDetailView, ObjectListView, workspace_required
 from khuyencong.core.models import SystemParameter
+from khuyencong.core.parsing import parse_id
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.core.text import sort_key
@@ -219,7 +220,8 @@ def province_options(request):
 @workspace_required
 def commune_options(request):
     """``<option>``s of the communes of a province valid on a date (for the form, via htmx)."""
-    province = AdministrativeUnit.objects.filter(pk=request.GET.get("province"), level=Level.PROVINCE).first()
+    province_id = parse_id(request.GET.get("province"))
+    province = AdministrativeUnit.objects.filter(pk=province_id, level=Level.PROVINCE).first()
     options = communes_of(province, _date_param(request, "address_as_of") or timezone.localdate())
     html = render_to_string("establishments/_commune_options.html", {"communes": options})
     return HttpResponse(html)
@@ -230,7 +232,7 @@ def tax_code_check(request):
     """Live check of a tax code while typing (htmx): format, check digit, already registered among
     the records the user may read."""
     value = request.GET.get("tax_code", "")
-    exclude = request.GET.get("pk")
+    exclude = parse_id(request.GET.get("pk"))  # the record being edited; anything else excludes none
     if not value.strip():
         return HttpResponse("")
     try:

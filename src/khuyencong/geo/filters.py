@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import BaseFilterSet
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter
 from khuyencong.core.text import search_q
 from khuyencong.geo.forms import ProvinceFilter
 from khuyencong.geo.models import AdministrativeUnit, Kind, Level, Region
@@ -19,9 +19,7 @@ class UnitFilterSet(BaseFilterSet):
     )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=None)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), method="in_region"
-    )
+    region = IdChoiceFilter(label=_("Region"), queryset=Region.objects.all(), method="in_region")
     parent = ProvinceFilter()
 
     class Meta:

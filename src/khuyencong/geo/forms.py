@@ -3,10 +3,11 @@ alphabetical order, the other geography (the 63 provinces before 01/07/2025) one
 
 from __future__ import annotations
 
-import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.filters import IdChoiceFilter, IdChoiceFilterField
+from khuyencong.core.forms import IdChoiceField
 from khuyencong.core.text import sort_key
 from khuyencong.geo.models import AdministrativeUnit, Level
 
@@ -89,15 +90,15 @@ class ProvinceFieldMixin:
         return province_label(obj)
 
 
-class ProvinceField(ProvinceFieldMixin, forms.ModelChoiceField):
+class ProvinceField(ProvinceFieldMixin, IdChoiceField):
     """A province: today's by default, a former one on request."""
 
 
-class _ProvinceFilterField(ProvinceFieldMixin, django_filters.fields.ModelChoiceField):
+class _ProvinceFilterField(ProvinceFieldMixin, IdChoiceFilterField):
     pass
 
 
-class ProvinceFilter(django_filters.ModelChoiceFilter):
+class ProvinceFilter(IdChoiceFilter):
     """The province filter of every list."""
 
     field_class = _ProvinceFilterField

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.actions import Action, Registry
+from khuyencong.core.parsing import parse_id
 from khuyencong.core.permissions import Scope
 from khuyencong.projects import forms as pforms
 from khuyencong.projects.models import EventKind, FundingSource, Project, Recommendation, Status
@@ -127,9 +128,9 @@ def _effects_initial(project: Project, params: Mapping[str, str]) -> dict[str, A
     """The chosen beneficiary (``?beneficiary=``, else the first) with its figures so far."""
     from khuyencong.projects.services.implementation import EFFECT_FIELDS  # it imports this table
 
-    chosen = params.get("beneficiary")
+    chosen = parse_id(params.get("beneficiary"))
     rows = project.beneficiaries.all()
-    row = rows.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    row = rows.filter(pk=chosen).first() if chosen else None
     row = row or rows.first()
     if row is None:
         return {}

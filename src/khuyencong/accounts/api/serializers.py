@@ -8,8 +8,12 @@ from khuyencong.core.permissions import get_scope
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    province_name = serializers.CharField(source="province.name", read_only=True, default=None)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    province_name = serializers.CharField(
+        source="province.name", read_only=True, default=None, allow_null=True
+    )
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RoleAssignment
@@ -28,7 +32,9 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = User

@@ -7,16 +7,18 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from khuyencong.core.parsing import ID_MAX
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments import services
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.establishments.filters import EstablishmentFilterSet
-from khuyencong.establishments.models import Establishment, EstablishmentFigure, EstablishmentMerge
+from khuyencong.establishments.models import Establishment, EstablishmentFigure, EstablishmentMerge, Outcome
 from khuyencong.establishments.queries import duplicate_candidates
 
 
@@ -67,8 +69,34 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         )
 
 
+class FindingSerializer(serializers.Serializer):
+    dimension = serializers.CharField(help_text="What was judged: location, kind, sector, status, priority …")
+    value = serializers.CharField(help_text="The establishment's value for it.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField()
+    article = serializers.CharField(help_text="The article of the legal basis, if any.")
+
+
+class EligibilitySerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome_label = serializers.CharField()
+    on = serializers.DateField()
+    rule_set = serializers.CharField(allow_null=True, help_text="Code of the rules in force on that date.")
+    legal_basis = serializers.CharField(allow_null=True)
+    findings = FindingSerializer(many=True)
+    priorities = FindingSerializer(many=True)
+
+
+class DuplicatePairSerializer(serializers.Serializer):
+    first = serializers.IntegerField(help_text="Id of one record.")
+    second = serializers.IntegerField(help_text="Id of the record that is probably the same.")
+    reason = serializers.CharField()
+
+
 class MergeSerializer(serializers.Serializer):
-    absorbed = serializers.IntegerField(help_text="Id of the record to merge into this one.")
+    absorbed = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of the record to merge into this one."
+    )
     reason = serializers.CharField()
 
 
@@ -107,8 +135,13 @@ class EstablishmentViewSet(
             return queryset
         return super().filter_queryset(queryset)
 
-    @extend_schema(parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD), default today")])
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("on", OpenApiTypes.DATE, description="Date (YYYY-MM-DD), default today")
+        ],
+        responses=EligibilitySerializer,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
     def eligibility(self, request, pk=None):
         """Eligible / not eligible / needs review, with reasons and legal basis, on a date."""
         establishment = self.get_object()
@@ -118,7 +151,7 @@ class EstablishmentViewSet(
                 on = datetime.date.fromisoformat(request.query_params["on"])
             except ValueError as exc:
                 raise ValidationError({"on": [_("Enter a valid date.")]}) from exc
-        return Response(check_eligibility(establishment, on).as_dict())
+        return Response(EligibilitySerializer(check_eligibility(establishment, on).as_dict()).data)
 
     @extend_schema(request=FigureSerializer, responses=FigureSerializer)
     @action(detail=True, methods=["post"])
@@ -132,11 +165,13 @@ class EstablishmentViewSet(
         )
         return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=DuplicatePairSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request):
         """Pairs of records that are probably the same establishment."""
         pairs = duplicate_candidates(get_scope(request.user))
-        return Response([{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in pairs])
+        rows = [{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in pairs]
+        return Response(DuplicatePairSerializer(rows, many=True).data)
 
     @extend_schema(request=MergeSerializer, responses={201: None})
     @action(detail=True, methods=["post"])

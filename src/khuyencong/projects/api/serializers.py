@@ -27,6 +27,7 @@ from khuyencong.projects.models import (
     ProjectBeneficiary,
     ProjectEvent,
     ProjectLocation,
+    Recommendation,
     Score,
 )
 from khuyencong.projects.queries import decision_lines_in_scope
@@ -362,7 +363,9 @@ class EventSerializer(serializers.ModelSerializer):
 class LedgerEntrySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     province_name = serializers.CharField(source="province.name", read_only=True)
-    decision_number = serializers.CharField(source="decision.number", read_only=True, default=None)
+    decision_number = serializers.CharField(
+        source="decision.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = LedgerEntry
@@ -594,6 +597,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     expert_name = serializers.CharField(source="expert.get_full_name", read_only=True)
     mine = serializers.SerializerMethodField()
+    # blank until the expert gives one (read-only fields lose ``allow_blank``, so it is declared)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, allow_blank=True, read_only=True)
     score = serializers.SerializerMethodField()
     scores = ScoreSerializer(many=True, read_only=True)
 

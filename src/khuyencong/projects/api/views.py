@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +19,8 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet
+from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
+from khuyencong.core.filters import SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.projects.actions import PROJECT_ACTIONS
@@ -52,16 +52,6 @@ from khuyencong.projects.queries import (
 )
 from khuyencong.projects.services import decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
-
-
-class VisibleObjectMixin:
-    """Fetch the record within the caller's scope (404 outside it) without the generic "may change"
-    check, so that the service answers with its own reason (403) when the caller may see the record
-    but not do this to it."""
-
-    def get_visible_object(self):
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        return obj
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -400,7 +390,7 @@ class ReportViewSet(viewsets.ViewSet):
 # --- expert reviews ---------------------------------------------------------------------------------------
 
 
-class ReviewFilterSet(django_filters.FilterSet):
+class ReviewFilterSet(SafeAPIFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine")  # ?mine=true: only your own assignments
 
     class Meta:

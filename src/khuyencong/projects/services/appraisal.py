@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
 from khuyencong.core.formatting import format_number
+from khuyencong.core.parsing import parse_decimal
 from khuyencong.core.permissions import get_scope
 from khuyencong.projects.models import (
     Council,
@@ -166,7 +167,10 @@ def save_review(
                 Score.objects.filter(assignment=assignment, criterion=criterion).delete()
                 continue
             if not na:
-                value = Decimal(str(value))
+                value = parse_decimal(value)
+                if value is None:
+                    errors.setdefault(field, []).append(_("Enter the score as a number, e.g. 7 or 7.5."))
+                    continue
                 if value < 0 or value > criterion.max_score:
                     errors.setdefault(field, []).append(
                         _("The score must be between 0 and %(max)s.") % {"max": criterion.max_score}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.formatting import format_money
 from khuyencong.core.generic import workspace_required
+from khuyencong.core.parsing import parse_ids
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.core.spreadsheets import Workbook
 from khuyencong.projects.forms import DeadlineForm, PlanForm, RoundForm
@@ -130,7 +131,7 @@ def round_detail(request, pk: int):
 def round_forward(request, pk: int):
     """The DOIT forwards its appraisal results (the chosen proposals) to the agency."""
     the_round = get_object_or_404(RegistrationRound.objects.restrict(request.user), pk=pk)
-    ids = request.POST.getlist("projects")
+    ids = parse_ids(request.POST.getlist("projects"))
     done = 0
     for project in Project.objects.restrict(request.user, VIEW).filter(round=the_round, pk__in=ids):
         try:
