@@ -3,10 +3,10 @@ alphabetical order, the other geography (the 63 provinces before 01/07/2025) one
 
 from __future__ import annotations
 
-from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import IdChoiceFilter, IdChoiceFilterField
+from khuyencong.core.filters import FastSelect, IdChoiceFilter, IdChoiceFilterField
 from khuyencong.core.forms import IdChoiceField
 from khuyencong.core.text import sort_key
 from khuyencong.geo.models import AdministrativeUnit, Level
@@ -20,11 +20,11 @@ def is_former(unit: AdministrativeUnit) -> bool:
     return unit.valid_until is not None
 
 
-class ProvinceSelect(forms.Select):
+class ProvinceSelect(FastSelect):
     """A ``<select>`` of one geography's provinces; the other geography's wait in a ``<template>``
-    and a button next to the list swaps them in (``kc/provinces.js``)."""
+    and a button next to the list swaps them in (``kc/provinces.js``). Written in Python like every
+    list's selects (:class:`~khuyencong.core.filters.FastSelect`): it is on every list page."""
 
-    template_name = "geo/widgets/province_select.html"
     geography = CURRENT
 
     def _split(self, value) -> tuple[str, list, list, list]:
@@ -44,33 +44,31 @@ class ProvinceSelect(forms.Select):
             shown, other = other, shown
         return shown, empty, by_geography[shown], by_geography[other]
 
-    def optgroups(self, name, value, attrs=None):
-        _shown, empty, options, _other = self._split(value)
-        groups = []
-        for index, (option_value, label) in enumerate(empty + options):
-            selected = str(option_value) in value
-            groups.append((None, [self.create_option(name, option_value, label, selected, index)], index))
-        return groups
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        shown, _empty, _options, other = self._split(context["widget"]["value"])
+    def render(self, name, value, attrs=None, renderer=None):
+        shown, empty, options, other = self._split(self.format_value(value))
+        select = FastSelect(attrs=self.attrs, choices=empty + options).render(name, value, attrs)
+        if not other:
+            return select
         labels = {
             CURRENT: ("34", _("Show today's 34 provinces (from 01/07/2025)")),
             FORMER: ("63", _("Show the 63 provinces before 01/07/2025")),
         }
         hidden = FORMER if shown == CURRENT else CURRENT
-        context["widget"].update(
-            {
-                "geography": shown,
-                "other_options": [(str(v), label) for v, label in other],
-                "toggle_text": labels[hidden][0],
-                "toggle_title": labels[hidden][1],
-                "back_text": labels[shown][0],
-                "back_title": labels[shown][1],
-            }
+        return format_html(
+            '<div class="input-group input-group-sm flex-nowrap kc-province-picker" data-province-picker'
+            ' data-geography="{}">{}<button type="button" class="btn btn-outline-secondary"'
+            ' data-province-toggle title="{}" aria-label="{}" data-other-text="{}" data-other-title="{}">'
+            '<i class="bi bi-clock-history me-1" aria-hidden="true"></i><span>{}</span></button>'
+            "<template>{}</template></div>",
+            shown,
+            select,
+            labels[hidden][1],
+            labels[hidden][1],
+            labels[shown][0],
+            labels[shown][1],
+            labels[hidden][0],
+            format_html_join("", '<option value="{}">{}</option>', ((str(v), label) for v, label in other)),
         )
-        return context
 
 
 def province_label(unit: AdministrativeUnit) -> str:
