@@ -15,6 +15,7 @@ from django_filters import fields as filter_fields
 from django_filters import filterset
 from django_filters.rest_framework import filterset as rest_filterset
 
+from khuyencong.core.bounds import EARLIEST_DATE, LATEST_DATE
 from khuyencong.core.forms import IdChoiceField, IdField
 from khuyencong.core.parsing import ID_MAX
 
@@ -90,6 +91,16 @@ class IntegerFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", -ID_MAX)
         kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(IntegerFilter):
+    """A year (``?year=2020``, ``?plan_year=2027``) within the dates the product accepts anywhere
+    (:mod:`khuyencong.core.bounds`): year 0 or 10000 is a field error, not a database error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", EARLIEST_DATE.year)
+        kwargs.setdefault("max_value", LATEST_DATE.year)
         super().__init__(*args, **kwargs)
 
 

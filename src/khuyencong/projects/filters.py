@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, IntegerFilter
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, YearFilter
 from khuyencong.core.text import search_q
 from khuyencong.geo.forms import ProvinceFilter
 from khuyencong.geo.queries import REORGANISATION_2025
@@ -22,7 +22,7 @@ FLAGS = [
 
 class ProjectFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Code or name"), method="filter_q")
-    plan_year = IntegerFilter(label=_("Plan year"))
+    plan_year = YearFilter(label=_("Plan year"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=FundingSource.choices)
     content = IdChoiceFilter(label=_("Content"), queryset=Content.objects.all())
     province = ProvinceFilter(method="filter_province")
