@@ -315,19 +315,20 @@ def _plain(value: Any) -> str:
 
 def people_names(user_ids: set[int], scope: Scope) -> dict[int, str]:
     """People by display name (never their login). An appraisal expert – whose only role is
-    expert – is named only to viewers who may read every review (and to themselves); to others they
-    are “an appraisal expert”, as the blind review requires."""
+    expert – is named only to those who read every review (the agency and the administrators) and to
+    themselves; to others, read-only leaders included, they are “an appraisal expert”, as the blind
+    review requires."""
     from django.contrib.auth import get_user_model
 
     if not user_ids:
         return {}
     users = get_user_model()._base_manager.filter(pk__in=list(user_ids))
-    if not scope.national_read:
+    if not scope.national_write:
         users = users.prefetch_related("role_assignments")
     names = {}
     for user in users:
         names[user.pk] = user.get_full_name() or user.get_username()
-        if scope.national_read or user.pk == scope.user_id:
+        if scope.national_write or user.pk == scope.user_id:
             continue
         if {a.role for a in user.role_assignments.all()} == {Role.EXPERT}:
             names[user.pk] = str(Role.EXPERT.label)

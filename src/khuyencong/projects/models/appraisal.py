@@ -235,7 +235,10 @@ class ExpertAssignment(AuditedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
-        if scope.national_write or (action == VIEW and scope.national_read):
+        # The review is blind: the agency that runs the appraisal (and the administrators) read every
+        # review; read-only leaders – national or provincial – see the council's result, not the
+        # experts' names, scores and comments.
+        if scope.national_write:
             return True
         if scope.user_id is None:
             return False

@@ -107,7 +107,7 @@ def test_no_history_page_shows_a_record_outside_the_viewers_scope(client, people
                 assert model.objects.restrict(user).filter(pk=pk).exists(), (who, obj, model, pk)
 
 
-@pytest.mark.parametrize("who", ["doit", "provincial_leader", "expert2"])
+@pytest.mark.parametrize("who", ["doit", "provincial_leader", "leader", "expert2"])
 def test_the_blind_review_stays_out_of_the_project_history(client, people, blind_review, who):
     project, first, _second = blind_review
     client.force_login(people[who])
@@ -248,7 +248,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-@pytest.mark.parametrize("who", ["doit", "provincial_leader", "expert2"])
+@pytest.mark.parametrize("who", ["doit", "provincial_leader", "leader", "expert2"])
 def test_the_timeline_names_no_expert_to_those_the_review_is_blind_for(client, people, blind_review, who):
     """The project page's timeline and ``/timeline/`` follow the history's rule: the event of a
     submitted review names “an appraisal expert”, not the person."""
@@ -265,3 +265,19 @@ def test_the_timeline_names_no_expert_to_those_the_review_is_blind_for(client, p
     client.force_login(people["agency"])  # the agency reads every review, and so the name
     events = client.get(f"/api/v1/projects/{project.pk}/timeline/").json()
     assert [e["user_name"] for e in events if e["kind"] == "review_submitted"] == [expert]
+
+
+@pytest.mark.parametrize("who", ["leader", "provincial_leader", "doit"])
+def test_read_only_leaders_do_not_read_the_reviews(client, people, blind_review, who):
+    """The agency runs the appraisal and reads every review; a leader – national or provincial –
+    sees the council's result, not an expert's name, scores or comment (pages and API alike)."""
+    project, first, second = blind_review
+    client.force_login(people[who])
+    assert client.get("/api/v1/reviews/").json()["count"] == 0
+    for assignment in (first, second):
+        assert client.get(f"/api/v1/reviews/{assignment.pk}/").status_code == 404
+        assert client.get(reverse("projects:review", args=[assignment.pk])).status_code == 404
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert people["expert1"].get_full_name() not in html and SECRET_COMMENT not in html
+    client.force_login(people["agency"])
+    assert client.get("/api/v1/reviews/").json()["count"] == 2
