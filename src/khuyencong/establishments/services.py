@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from khuyencong.core.audit import audit_context
 from khuyencong.core.concurrency import check_version
@@ -170,6 +171,15 @@ def figure_save(
     return figure
 
 
+MERGE_REFUSED = _lazy("You can merge only records you may change.")
+
+
+def may_merge(user, *records: Establishment) -> bool:
+    """Merging changes both records: the user must be allowed to change each of them."""
+    pks = {r.pk for r in records}
+    return Establishment.objects.restrict(user, CHANGE).filter(pk__in=pks).count() == len(pks)
+
+
 def establishment_merge(
     *, user, survivor: Establishment, absorbed: Establishment, reason: str
 ) -> EstablishmentMerge:
@@ -190,7 +200,7 @@ def establishment_merge(
         )
         records = {e.pk: e for e in allowed}
         if len(records) != 2:
-            raise PermissionDenied(_("You can merge only records you may change."))
+            raise PermissionDenied(MERGE_REFUSED)
         survivor, absorbed = records[survivor.pk], records[absorbed.pk]
         if Status.MERGED in (survivor.status, absorbed.status):
             raise ValidationError({"absorbed": [_("One of the records has already been merged.")]})

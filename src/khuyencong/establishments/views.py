@@ -291,6 +291,8 @@ def merge(request, pk: int, other: int):
     visible = Establishment.objects.restrict(request.user, VIEW).select_related("commune", "province_now")
     survivor = get_object_or_404(visible, pk=pk)
     absorbed = get_object_or_404(visible, pk=other)
+    if not services.may_merge(request.user, survivor, absorbed):  # seen, not theirs to change: 403
+        raise PermissionDenied(services.MERGE_REFUSED)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -32,6 +32,7 @@ from khuyencong.projects.models import (
     RegistrationRound,
     SupportNorm,
 )
+from khuyencong.projects.services.proposals import implementing_organisations
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,12 +93,9 @@ class ProjectForm(forms.ModelForm):
         if not scope.national_write and scope.current_write:
             provinces = provinces.filter(pk__in=scope.current_write)
         self.fields["lead_province"].queryset = provinces
-        orgs = Organisation.objects.valid_on(today).filter(
-            kind__in=["extension_centre", "national_centre", "partner", "doit", "agency", "other"]
+        self.fields["implementing_org"].queryset = implementing_organisations(user, today).order_by(
+            "kind", "name"
         )
-        if not scope.national_write and not scope.current_write:
-            orgs = orgs.filter(pk__in=scope.organisation_ids)
-        self.fields["implementing_org"].queryset = orgs.order_by("kind", "name")
         self.fields["implementing_establishment"].queryset = Establishment.objects.restrict(
             user, VIEW
         ).exclude(status=EstablishmentStatus.MERGED)

@@ -109,3 +109,19 @@ def test_a_merged_record_is_found_by_its_id(
         merged = api(user).get("/api/v1/establishments/", {"q": "Bát Tràng", "status": "merged"}).json()
         assert [r["id"] for r in merged["results"]] == [absorbed.pk]
     assert api(readers["tq_officer"]).get(f"/api/v1/establishments/{absorbed.pk}/").status_code == 404
+
+
+def test_the_merge_form_is_not_offered_to_a_reader(client, readers, officer, create, hanoi_record, tq_commune):
+    """A read-only leader sees both records but may change neither: the merge page answers 403 with
+    the service's reason (it was shown, and refused only when sent); the officer gets the form."""
+    first = create(tq_commune, name="Hộ Mây tre Kim Bình", tax_code=valid_tax_code(200200200))
+    second = create(tq_commune, name="Hộ Mây tre Kim Bình (trùng)", tax_code=valid_tax_code(200200201))
+    page = reverse("establishments:merge", args=[first.pk, second.pk])
+    client.force_login(readers["tq_leader"])
+    response = client.get(page)
+    assert response.status_code == 403
+    assert "Chỉ gộp được các bản ghi bạn có quyền sửa" in response.content.decode()
+    client.force_login(readers["tq_officer"])
+    assert client.get(page).status_code == 200
+    # another province's record stays 404, before any right is considered
+    assert client.get(reverse("establishments:merge", args=[first.pk, hanoi_record.pk])).status_code == 404

@@ -65,6 +65,29 @@ def _next_code(project: Project) -> str:
     return f"{prefix}{number:04d}"
 
 
+IMPLEMENTING_KINDS = ("extension_centre", "national_centre", "partner", "doit", "agency", "other")
+
+
+def implementing_organisations(user, on: datetime.date | None = None):
+    """The organisations a user may name as a proposal's implementing unit – one list for the form's
+    choices and for the rule the service checks (pages, API, imports): the agency names any; a
+    province names its own bodies and the national organisations (centres, partners without a
+    province), not another province's centre; an implementing unit names itself."""
+    from django.db.models import Q
+
+    from khuyencong.orgs.models import Organisation
+
+    scope = get_scope(user)
+    orgs = Organisation.objects.valid_on(on or timezone.localdate()).filter(kind__in=IMPLEMENTING_KINDS)
+    if scope.national_write:
+        return orgs
+    if scope.province_write:
+        return orgs.exclude(kind="agency").filter(
+            Q(province__in=scope.province_write) | Q(province__isnull=True) | Q(pk__in=scope.organisation_ids)
+        )
+    return orgs.filter(pk__in=scope.organisation_ids)
+
+
 def _check_project(user, project: Project) -> None:
     """Rules on the project itself; ValidationError naming the fields."""
     scope = get_scope(user)
@@ -72,6 +95,16 @@ def _check_project(user, project: Project) -> None:
     if bool(project.implementing_org_id) == bool(project.implementing_establishment_id):
         errors.setdefault("implementing_org", []).append(
             _("Name either the implementing organisation or the establishment applying for itself.")
+        )
+    if (
+        project.implementing_org_id
+        and not implementing_organisations(user).filter(pk=project.implementing_org_id).exists()
+    ):
+        errors.setdefault("implementing_org", []).append(
+            _(
+                "Choose an organisation of your province, a national one or your own: another "
+                "province's bodies file their proposals in their own province."
+            )
         )
     if project.start_date and project.end_date and project.end_date < project.start_date:
         errors.setdefault("end_date", []).append(_("The end is before the start."))

@@ -189,6 +189,28 @@ def test_a_proposal_in_another_province_is_refused_naming_the_field(people, roun
     assert not Project.objects.exists()
 
 
+def test_another_provinces_centre_cannot_be_named_as_the_implementing_unit(
+    client, people, round_2027, tuyen_quang, beneficiary
+):
+    """A province names its own bodies or national organisations; another province's centre (or the
+    ministry) is refused on the implementing_org field – and is not offered on the page."""
+    other_centre = Organisation.objects.filter(kind="extension_centre").exclude(province=tuyen_quang).first()
+    ministry = Organisation.objects.filter(kind="ministry").first()
+    for org in (other_centre, ministry):
+        payload = proposal_payload(round_2027, tuyen_quang, beneficiary, implementing_org=org.pk)
+        response = api(people["doit"]).post("/api/v1/projects/", payload, format="json")
+        assert response.status_code == 400, org
+        assert "implementing_org" in fields_of(response)
+    assert not Project.objects.exists()
+    client.force_login(people["doit"])
+    form = client.get("/de-an/them/").context["form"]
+    offered = set(form.fields["implementing_org"].queryset.values_list("pk", flat=True))
+    assert other_centre.pk not in offered and ministry.pk not in offered
+    assert Organisation.objects.get(code="ttkc-08-2025").pk in offered  # its own centre
+    payload = proposal_payload(round_2027, tuyen_quang, beneficiary)
+    assert api(people["doit"]).post("/api/v1/projects/", payload, format="json").status_code == 201
+
+
 def test_a_role_that_does_not_file_cannot_create(people, round_2027, tuyen_quang, beneficiary):
     payload = proposal_payload(round_2027, tuyen_quang, beneficiary)
     for who in ("leader", "expert1"):
