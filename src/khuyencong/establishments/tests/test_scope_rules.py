@@ -111,7 +111,7 @@ def test_a_merged_record_is_found_by_its_id(
     assert api(readers["tq_officer"]).get(f"/api/v1/establishments/{absorbed.pk}/").status_code == 404
 
 
-def test_the_merge_form_is_not_offered_to_a_reader(client, readers, officer, create, hanoi_record, tq_commune):
+def test_the_merge_form_is_not_offered_to_a_reader(client, readers, create, hanoi_record, tq_commune):
     """A read-only leader sees both records but may change neither: the merge page answers 403 with
     the service's reason (it was shown, and refused only when sent); the officer gets the form."""
     first = create(tq_commune, name="Hộ Mây tre Kim Bình", tax_code=valid_tax_code(200200200))

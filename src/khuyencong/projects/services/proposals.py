@@ -72,13 +72,17 @@ def implementing_organisations(user, on: datetime.date | None = None):
     """The organisations a user may name as a proposal's implementing unit – one list for the form's
     choices and for the rule the service checks (pages, API, imports): the agency names any; a
     province names its own bodies and the national organisations (centres, partners without a
-    province), not another province's centre; an implementing unit names itself."""
+    province), not another province's centre; an implementing unit names itself. ``on``: only the
+    organisations existing that day (the form's choices); without it, whenever they existed (a
+    proposal of 2019 names a centre that closed in 2025)."""
     from django.db.models import Q
 
     from khuyencong.orgs.models import Organisation
 
     scope = get_scope(user)
-    orgs = Organisation.objects.valid_on(on or timezone.localdate()).filter(kind__in=IMPLEMENTING_KINDS)
+    orgs = Organisation.objects.filter(kind__in=IMPLEMENTING_KINDS)
+    if on is not None:
+        orgs = orgs.valid_on(on)
     if scope.national_write:
         return orgs
     if scope.province_write:

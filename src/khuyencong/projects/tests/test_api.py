@@ -408,7 +408,12 @@ def test_list_filters(people, make_proposal, hanoi):
     )
     later = make_proposal(round=None, plan_year=2028, name="Đào tạo nghề gốm năm 2028")
     in_hanoi = make_proposal(
-        user=people["other_doit"], lead_province=hanoi, name="Đào tạo nghề gốm Bát Tràng", round=None
+        user=people["other_doit"],
+        lead_province=hanoi,
+        name="Đào tạo nghề gốm Bát Tràng",
+        round=None,
+        # Hà Nội's own centre: a province does not name another province's centre
+        implementing_org=Organisation.objects.filter(kind="extension_centre", province=hanoi).first(),
     )
     api(people["doit"]).post(f"/api/v1/projects/{training.pk}/actions/submit/", {}, format="json")
     client = api(people["agency"])
