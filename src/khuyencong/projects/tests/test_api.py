@@ -10,8 +10,6 @@ from rest_framework.test import APIClient
 from khuyencong.orgs.models import Organisation
 from khuyencong.programmes.models import Content, Indicator, Programme
 from khuyencong.projects.models import (
-    Council,
-    CriteriaSet,
     ExpertAssignment,
     LedgerEntry,
     LedgerKind,
@@ -19,6 +17,7 @@ from khuyencong.projects.models import (
     Status,
 )
 from khuyencong.projects.services import appraisal, transitions
+from khuyencong.testing.appraisal import council_2027
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -93,17 +92,7 @@ def to_review(people, project_id: int):
     )
     assert appraised.status_code == 200, appraised.json()
     assert doit.post(f"{base}/forward/", {}, format="json").json()["status"] == "forwarded"
-    council = Council.objects.filter(plan_year=2027).first() or appraisal.council_create(
-        user=people["agency"],
-        data={
-            "plan_year": 2027,
-            "source": "kcqg",
-            "name": "Hội đồng thẩm định KCQG 2027",
-            "criteria_set": CriteriaSet.objects.get(code="mac-dinh-2021"),
-            "quorum": 2,
-        },
-        members=[(people["expert1"], "chair"), (people["expert2"], "member"), (people["expert3"], "member")],
-    )
+    council = council_2027(people)
     project = Project.objects.get(pk=project_id)
     appraisal.assign_experts(
         user=people["agency"],

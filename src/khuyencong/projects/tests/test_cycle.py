@@ -9,8 +9,6 @@ from khuyencong.core.models import ObjectChange
 from khuyencong.core.permissions import get_scope
 from khuyencong.orgs.models import Organisation
 from khuyencong.projects.models import (
-    Council,
-    CriteriaSet,
     ExpertAssignment,
     LedgerEntry,
     LedgerKind,
@@ -19,6 +17,7 @@ from khuyencong.projects.models import (
 from khuyencong.projects.queries import consolidation, plan_on, plan_versions
 from khuyencong.projects.services import appraisal, decisions, implementation, transitions
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.testing.appraisal import council_2027
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -54,18 +53,7 @@ def through_appraisal(people, project, recommended=None):
         recommended_amount=recommended,
     )
     transitions.project_forward(user=people["doit"], project=project)
-    council = Council.objects.filter(plan_year=2027).first() or appraisal.council_create(
-        user=people["agency"],
-        data={
-            "plan_year": 2027,
-            "source": "kcqg",
-            "name": "Hội đồng thẩm định KCQG 2027",
-            "decision_number": "12/QĐ-ĐMST",
-            "criteria_set": CriteriaSet.objects.get(code="mac-dinh-2021"),
-            "quorum": 2,
-        },
-        members=[(people["expert1"], "chair"), (people["expert2"], "member"), (people["expert3"], "member")],
-    )
+    council = council_2027(people)
     appraisal.assign_experts(
         user=people["agency"],
         council=council,
@@ -351,17 +339,7 @@ def test_scores_are_hidden_until_submitted_and_conflicts_recuse(people, make_pro
         recommended_amount=250_000_000,
     )
     transitions.project_forward(user=people["doit"], project=project)
-    council = appraisal.council_create(
-        user=people["agency"],
-        data={
-            "plan_year": 2027,
-            "source": "kcqg",
-            "name": "Hội đồng",
-            "criteria_set": CriteriaSet.objects.get(code="mac-dinh-2021"),
-            "quorum": 2,
-        },
-        members=[(people["expert1"], "chair"), (people["expert2"], "member"), (people["expert3"], "member")],
-    )
+    council = council_2027(people)
     appraisal.assign_experts(
         user=people["agency"],
         council=council,

@@ -8,9 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from khuyencong.core.models import ObjectChange
-from khuyencong.projects.models import BudgetLine, Council, CriteriaSet, ExpertAssignment, Project
+from khuyencong.projects.models import BudgetLine, Council, ExpertAssignment, Project
 from khuyencong.projects.services import appraisal, transitions
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.testing.appraisal import council_2027
 from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +42,7 @@ def blind_review(people, make_proposal, tuyen_quang):
         recommended_amount=money_of(project).requested,
     )
     transitions.project_forward(user=people["doit"], project=project)
-    council = appraisal.council_create(
-        user=people["agency"],
-        data={
-            "plan_year": 2027,
-            "source": "kcqg",
-            "name": "Hội đồng thẩm định KCQG 2027",
-            "criteria_set": CriteriaSet.objects.get(code="mac-dinh-2021"),
-            "quorum": 2,
-        },
-        members=[(people["expert1"], "chair"), (people["expert2"], "member"), (people["expert3"], "member")],
-    )
+    council = council_2027(people)
     appraisal.assign_experts(
         user=people["agency"],
         council=council,
