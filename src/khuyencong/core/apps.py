@@ -13,6 +13,10 @@ class CoreConfig(AppConfig):
 
         connect_audit_signals()
 
+        from django.core.signals import setting_changed
+
+        setting_changed.connect(navigation.clear_menu_cache, dispatch_uid="kc-menu-cache")
+
         from khuyencong.core.loaders import load_parameters
         from khuyencong.core.loading import register_loader
 
