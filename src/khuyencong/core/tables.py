@@ -13,10 +13,27 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
 from django.utils.safestring import SafeData
+from django.utils.translation import get_language
 
 from khuyencong.core import formatting
+
+_choice_labels: dict[tuple, dict] = {}
+
+
+def choice_label(model: Any, field_name: str, value: Any) -> Any:
+    """What ``get_<field>_display()`` returns, from a table of the field's labels made once per
+    language (a list page shows a hundred of them; Django translates every choice for each)."""
+    key = (model, field_name, get_language())
+    labels = _choice_labels.get(key)
+    if labels is None:
+        field = model._meta.get_field(field_name)
+        labels = _choice_labels[key] = {make_hashable(k): str(label) for k, label in field.flatchoices}
+    if value is None:
+        return None
+    return labels.get(make_hashable(value), str(value))
 
 
 @dataclass
@@ -55,6 +72,8 @@ class Column:
             if value is None:
                 return None
         if self.kind == "choice":
+            if hasattr(type(value), "_meta"):
+                return choice_label(type(value), last, getattr(value, last, None))
             display = getattr(value, f"get_{last}_display", None)
             if display is not None:
                 return display()
