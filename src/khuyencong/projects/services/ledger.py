@@ -1,4 +1,6 @@
-"""Writing and reading the money ledger. Every project total and every report is a sum of entries."""
+"""Writing the money ledger, and reading one project's money while writing (a payment against its
+plan, a refund against its settlement). Every total over many projects is the reporting engine's
+(``reporting.engine``); both read the same kind sets (``PLAN_KINDS``, ``PAID_KINDS``)."""
 
 from __future__ import annotations
 
@@ -161,7 +163,7 @@ def money_of(project: Project, on: datetime.date | None = None) -> Money:
         counterpart_requested=sums.get(LedgerKind.COUNTERPART_REQUESTED, 0),
         recommended_doit=sums.get(LedgerKind.RECOMMENDED_DOIT, 0),
         recommended=sums.get(LedgerKind.RECOMMENDED, 0),
-        plan=sums.get(LedgerKind.ALLOCATED, 0) + sums.get(LedgerKind.AMENDED, 0),
+        plan=sum(sums.get(kind, 0) for kind in PLAN_KINDS),
         advanced=sums.get(LedgerKind.ADVANCED, 0),
         disbursed=sums.get(LedgerKind.DISBURSED, 0),
         settled=sums.get(LedgerKind.SETTLED, 0),
