@@ -266,6 +266,14 @@ def get(name: str) -> Dimension:
         raise ValueError(f"unknown dimension {name!r}") from None
 
 
+def province_count(geography: str) -> int:
+    """How many provinces the geography has: ``province`` (as they were, 63 until 30/06/2025) or
+    ``province_now`` (today's 34) – read from the administrative units, not written here."""
+    from khuyencong.geo.queries import geography_date, provinces_on
+
+    return provinces_on(geography_date("34" if geography == "province_now" else "63")).count()
+
+
 # --- periods ----------------------------------------------------------------------------------------
 
 
@@ -277,7 +285,7 @@ class Period:
     start: datetime.date
     end: datetime.date
     basis: str = MOVEMENT
-    label: str = ""
+    label: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.basis not in (PLAN, MOVEMENT):
@@ -296,7 +304,8 @@ class Period:
             last = calendar.monthrange(day.year - 1, day.month)[1]
             return day.replace(year=day.year - 1, day=min(day.day, last))
 
-        return Period(back(self.start), back(self.end), self.basis, self.label)
+        label = self.label.replace(str(self.end.year), str(self.end.year - 1))
+        return Period(back(self.start), back(self.end), self.basis, label)
 
 
 def _months(year: int, first: int, last: int, basis: str = MOVEMENT, label: str = "") -> Period:
@@ -362,6 +371,7 @@ __all__ = [
     "nine_months",
     "phase",
     "plan_year",
+    "province_count",
     "quarter",
     "year",
 ]

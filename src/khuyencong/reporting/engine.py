@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models import LedgerEntry, PlannedResult, Project, ProjectEvent, ResultReport
@@ -91,22 +92,25 @@ def _pk(value):
 
 
 def _status_then(on: datetime.date):
-    """The status a project had at the end of ``on``: the one its last status change on or before
-    that date left it in (a change without a document date counts on the day it was recorded)."""
+    """The status a project had at the end of ``on``: the one left by the last event recorded among
+    those dated on or before that day (an event without a document date is dated the day it was
+    recorded). Recording order, not the dates, says which came last: history recorded later from
+    documents keeps its own order."""
     changes = (
         ProjectEvent.objects.filter(project=OuterRef("pk"))
         .exclude(to_status="")
         .annotate(day=Coalesce("on", TruncDate("at")))
         .filter(day__lte=on)
-        .order_by("-day", "-at", "-id")
+        .order_by("-id")
         .values("to_status")[:1]
     )
     return Subquery(changes)
 
 
 def projects_with_status(statuses: Iterable[str], on: datetime.date | None) -> QuerySet:
-    """The ids of the projects in one of ``statuses`` – today, or on ``on``."""
-    if on is None:
+    """The ids of the projects in one of ``statuses`` – today, or on ``on`` (a date from today on
+    reads today's status: nothing is recorded in the future)."""
+    if on is None or on >= timezone.localdate():
         return Project.objects.filter(status__in=list(statuses)).values("pk")
     return (
         Project.objects.annotate(status_then=_status_then(on))
@@ -195,7 +199,7 @@ def _group_fields(by: Sequence[Dimension], fact: str, side: str = "") -> dict[st
 def _status_q(measure: ms.Measure, on: datetime.date | None, prefix: str = "project__") -> Q:
     if measure.statuses is None:
         return Q()
-    if on is None:
+    if on is None or on >= timezone.localdate():
         return Q(**{f"{prefix}status__in": sorted(measure.statuses)})
     return Q(**{f"{prefix}in" if prefix else "pk__in": projects_with_status(measure.statuses, on)})
 
