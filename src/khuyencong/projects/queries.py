@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -18,7 +18,6 @@ from khuyencong.projects.models import (
     BudgetLine,
     Decision,
     DecisionLine,
-    LedgerEntry,
     LedgerKind,
     Project,
     ProjectBeneficiary,
@@ -78,19 +77,16 @@ def pending_reviews(scope: Scope):
 # --- money of each project in a list (page, export, API) ---------------------------------------------
 
 
-def _sum_of(*kinds):
-    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
-    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
-
-
 def with_money(queryset):
     """Each project's requested, approved and settled support, as correlated sums (the cost is per
     row shown, whatever the size of the ledger). What was filed: a draft's request is empty here
     (“–”, nothing submitted yet); its page shows what its budget lines ask for (:func:`draft_request`)."""
+    from khuyencong.projects.services.ledger import project_sum
+
     return queryset.annotate(
-        m_requested=_sum_of(LedgerKind.REQUESTED),
-        m_plan=_sum_of(*PLAN_KINDS),
-        m_settled=_sum_of(LedgerKind.SETTLED),
+        m_requested=project_sum(LedgerKind.REQUESTED),
+        m_plan=project_sum(*PLAN_KINDS),
+        m_settled=project_sum(LedgerKind.SETTLED),
     )
 
 

@@ -93,7 +93,10 @@ def project_record_appraised(
                 raise ValidationError(
                     {
                         field_name: [
-                            _("The recommended support must be between 0 and what was requested (%(requested)s đồng).")
+                            _(
+                                "The recommended support must be between 0 and what was requested "
+                                "(%(requested)s đồng)."
+                            )
                             % {"requested": f"{requested:,}".replace(",", ".")}
                         ]
                     }

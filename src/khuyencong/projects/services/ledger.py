@@ -1,6 +1,7 @@
-"""Writing the money ledger, and reading one project's money while writing (a payment against its
-plan, a refund against its settlement). Every total over many projects is the reporting engine's
-(``reporting.engine``); both read the same kind sets (``PLAN_KINDS``, ``PAID_KINDS``)."""
+"""Writing the money ledger, and reading each project's own money: while writing (a payment against
+its plan, a refund against its settlement) and on its pages and lists. Every total over many
+projects is the reporting engine's (``reporting.engine``); both read the same kind sets
+(``PLAN_KINDS``, ``PAID_KINDS`` in ``projects.models.choices``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from khuyencong.projects.models import PAID_KINDS, PLAN_KINDS, LedgerEntry, LedgerKind, Project
 
@@ -172,6 +173,13 @@ def money_of(project: Project, on: datetime.date | None = None) -> Money:
         is_settled=project.status == Status.SETTLED,
         is_stopped=project.status == Status.STOPPED,
     )
+
+
+def project_sum(*kinds: str):
+    """Each project's own sum of ``kinds``, as a correlated subquery to annotate a list of projects
+    with (the cost is per row shown, whatever the size of the ledger)."""
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
+    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
 
 
 def money_by_project(projects, on: datetime.date | None = None) -> dict[int, dict[str, int]]:
