@@ -20,10 +20,11 @@ TODAY = datetime.date.today()
 
 def test_a_withdrawn_proposal_leaves_the_requested_money_with_its_count(people, make_proposal, client):
     """Withdrawn, a submitted 250 triệu proposal left the proposal count but stayed under “requested”."""
+    filed_on = TODAY - datetime.timedelta(days=10)
     kept = make_proposal(state=180_000_000, counterpart=60_000_000)
-    transitions.project_submit(user=people["doit"], project=kept)
+    transitions.project_submit(user=people["doit"], project=kept, on=filed_on)
     project = make_proposal(state=250_000_000, counterpart=120_000_000)
-    transitions.project_submit(user=people["doit"], project=project)
+    transitions.project_submit(user=people["doit"], project=project, on=filed_on)
     scope = get_scope(people["agency"])
     before = consolidation(scope, 2027, "kcqg").total
     assert (before.proposals, before.value("requested"), before.value("counterpart_requested")) == (
@@ -51,9 +52,12 @@ def test_a_withdrawn_proposal_leaves_the_requested_money_with_its_count(people, 
     assert page.context["table"].total.value("requested") == 180_000_000
     api = client.get("/api/v1/reports/consolidation/", {"plan_year": 2027, "source": "kcqg"}).json()
     assert (api["total"]["proposals"], api["total"]["amounts"]["requested"]) == (1, 180_000_000)
-    # as it stood before the withdrawal (recorded today), the proposal was still standing
-    yesterday = consolidation(scope, 2027, "kcqg", on=TODAY).total.value("requested")
-    assert yesterday == 180_000_000
+    # as it stood the day before the withdrawal (recorded today), the proposal was still standing
+    yesterday = consolidation(scope, 2027, "kcqg", on=TODAY - datetime.timedelta(days=1)).total
+    assert (yesterday.proposals, yesterday.value("requested")) == (2, 430_000_000)
+    before_filing = consolidation(scope, 2027, "kcqg", on=filed_on - datetime.timedelta(days=1)).total
+    assert (before_filing.proposals, before_filing.value("requested")) == (0, 0)
+    assert consolidation(scope, 2027, "kcqg", on=TODAY).total.value("requested") == 180_000_000
 
 
 def test_the_plan_on_a_past_date_cuts_execution_at_the_same_date(people, make_proposal, client):
