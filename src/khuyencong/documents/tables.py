@@ -340,6 +340,20 @@ class Table:
             for row in self.rows
         ]
 
+    def width(self, column: Column) -> float:
+        """A column's width in characters: as declared, else from its longest text."""
+        if column.width:
+            return column.width
+        if column.kind != TEXT:
+            return 16
+        longest = max([len(self.text(r, column)) for r in self.rows] or [10])
+        return float(min(max(longest * 1.1 + 2, 14), 48))
+
+    def width_percents(self) -> list[str]:
+        """The widths as shares of the page (the PDF's ``<colgroup>``)."""
+        widths = [self.width(c) for c in self.columns]
+        return [f"{100 * w / sum(widths):.2f}%" for w in widths]
+
     def flat_label(self, column: Column, lang: str | None = None) -> str:
         """The heading with its groups, on one line (CSV and JSON): ``Kinh phí – KCQG``."""
         return " – ".join([*self.paths[column.key], self.heading(column, lang)])

@@ -97,15 +97,6 @@ LEVEL_LOOK = {
 }
 
 
-def _width(table: Table, column: Column) -> float:
-    if column.width:
-        return column.width
-    if column.kind != TEXT:
-        return 16
-    longest = max([len(table.text(r, column)) for r in table.rows] or [10])
-    return float(min(max(longest * 1.1 + 2, 14), 48))
-
-
 def write_sheet(book: Workbook, sheet, table: Table) -> None:
     fmt = _Formats(book)
     last = len(table.columns) - 1
@@ -120,7 +111,7 @@ def write_sheet(book: Workbook, sheet, table: Table) -> None:
         book.merge(sheet, row, 0, row, last, table.unit_line(), fmt(italic=True, align="right"))
         row += 1
     head = row
-    widths = [_width(table, c) for c in table.columns]
+    widths = [table.width(c) for c in table.columns]
     header = fmt(bold=True, align="center", text_wrap=True, border=1, bg_color="#DCE6F1")
     lines = [1] * table.header_depth
     for cell in table.header_cells():
