@@ -99,6 +99,7 @@ LEVEL_LOOK = {
 
 def write_sheet(book: Workbook, sheet, table: Table) -> None:
     fmt = _Formats(book)
+    sheet.set_default_row(18)  # room for Vietnamese letters with two marks (ể, ộ) in 12 pt
     last = len(table.columns) - 1
     row = 0
     book.merge(sheet, row, 0, row, last, table.title, fmt(bold=True, font_size=14, align="center"))
