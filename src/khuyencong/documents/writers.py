@@ -90,7 +90,7 @@ class _Formats:
         return self.made[key]
 
 
-LEVEL_LOOK = {
+LEVEL_LOOK: dict[str, dict[str, Any]] = {
     SECTION: {"bold": True},
     SUBTOTAL: {"bold": True, "italic": True},
     TOTAL: {"bold": True, "bg_color": "#F2F2F2"},
