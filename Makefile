@@ -38,6 +38,7 @@ test: install
 	$(BIN)/khuyencong compile-translations
 	tools/ensure-chromium
 	tools/ensure-libreoffice
+	tools/ensure-pdf-libraries
 	tools/run-tests
 
 lint: install
