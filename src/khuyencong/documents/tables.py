@@ -341,13 +341,15 @@ class Table:
         ]
 
     def width(self, column: Column) -> float:
-        """A column's width in characters: as declared, else from its longest text."""
+        """A column's width in characters: as declared, else from its longest figure or text and
+        the longest word of its heading (headings wrap between words)."""
         if column.width:
             return column.width
+        longest = max([len(self.text(r, column)) for r in self.rows] or [6])
+        word = max((len(w) for w in self.heading(column).split()), default=4)
         if column.kind != TEXT:
-            return 16
-        longest = max([len(self.text(r, column)) for r in self.rows] or [10])
-        return float(min(max(longest * 1.1 + 2, 14), 48))
+            return float(min(max(longest + 3, word + 2, 10), 18))
+        return float(min(max(longest * 1.1 + 2, word + 2, 14), 48))
 
     def width_percents(self) -> list[str]:
         """The widths as shares of the page (the PDF's ``<colgroup>``)."""
