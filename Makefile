@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, pip and make):
 #   make run   – install, create the SQLite database, load reference and demo data, serve :8000
-#   make test  – install (and Debian's chromium for the browser tests, when missing), run every test
+#   make test  – install (and Debian's chromium for the browser tests and LibreOffice for the Excel
+#                test, when missing), run every test
 #                (SQLite; PostgreSQL too when DATABASE_URL is set)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -36,6 +37,8 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/khuyencong compile-translations
 	tools/ensure-chromium
+	tools/ensure-libreoffice
+	tools/ensure-pdf-libraries
 	tools/run-tests
 
 lint: install

@@ -17,7 +17,17 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "khuyencong"
-ORDER = ["core", "geo", "orgs", "accounts", "programmes", "establishments", "projects", "reporting"]
+ORDER = [
+    "core",
+    "documents",
+    "geo",
+    "orgs",
+    "accounts",
+    "programmes",
+    "establishments",
+    "projects",
+    "reporting",
+]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 
 Edge = tuple[str, str, str]  # (app, app it uses, where)

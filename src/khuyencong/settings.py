@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "khuyencong.core",
+    "khuyencong.documents",
     "khuyencong.geo",
     "khuyencong.orgs",
     "khuyencong.accounts",

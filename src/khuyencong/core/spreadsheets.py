@@ -83,20 +83,25 @@ class Workbook:
             },
         )
         self._quoted: dict[int, Any] = {}
+        self._properties: dict[int, dict[str, Any]] = {}  # of each format made here, for its quoted twin
         self.date_format = self.book.add_format({"num_format": "dd/mm/yyyy"})
 
     def add_worksheet(self, name: str | None = None):
         return self.book.add_worksheet(name)
 
     def add_format(self, properties: dict[str, Any] | None = None):
-        return self.book.add_format(properties or {})
+        cell_format = self.book.add_format(properties or {})
+        self._properties[id(cell_format)] = dict(properties or {})
+        return cell_format
 
     def _quoted_format(self, cell_format):
         key = id(cell_format)
         if key not in self._quoted:
-            properties = {"quote_prefix": True}
-            if cell_format is not None:  # keep bold/borders of headers and the like
-                properties.update({"bold": bool(getattr(cell_format, "bold", 0))})
+            # the same look (bold, borders, alignment of headers and the like), marked as text
+            properties = dict(self._properties.get(key, {}))
+            if cell_format is not None and key not in self._properties:
+                properties["bold"] = bool(getattr(cell_format, "bold", 0))
+            properties["quote_prefix"] = True
             self._quoted[key] = self.book.add_format(properties)
         return self._quoted[key]
 
@@ -123,6 +128,22 @@ class Workbook:
     def write_row(self, sheet, row: int, col: int, values: Iterable[Any], cell_format=None) -> None:
         for offset, value in enumerate(values):
             self.write(sheet, row, col + offset, value, cell_format)
+
+    def merge(
+        self,
+        sheet,
+        first_row: int,
+        first_col: int,
+        last_row: int,
+        last_col: int,
+        value: Any,
+        cell_format=None,
+    ):
+        """A merged range holding ``value``, written by type like any other cell (a single cell
+        when the range is one cell: Excel refuses a merge of one)."""
+        if (first_row, first_col) != (last_row, last_col):
+            sheet.merge_range(first_row, first_col, last_row, last_col, "", cell_format)
+        self.write(sheet, first_row, first_col, value, cell_format)
 
     def close(self) -> None:
         self.book.close()

@@ -4,7 +4,6 @@ with its execution cut at the same date."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from khuyencong.core.formatting import format_money
 from khuyencong.core.generic import workspace_required
 from khuyencong.core.permissions import get_scope
-from khuyencong.core.spreadsheets import Workbook
+from khuyencong.documents.responses import download
+from khuyencong.documents.tables import NUMBER, TEXT, Column, Table
 from khuyencong.projects.forms import PlanForm
 from khuyencong.reporting import measures
 from khuyencong.reporting.reports import COLUMNS, consolidation, plan_and_execution, plan_versions
@@ -64,29 +64,27 @@ def consolidation_view(request):
 
 
 def _consolidation_xlsx(table, labels: dict[str, str]) -> HttpResponse:
-    output = io.BytesIO()
-    book = Workbook(output)  # names are written as text: no cell can become a formula
-    bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
-    money = book.add_format({"num_format": "#,##0"})
+    """The consolidation as an Excel file in the ministry's layout: one sheet by province, one by
+    content, the cells in exact đồng shown in triệu like the page."""
+    sheets = []
     for title, rows in ((_("By province"), table.provinces), (_("By content"), table.contents)):
-        sheet = book.add_worksheet(title[:31])
-        headers = [_("Name"), _("Proposals"), *[f"{labels[c]} (VND)" for c in COLUMNS]]
-        book.write_row(sheet, 0, 0, headers, bold)
-        for r, row in enumerate([*rows, table.total], start=1):
-            book.write(sheet, r, 0, row.label or _("Total"))
-            book.write(sheet, r, 1, row.proposals)
-            for c, column in enumerate(COLUMNS, start=2):
-                book.write(sheet, r, c, row.value(column), money)
-        sheet.set_column(0, 0, 28)
-        sheet.set_column(1, len(headers), 18)
-        sheet.freeze_panes(1, 1)
-    book.close()
-    response = HttpResponse(
-        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"tong-hop-{table.plan_year}-{table.source or 'tat-ca'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        sheet = Table(
+            _("Consolidation of the %(year)s plan") % {"year": table.plan_year},
+            subtitle=title,
+            sheet_name=title,
+            unit="trieu",
+            columns=[
+                Column("name", _("Name"), kind=TEXT),
+                Column("proposals", _("Proposals"), kind=NUMBER, width=12),
+                *[Column(str(c), labels[c]) for c in COLUMNS],
+            ],
+        )
+        for row in rows:
+            sheet.row(row.label, proposals=row.proposals, **{str(c): row.value(c) for c in COLUMNS})
+        total = table.total
+        sheet.total(_("Total"), proposals=total.proposals, **{str(c): total.value(c) for c in COLUMNS})
+        sheets.append(sheet)
+    return download(sheets, "xlsx", f"tong-hop-{table.plan_year}-{table.source or 'tat-ca'}")
 
 
 @workspace_required

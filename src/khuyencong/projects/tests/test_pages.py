@@ -284,6 +284,34 @@ def test_report_filters_keep_the_good_values_and_name_the_wrong_one(client, peop
     assert table.plan_year == 2027 and table.total.proposals == 1  # the year still applies
 
 
+def test_consolidation_excel_is_the_ministrys_layout_with_the_pages_figures(client, people, make_proposal):
+    import io
+
+    import openpyxl
+
+    from khuyencong.projects.models import LedgerKind
+    from khuyencong.projects.services import transitions
+
+    transitions.project_submit(user=people["doit"], project=make_proposal())
+    client.force_login(people["agency"])
+    table = client.get(reverse("reporting:consolidation"), {"plan_year": 2027}).context["table"]
+    export = client.get(reverse("reporting:consolidation"), {"plan_year": 2027, "export": "xlsx"})
+    assert export["Content-Disposition"] == 'attachment; filename="tong-hop-2027-tat-ca.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["Theo tỉnh, thành phố", "Theo nội dung"]
+    sheet = book["Theo tỉnh, thành phố"]
+    assert (
+        sheet["A1"].value == "Tổng hợp kế hoạch năm 2027" and sheet["A3"].value == "Đơn vị tính: triệu đồng"
+    )
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    last = sheet.max_row
+    assert sheet.cell(last, 2).value == "Tổng cộng" and sheet.cell(last, 2).font.b
+    assert sheet.cell(last, 3).value == table.total.proposals == 1
+    requested = table.total.value(LedgerKind.REQUESTED)
+    assert requested > 0 and sheet.cell(last, 4).value == requested  # exact đồng, shown in triệu
+    assert sheet.cell(last, 4).number_format == "#,##0,,"
+
+
 def test_scope_on_project_pages(client, people, make_proposal):
     project = make_proposal()
     client.force_login(people["other_doit"])
