@@ -3,6 +3,7 @@ alphabetical order, the other geography (the 63 provinces before 01/07/2025) one
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +106,24 @@ class ProvinceFilter(IdChoiceFilter):
         kwargs.setdefault("label", _("Province"))
         kwargs.setdefault("queryset", AdministrativeUnit.objects.filter(level=Level.PROVINCE))
         super().__init__(*args, **kwargs)
+
+
+class ProvinceMapForm(forms.Form):
+    """The choices of the province map page (all optional; an unknown value is named in an error
+    and the default is shown)."""
+
+    measure = forms.ChoiceField(label=_("Figure"), required=False)
+    geo = forms.ChoiceField(
+        label=_("Geography"),
+        required=False,
+        choices=[(CURRENT, _("34 provinces (from 01/07/2025)")), (FORMER, _("63 provinces (until 30/06/2025)"))],
+    )
+    scale = forms.ChoiceField(
+        label=_("Colour scale"),
+        required=False,
+        choices=[("continuous", _("continuous")), ("piecewise", _("five classes"))],
+    )
+
+    def __init__(self, *args, measures=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.key, m.label) for m in measures]
