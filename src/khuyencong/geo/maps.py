@@ -16,7 +16,7 @@ tag (``geo/templatetags/province_maps.py``); apps offer figures for the map page
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -80,7 +80,7 @@ class MeasureFigures:
     ``notes``: sentences shown under the map (what the figure counts, what could not be placed).
     """
 
-    values: dict[int, Value]
+    values: Mapping[int, Value]
     covered: set[int] | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -189,9 +189,10 @@ def map_config(
                 for p in sorted(provinces, key=lambda p: sort_key(p.name))
                 if p.code not in items
             ],
+            # the provinces with a figure first, then those without (“no data”), each alphabetical
             "table": [
                 {"name": p.name, "label": items[p.code]["label"] if p.code in items else None}
-                for p in sorted(provinces, key=lambda p: sort_key(p.name))
+                for p in sorted(provinces, key=lambda p: (p.code not in items, sort_key(p.name)))
             ],
         }
     chosen = initial if initial in geographies else next(iter(geographies), None)

@@ -64,14 +64,16 @@ def test_the_tag_draws_both_geographies_with_a_toggle_a_table_and_the_credit():
     assert g63["rows"] == [{"code": "02", "name": ha_giang.name, "value": 1500, "label": "1.500"}]
     assert len(g63["noData"]) == 62
     # the table: the same figures, the others “no data”, in Vietnamese alphabetical order
-    assert "<td class=\"text-end\">1.234.567</td>" in html and "không có số liệu" in html
+    assert '<td class="text-end">1.234.567</td>' in html and "không có số liệu" in html
     names = [row["name"] for row in g34["table"]]
+    assert g34["table"][0] == {"name": "Tuyên Quang", "label": "1.234.567"}  # figures first
     assert names.index("Đà Nẵng") < names.index("Điện Biên") < names.index("Gia Lai")
 
 
 def test_one_geography_has_no_toggle_and_two_maps_load_the_scripts_once():
     html = _render(
-        '{% province_map title="A" unit="cơ sở" rows34=rows %}{% province_map title="B" unit="cơ sở" rows34=rows scale="piecewise" %}',
+        '{% province_map title="A" unit="cơ sở" rows34=rows %}'
+        '{% province_map title="B" unit="cơ sở" rows34=rows scale="piecewise" %}',
         rows=[("01", 3, "3"), ("08", 12, "12"), ("79", 7, "7")],
     )
     assert "map-toggle" not in html
@@ -151,9 +153,8 @@ def test_every_role(client, role, expected):
     if expected == 200:
         config = _config(response)
         covered = len(config["geographies"]["34"]["rows"])
-        assert covered == {"provincial_officer": 1, "leader_province": 1, "expert": 0, "implementing_unit": 0}.get(
-            role, 34
-        )
+        one_province = {"provincial_officer": 1, "leader_province": 1, "expert": 0, "implementing_unit": 0}
+        assert covered == one_province.get(role, 34)
         if covered == 0:
             assert "không được xem số liệu của trọn một tỉnh nào" in response.content.decode()
 
@@ -178,7 +179,7 @@ def test_odd_parameters_show_the_default_map_and_name_the_field(client, make_use
     html = response.content.decode()
     if query.get("geo") == "99":
         assert "Địa giới hành chính:" in html and "invalid-feedback" in html
-    assert "<script>\"" not in html
+    assert '<script>"' not in html
 
 
 def test_the_page_is_in_the_reference_menu(client, make_user):

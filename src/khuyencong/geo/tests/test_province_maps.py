@@ -1,6 +1,7 @@
 """The vendored province maps: 63 and 34 features with our codes, the 34 the union of the 63."""
 
 import csv
+import itertools
 import json
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def _features(geography):
 
 def _ring_area(ring):
     """Shoelace area in square degrees (enough to compare shapes with each other)."""
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False))) / 2
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))) / 2
 
 
 def _area(geometry):

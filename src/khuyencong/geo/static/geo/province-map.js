@@ -70,6 +70,8 @@
         button.classList.toggle("btn-outline-primary", !on);
       });
       tables.forEach(function (table) { table.hidden = table.getAttribute("data-kc-geography-table") !== key; });
+      // a page form that keeps the geography (e.g. the map page's) follows the buttons
+      document.querySelectorAll("[data-kc-geography-input]").forEach(function (input) { input.value = key; });
       load(geo.url).then(function (geojson) {
         var mapName = "kc-vn-" + key;
         if (!echarts.getMap(mapName)) { echarts.registerMap(mapName, geojson); }
