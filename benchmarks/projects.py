@@ -20,10 +20,10 @@ SQLite, the base ``QuerySet.bulk_create`` for the few decisions – they are ben
 business data. Ledger entries are written in value-date order, as the application writes them over
 the years, so that a plan year's entries lie together on disk as they would in production.
 
-Then times the report queries (``projects.queries``), ``money_of`` and complete requests through
-Django (view, scope, template) as a programme officer (all provinces) and as a provincial officer
-(Tuyên Quang), after one warm-up: median and p95. Budget: 300 ms median. Then compares the home page
-with the hand-written SQL of the same cards (``common.compare``).
+Then times the report queries (``reporting.reports``, over the engine), ``money_of`` and complete
+requests through Django (view, scope, template) as a programme officer (all provinces) and as a
+provincial officer (Tuyên Quang), after one warm-up: median and p95. Budget: 300 ms median. Then
+compares the home page with the hand-written SQL of the same cards (``common.compare``).
 """
 
 from __future__ import annotations
@@ -581,7 +581,8 @@ def explain(func) -> None:
 
 def home_floor(client, user, scope) -> object:
     """The home page's cards written by hand: session, user, roles (and the province's predecessors
-    for a provincial officer); the two project counts; the plan and the settled amount of the year;
+    for a provincial officer); the two project counts; the plan and the settled amount of the year
+    (one statement, as the reporting engine asks it);
     the establishments (counted as the list counts them); today's provinces; today's organisations."""
     from django.utils import timezone
 
@@ -620,16 +621,13 @@ def home_floor(client, user, scope) -> object:
             f"WHERE {where} AND ((p.plan_year = %s AND p.status IN ({running})) OR p.status IN ({waiting}))",
             [year, *params, year],
         ),
-        (
-            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s "
-            f"AND l.kind IN ('allocated', 'amended') AND l.value_date <= %s AND {ledger_where}",
+        (  # the plan and what the settled projects were settled at, both cut at today: one statement
+            "SELECT SUM(l.amount) FILTER (WHERE l.kind IN ('allocated', 'amended')), "
+            "SUM(l.amount) FILTER (WHERE l.kind = 'settled' AND p.status = 'settled') "
+            "FROM projects_ledgerentry l JOIN projects_project p ON p.id = l.project_id "
+            "WHERE l.plan_year = %s AND l.kind IN ('allocated', 'amended', 'settled') AND l.value_date <= %s "
+            f"AND {ledger_where}",
             [year, today, *ledger_params],
-        ),
-        (
-            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s AND l.kind = 'settled' "
-            "AND l.project_id IN (SELECT p.id FROM projects_project p WHERE p.plan_year = %s "
-            f"AND p.status = 'settled' AND {where})",
-            [year, year, *params],
         ),
         *count_by_hand(f"FROM establishments_establishment e WHERE {establishments}", est_params),
         (f"SELECT COUNT(*) FROM geo_administrativeunit WHERE level = 'province' AND {valid}", [today, today]),
@@ -651,8 +649,8 @@ def run(engine: str | None, count: int | None, runs: int, refill: bool, show_pla
     from khuyencong.core.permissions import get_scope
     from khuyencong.geo.models import AdministrativeUnit, Level
     from khuyencong.projects.models import Decision, DecisionLine, LedgerEntry, Project, ProjectLocation
-    from khuyencong.projects.queries import consolidation, executed, plan_on, plan_versions
     from khuyencong.projects.services.ledger import money_of
+    from khuyencong.reporting.reports import consolidation, executed, plan_on, plan_versions
     from khuyencong.testing.factories import user_with_role
 
     tuyen_quang = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="08", valid_from__year=2025)

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "khuyencong"
-ORDER = ["core", "geo", "orgs", "accounts", "programmes", "establishments", "projects"]
+ORDER = ["core", "geo", "orgs", "accounts", "programmes", "establishments", "projects", "reporting"]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 
 Edge = tuple[str, str, str]  # (app, app it uses, where)

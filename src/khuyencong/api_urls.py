@@ -9,6 +9,7 @@ from khuyencong.geo.api import views as geo_api
 from khuyencong.orgs.api import views as orgs_api
 from khuyencong.programmes.api import views as programmes_api
 from khuyencong.projects.api import views as projects_api
+from khuyencong.reporting import api as reporting_api
 
 router = PublicRootRouter()
 router.register("users", account_api.UserViewSet, basename="user")
@@ -23,7 +24,7 @@ router.register("establishments", establishments_api.EstablishmentViewSet, basen
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
-router.register("reports", projects_api.ReportViewSet, basename="report")
+router.register("reports", reporting_api.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "khuyencong.programmes",
     "khuyencong.establishments",
     "khuyencong.projects",
+    "khuyencong.reporting",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,13 @@ class CoreConfig(AppConfig):
 
         connect_audit_signals()
 
+        from django.core.signals import setting_changed
+
+        from khuyencong.core import links
+
+        setting_changed.connect(navigation.clear_menu_cache, dispatch_uid="kc-menu-cache")
+        setting_changed.connect(links.clear, dispatch_uid="kc-link-templates")
+
         from khuyencong.core.loaders import load_parameters
         from khuyencong.core.loading import register_loader
 

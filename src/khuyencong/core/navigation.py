@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from khuyencong.core.permissions import Scope
 
@@ -48,6 +49,7 @@ def add_menu_item(group_key: str, item: MenuItem) -> None:
     group = _groups[group_key]
     if all(existing.url_name != item.url_name for existing in group.items):
         group.items.append(item)
+        _menu_html.clear()
 
 
 def menu_for(scope: Scope) -> list[tuple[MenuGroup, list[MenuItem]]]:
@@ -57,6 +59,39 @@ def menu_for(scope: Scope) -> list[tuple[MenuGroup, list[MenuItem]]]:
         if items:
             result.append((group, items))
     return result
+
+
+_menu_html: dict[tuple, SafeString] = {}
+
+
+def menu_html(scope: Scope, active_menu: str | None) -> SafeString:
+    """The main menu of ``scope`` as HTML (``includes/main_menu.html``). Every page shows it, and
+    it is the same for everyone who may open the same items: rendered once per set of items, active
+    group, language and URL prefix, then reused."""
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils.translation import get_language
+
+    menu = menu_for(scope)
+    key = (
+        tuple((group.key, tuple(item.url_name for item in items)) for group, items in menu),
+        active_menu,
+        get_language(),
+        get_script_prefix(),
+    )
+    html = _menu_html.get(key)
+    if html is None:
+        if len(_menu_html) >= 256:
+            _menu_html.clear()
+        html = _menu_html[key] = render_to_string(
+            "includes/main_menu.html", {"menu": menu, "active_menu": active_menu}
+        )
+    return html  # a SafeString: rendered by the template engine, which escaped it
+
+
+def clear_menu_cache(**kwargs) -> None:
+    """Forget rendered menus (URLs changed: a test's ``ROOT_URLCONF``, an app registering items)."""
+    _menu_html.clear()
 
 
 @dataclass

@@ -19,18 +19,23 @@ class EstablishmentFilterSet(BaseFilterSet):
     commune = IdFilter(label=_("Commune (id)"), field_name="commune", widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EstablishmentKind.choices)
     section = IdChoiceFilter(
-        label=_("Sector (section)"), queryset=SectorSection.objects.all(), method="filter_section"
+        label=_("Sector (section)"),
+        queryset=SectorSection.objects.all(),
+        method="filter_section",
+        row_fields=("code", "name"),
+        row_label=lambda s: f"{s.code} – {s.name}",
     )
-    division = IdChoiceFilter(label=_("Sector (division)"), queryset=SectorDivision.objects.all())
+    division = IdChoiceFilter(
+        label=_("Sector (division)"),
+        queryset=SectorDivision.objects.all(),
+        row_fields=("code", "name"),
+        row_label=lambda d: f"{d.code} – {d.name[:60]}",
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, method="filter_status")
     in_craft_village = django_filters.BooleanFilter(label=_("In a craft village"))
     is_handicraft = django_filters.BooleanFilter(label=_("Handicraft"))
     women_owned = django_filters.BooleanFilter(label=_("Women-owned"))
     ethnic_minority_owned = django_filters.BooleanFilter(label=_("Ethnic-minority-owned"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["division"].label_from_instance = lambda d: f"{d.code} – {d.name[:60]}"
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value)

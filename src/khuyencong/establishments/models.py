@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold, normalise
@@ -238,7 +238,7 @@ class Establishment(AuditedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("establishments:detail", args=[self.pk])
+        return record_url("establishments:detail", self.pk)
 
     def save(self, *args, **kwargs) -> None:
         self.prepare()

@@ -61,7 +61,19 @@ class EstablishmentListView(ObjectListView):
     ]
 
     def base_queryset(self):
-        return Establishment.objects.select_related("commune", "province", "province_now")
+        # the columns shown, not the thirty of a record: a page builds 200 model instances
+        return Establishment.objects.select_related("commune", "province", "province_now").only(
+            "name",
+            "tax_code",
+            "kind",
+            "vsic_code",
+            "products",
+            "employees",
+            "status",
+            "commune__full_name",
+            "province__name",
+            "province_now__name",
+        )
 
     def can_create(self) -> bool:
         return services.can_create_establishments(self.request.user)

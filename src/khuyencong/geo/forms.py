@@ -3,11 +3,13 @@ alphabetical order, the other geography (the 63 provinces before 01/07/2025) one
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.filters import FastSelect, IdChoiceFilter, IdChoiceFilterField
+from khuyencong.core.filters import FastSelect, IdChoiceFilter, IdChoiceFilterField, options_html
 from khuyencong.core.forms import IdChoiceField
 from khuyencong.core.text import sort_key
 from khuyencong.geo.models import AdministrativeUnit, Level
@@ -21,6 +23,19 @@ def is_former(unit: AdministrativeUnit) -> bool:
     return unit.valid_until is not None
 
 
+@functools.lru_cache(maxsize=64)
+def _by_geography(choices: tuple[tuple[str, str, bool], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The options (value, label, former?) of each geography in Vietnamese alphabetical order –
+    memoised by the options themselves (the same provinces on every list page)."""
+    by_geography: dict[str, list[tuple[str, str]]] = {CURRENT: [], FORMER: []}
+    for value, label, former in choices:
+        by_geography[FORMER if former else CURRENT].append((value, label))
+    return {
+        geography: tuple(sorted(options, key=lambda option: sort_key(option[1])))
+        for geography, options in by_geography.items()
+    }
+
+
 class ProvinceSelect(FastSelect):
     """A ``<select>`` of one geography's provinces; the other geography's wait in a ``<template>``
     and a button next to the list swaps them in (``kc/provinces.js``). Written in Python like every
@@ -30,20 +45,19 @@ class ProvinceSelect(FastSelect):
 
     def _split(self, value) -> tuple[str, list, list, list]:
         selected = {str(v) for v in value if v not in (None, "")}
-        empty, by_geography = [], {CURRENT: [], FORMER: []}
+        empty, choices = [], []
         for choice_value, label in self.choices:
             unit = getattr(choice_value, "instance", None)
             if unit is None:
                 empty.append((choice_value, label))
             else:
-                by_geography[FORMER if is_former(unit) else CURRENT].append((choice_value, label))
-        for options in by_geography.values():
-            options.sort(key=lambda option: sort_key(str(option[1])))
+                choices.append((str(choice_value), str(label), is_former(unit)))
+        by_geography = _by_geography(tuple(choices))
         shown = self.geography
         other = FORMER if shown == CURRENT else CURRENT
-        if not by_geography[shown] or selected & {str(v) for v, _label in by_geography[other]}:
+        if not by_geography[shown] or selected & {v for v, _label in by_geography[other]}:
             shown, other = other, shown
-        return shown, empty, by_geography[shown], by_geography[other]
+        return shown, empty, list(by_geography[shown]), list(by_geography[other])
 
     def render(self, name, value, attrs=None, renderer=None):
         shown, empty, options, other = self._split(self.format_value(value))
@@ -68,7 +82,7 @@ class ProvinceSelect(FastSelect):
             labels[shown][0],
             labels[shown][1],
             labels[hidden][0],
-            format_html_join("", '<option value="{}">{}</option>', ((str(v), label) for v, label in other)),
+            options_html(other, set()),
         )
 
 
@@ -78,6 +92,7 @@ def province_label(unit: AdministrativeUnit) -> str:
 
 class ProvinceFieldMixin:
     widget = ProvinceSelect
+    row_fields = ("name", "valid_until")  # what the label and the geography read (filter forms)
 
     def __init__(self, queryset=None, *args, geography: str = CURRENT, **kwargs):
         if queryset is None:

@@ -12,10 +12,10 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.text import fold
 
@@ -126,7 +126,7 @@ class AdministrativeUnit(ReferenceModel):
         return fold(" ".join(filter(None, [self.full_name, self.name, self.other_names])))
 
     def get_absolute_url(self) -> str:
-        return reverse("geo:unit_detail", args=[self.pk])
+        return record_url("geo:unit_detail", self.pk)
 
     @property
     def is_urban(self) -> bool:

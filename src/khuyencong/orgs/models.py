@@ -10,10 +10,10 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField, WebsiteField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold
@@ -112,7 +112,7 @@ class Organisation(ReferenceModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("orgs:organisation_detail", args=[self.pk])
+        return record_url("orgs:organisation_detail", self.pk)
 
     def name_on(self, on: datetime.date) -> str:
         """The name the organisation bore on a date (from its name history)."""

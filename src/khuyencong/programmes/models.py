@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import DatedQuerySet, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.core.text import fold
@@ -113,7 +114,7 @@ class LegalDocument(ProvincialReferenceModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("programmes:document_detail", args=[self.pk])
+        return record_url("programmes:document_detail", self.pk)
 
     def in_force_on(self, on: datetime.date) -> bool:
         start = self.effective_from or self.issued_on
@@ -305,7 +306,7 @@ class Programme(ProvincialReferenceModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("programmes:programme_detail", args=[self.pk])
+        return record_url("programmes:programme_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q | bool:

@@ -12,24 +12,22 @@ def _can_propose(scope) -> bool:
 
 
 def _cards(request, scope):
-    """Each figure is the count or sum of the list it links to, from the same definition
-    (``projects.queries``): following the link shows exactly that many rows."""
+    """Each figure is the count of the list it links to, from the same definition
+    (``projects.queries``): following the link shows exactly that many rows. The money of the
+    year is the reports' card (``reporting.apps``)."""
     from django.urls import reverse
     from django.utils import timezone
 
     from khuyencong.core.counting import tally_many
-    from khuyencong.core.formatting import format_money
     from khuyencong.core.navigation import Card
     from khuyencong.projects.models import Project
-    from khuyencong.projects.queries import dashboard_sets, executed, plan_total
+    from khuyencong.projects.queries import dashboard_sets
 
     if not scope.can_use_workspace:
         return []
     today = timezone.localdate()
     year = today.year
     counts = tally_many(Project.objects.within(scope), dashboard_sets(year))  # one query
-    plan = plan_total(scope, year, None, today)
-    done = executed(scope, year)
     url = reverse("projects:list")
     cards = []
     if scope.is_expert:
@@ -46,13 +44,6 @@ def _cards(request, scope):
             str(counts["in_appraisal"]),
             f"{url}?flag=in_appraisal",
             "hourglass-split",
-        ),
-        Card(
-            _("Approved plan %(year)s") % {"year": year},
-            format_money(plan, "ty"),
-            reverse("projects:plan") + f"?plan_year={year}",
-            "cash-stack",
-            note=_("settled: %(amount)s") % {"amount": format_money(done["amount"], "ty")},
         ),
     ]
     return cards
@@ -137,12 +128,6 @@ class ProjectsConfig(AppConfig):
             navigation.MenuItem(_("Decisions"), "projects:decision_list", "file-earmark-check", decider),
         ]:
             navigation.add_menu_item("projects", item)
-        navigation.add_menu_item(
-            "reports", navigation.MenuItem(_("Consolidation of proposals"), "projects:consolidation", "table")
-        )
-        navigation.add_menu_item(
-            "reports", navigation.MenuItem(_("Plan and execution"), "projects:plan", "graph-up")
-        )
         navigation.add_menu_item(
             "reference",
             navigation.MenuItem(_("Support norms"), "projects:norms", "rulers", lambda scope: True),

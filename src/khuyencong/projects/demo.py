@@ -376,6 +376,10 @@ def _history_record(row, programme, contents, indicators, centres, user, rng) ->
         results=results,
         filed_on=datetime.date(2019, 6, 15),
         document="Hồ sơ đề án (minh hoạ)",
+        # the DOIT forwarded the request whole; the agency's appraisal recommended the first allocation
+        recommended_doit=requested,
+        recommended=row["initial"],
+        appraised_on=datetime.date(2019, 9, 20),
     )
 
 

@@ -75,6 +75,14 @@ def query_with(context, **changes):
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
 
 
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu of the signed-in user (:func:`khuyencong.core.navigation.menu_html`)."""
+    from khuyencong.core.navigation import menu_html
+
+    return menu_html(context.get("scope") or get_scope(None), context.get("active_menu"))
+
+
 @register.simple_tag
 def history_url(obj):
     from django.contrib.contenttypes.models import ContentType
@@ -109,16 +117,14 @@ def cell(column, obj):
 def table_rows(columns, objects, empty_text: str):
     """The body of a list's table, cell by cell as the columns declare: one tag and plain string
     joins, not a template node and a ``format_html`` per cell (500 cells on a page)."""
-    from django.utils.html import conditional_escape, escape, format_html
+    from django.utils.html import escape, format_html
     from django.utils.safestring import SafeString
 
     pairs = [
         (c, escape(f"{'text-end text-nowrap ' if c.align_right else ''}{c.css}".strip())) for c in columns
     ]
     rows = [
-        "<tr>"
-        + "".join(f'<td class="{css}">{conditional_escape(c.display(obj))}</td>' for c, css in pairs)
-        + "</tr>"
+        "<tr>" + "".join(f'<td class="{css}">{c.html(obj)}</td>' for c, css in pairs) + "</tr>"
         for obj in objects
     ]
     if not rows:
@@ -127,7 +133,7 @@ def table_rows(columns, objects, empty_text: str):
             len(columns),
             empty_text,
         )
-    return SafeString("\n".join(rows))  # every cell escaped above (display() escapes or is safe)
+    return SafeString("\n".join(rows))  # every cell escaped by Column.html()
 
 
 @register.filter

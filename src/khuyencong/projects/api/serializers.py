@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from khuyencong.core.bounds import MAX_VND, validate_plausible_date
+from khuyencong.core.bounds import MAX_VND
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
@@ -19,7 +19,6 @@ from khuyencong.projects.models import (
     Decision,
     DecisionLine,
     ExpertAssignment,
-    FundingSource,
     LedgerEntry,
     LineAction,
     PlannedResult,
@@ -503,76 +502,6 @@ class DecisionLineWriteSerializer(serializers.Serializer):
         if user is not None:
             fields["project"].queryset = Project.objects.restrict(user, VIEW)
         return fields
-
-
-# --- reports -------------------------------------------------------------------------------------------
-
-
-class ReportParamsSerializer(serializers.Serializer):
-    plan_year = serializers.IntegerField(
-        min_value=2010, max_value=2100, required=False, help_text="Default: this year."
-    )
-    source = serializers.ChoiceField(
-        choices=FundingSource.choices, required=False, allow_blank=True, help_text="Default: all."
-    )
-    geography = serializers.ChoiceField(
-        choices=[("now", "today's provinces"), ("asis", "provinces as they were")],
-        required=False,
-        default="now",
-    )
-    on = serializers.DateField(
-        required=False,
-        validators=[validate_plausible_date],
-        help_text="The plan as it stood on this date (default today).",
-    )
-
-
-class ConsolidationRowSerializer(serializers.Serializer):
-    key = serializers.IntegerField(allow_null=True, help_text="Province or content id; null for the total.")
-    label = serializers.CharField(allow_blank=True)
-    proposals = serializers.IntegerField()
-    amounts = serializers.DictField(child=serializers.IntegerField(), help_text="Sum per ledger kind (VND).")
-    leverage = serializers.FloatField(allow_null=True)
-
-
-class ConsolidationSerializer(serializers.Serializer):
-    plan_year = serializers.IntegerField()
-    source = serializers.CharField(allow_null=True)
-    geography = serializers.CharField()
-    columns = serializers.ListField(child=serializers.CharField())
-    provinces = ConsolidationRowSerializer(many=True)
-    contents = ConsolidationRowSerializer(many=True)
-    total = ConsolidationRowSerializer()
-
-
-class PlanAtSerializer(serializers.Serializer):
-    on = serializers.DateField()
-    amount = serializers.IntegerField()
-    projects = serializers.IntegerField()
-
-
-class PlanVersionSerializer(serializers.Serializer):
-    decision = serializers.IntegerField()
-    number = serializers.CharField()
-    date = serializers.DateField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    change = serializers.IntegerField()
-    plan = serializers.IntegerField()
-    lines = serializers.IntegerField()
-
-
-class ExecutedSerializer(serializers.Serializer):
-    amount = serializers.IntegerField()
-    projects = serializers.IntegerField()
-
-
-class PlanReportSerializer(serializers.Serializer):
-    plan_year = serializers.IntegerField()
-    source = serializers.CharField(allow_null=True)
-    at = PlanAtSerializer()
-    versions = PlanVersionSerializer(many=True)
-    executed = ExecutedSerializer()
 
 
 # --- expert reviews ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """``/api/v1/`` for the project cycle: projects and their actions and ledger, decisions, expert
-reviews and the consolidation and plan reports – through the same services and scope as the pages.
+reviews – through the same services and scope as the pages.
 
 Every read goes through ``restrict(user, VIEW)``: a record outside the caller's scope is a 404. Every
 write goes through a service; its ``ValidationError`` becomes a 400 naming the fields, its
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -22,34 +21,23 @@ from rest_framework.response import Response
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.core.filters import SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
-from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.core.permissions import VIEW
 from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
-    ConsolidationSerializer,
     DecisionDetailSerializer,
     DecisionLineSerializer,
     DecisionLineWriteSerializer,
     DecisionSerializer,
     EventSerializer,
     LedgerEntrySerializer,
-    PlanReportSerializer,
     ProjectListSerializer,
     ProjectSerializer,
-    ReportParamsSerializer,
     ReviewSerializer,
 )
 from khuyencong.projects.filters import ProjectFilterSet
-from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, LedgerKind, Project
-from khuyencong.projects.queries import (
-    COLUMNS,
-    consolidation,
-    executed,
-    plan_on,
-    plan_versions,
-    timeline,
-    with_money,
-)
+from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project
+from khuyencong.projects.queries import timeline, with_money
 from khuyencong.projects.services import decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
 
@@ -291,100 +279,6 @@ class DecisionViewSet(
         decisions.decision_issue(user=request.user, decision=decision)
         decision = self.get_queryset().get(pk=decision.pk)
         return Response(DecisionDetailSerializer(decision, context=self.get_serializer_context()).data)
-
-
-# --- reports --------------------------------------------------------------------------------------------
-
-YEAR = OpenApiParameter("plan_year", int, description="Plan year (default: this year).")
-SOURCE = OpenApiParameter(
-    "source", str, enum=["kcqg", "kcdp", "other"], description="Funding source (default: all)."
-)
-GEOGRAPHY = OpenApiParameter(
-    "geography",
-    str,
-    enum=["now", "asis"],
-    description="`now`: today's provinces (default); `asis`: the provinces as they were.",
-)
-ON = OpenApiParameter(
-    "on", OpenApiTypes.DATE, description="The plan as it stood on this date (default today)."
-)
-
-
-def _row(row) -> dict:
-    kinds = [*LedgerKind.values, "plan", "paid"]
-    return {
-        "key": row.key,
-        "label": row.label,
-        "proposals": row.proposals,
-        "amounts": {kind: row.value(kind) for kind in kinds},
-        "leverage": row.leverage,
-    }
-
-
-class ReportViewSet(viewsets.ViewSet):
-    """Reports over the money ledger, for your scope: the same figures as the report pages."""
-
-    def _params(self, request) -> dict:
-        serializer = ReportParamsSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        today = timezone.localdate()
-        return {
-            "plan_year": data.get("plan_year") or today.year,
-            "source": data.get("source") or None,
-            "geography": data.get("geography") or "now",
-            "on": data.get("on") or today,
-        }
-
-    @extend_schema(parameters=[YEAR, SOURCE, GEOGRAPHY], responses=ConsolidationSerializer)
-    @action(detail=False, methods=["get"])
-    def consolidation(self, request):
-        """Proposals and money of a plan year by province and by content, with the total (the
-        agency's consolidation table). ``amounts`` holds the sum of every ledger kind, plus ``plan``
-        (allocated + amended) and ``paid`` (advanced + disbursed)."""
-        params = self._params(request)
-        table = consolidation(
-            get_scope(request.user), params["plan_year"], params["source"], params["geography"]
-        )
-        body = {
-            "plan_year": table.plan_year,
-            "source": table.source,
-            "geography": table.geography,
-            "columns": [str(c) for c in COLUMNS],
-            "provinces": [_row(r) for r in table.provinces],
-            "contents": [_row(r) for r in table.contents],
-            "total": _row(table.total),
-        }
-        return Response(ConsolidationSerializer(body).data)
-
-    @extend_schema(parameters=[YEAR, SOURCE, ON], responses=PlanReportSerializer)
-    @action(detail=False, methods=["get"])
-    def plan(self, request):
-        """The plan of a year as it stood on a date, every issued decision that made it (with the
-        plan after each), and its execution (settled projects)."""
-        params = self._params(request)
-        scope = get_scope(request.user)
-        year, source = params["plan_year"], params["source"]
-        body = {
-            "plan_year": year,
-            "source": source,
-            "at": plan_on(scope, year, source, params["on"]),
-            "versions": [
-                {
-                    "decision": v["decision"].pk,
-                    "number": v["decision"].number,
-                    "date": v["decision"].date,
-                    "kind": v["decision"].kind,
-                    "title": v["decision"].title,
-                    "change": v["change"],
-                    "plan": v["plan"],
-                    "lines": v["lines"],
-                }
-                for v in plan_versions(scope, year, source)
-            ],
-            "executed": executed(scope, year, source),
-        }
-        return Response(PlanReportSerializer(body).data)
 
 
 # --- expert reviews ---------------------------------------------------------------------------------------

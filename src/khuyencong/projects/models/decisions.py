@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -90,7 +90,7 @@ class Decision(AuditedModel):
         return f"{self.number} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:decision_detail", args=[self.pk])
+        return record_url("projects:decision_detail", self.pk)
 
     @property
     def is_issued(self) -> bool:

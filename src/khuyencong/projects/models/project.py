@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.links import record_url
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold
@@ -244,7 +245,7 @@ class Project(AuditedModel):
         return f"{self.code} – {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.pk])
+        return record_url("projects:detail", self.pk)
 
     def save(self, *args, **kwargs) -> None:
         from khuyencong.geo.queries import province_now

@@ -35,11 +35,19 @@ def project_record_appraised(
     results: list[dict] | None = None,
     filed_on: datetime.date,
     document: str = "",
+    recommended_doit: int | None = None,
+    recommended: int | None = None,
+    appraised_on: datetime.date | None = None,
 ) -> Project:
     """Record a proposal of a past plan year that was filed on ``filed_on`` and appraised by the
     agency under the procedure of its time: the proposal is checked like any other (fields,
     programme, content), its request is booked in the ledger on the filing date, and it waits for
-    its decision (``decision_set_line``/``decision_issue``)."""
+    its decision (``decision_set_line``/``decision_issue``).
+
+    ``recommended_doit`` (what the province's DOIT recommended when it forwarded the proposal) and
+    ``recommended`` (what the agency's appraisal recommended, the council's column of the
+    consolidation) are booked as the documents give them, on ``appraised_on`` (default: the filing
+    date); without them the consolidation would show the year's recommendations as nothing."""
     if not get_scope(user).national_write:
         raise PermissionDenied(_("Only the agency records projects appraised before the system."))
     if data.get("plan_year") is None or data["plan_year"] >= COUNCILS_FROM:
@@ -53,6 +61,9 @@ def project_record_appraised(
         )
     if filed_on > timezone.localdate():
         raise ValidationError({"filed_on": [_("This date is in the future.")]})
+    appraised_on = appraised_on or filed_on
+    if appraised_on > timezone.localdate() or appraised_on < filed_on:
+        raise ValidationError({"appraised_on": [_("The appraisal is dated between the filing and today.")]})
     reason = _("recorded from the documents of a past plan year")
     with transaction.atomic(), audit_context(user=user, reason=reason):
         project = proposal_save(
@@ -72,6 +83,25 @@ def project_record_appraised(
         ledger.set_level(project, LedgerKind.REQUESTED, requested, filed_on)
         counterpart = sum(line.counterpart for line in lines)
         ledger.set_level(project, LedgerKind.COUNTERPART_REQUESTED, counterpart, filed_on)
+        for field_name, kind, amount in (
+            ("recommended_doit", LedgerKind.RECOMMENDED_DOIT, recommended_doit),
+            ("recommended", LedgerKind.RECOMMENDED, recommended),
+        ):
+            if amount is None:
+                continue
+            if not 0 <= amount <= requested:
+                raise ValidationError(
+                    {
+                        field_name: [
+                            _(
+                                "The recommended support must be between 0 and what was requested "
+                                "(%(requested)s đồng)."
+                            )
+                            % {"requested": f"{requested:,}".replace(",", ".")}
+                        ]
+                    }
+                )
+            ledger.set_level(project, kind, amount, appraised_on)
         before = project.status
         project.status = Status.AGENCY_APPRAISED
         project.submitted_at = datetime.datetime.combine(filed_on, datetime.time(9), datetime.UTC)

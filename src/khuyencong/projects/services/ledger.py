@@ -1,4 +1,7 @@
-"""Writing and reading the money ledger. Every project total and every report is a sum of entries."""
+"""Writing the money ledger, and reading each project's own money: while writing (a payment against
+its plan, a refund against its settlement) and on its pages and lists. Every total over many
+projects is the reporting engine's (``reporting.engine``); both read the same kind sets
+(``PLAN_KINDS``, ``PAID_KINDS`` in ``projects.models.choices``)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from khuyencong.projects.models import PAID_KINDS, PLAN_KINDS, LedgerEntry, LedgerKind, Project
 
@@ -161,7 +164,7 @@ def money_of(project: Project, on: datetime.date | None = None) -> Money:
         counterpart_requested=sums.get(LedgerKind.COUNTERPART_REQUESTED, 0),
         recommended_doit=sums.get(LedgerKind.RECOMMENDED_DOIT, 0),
         recommended=sums.get(LedgerKind.RECOMMENDED, 0),
-        plan=sums.get(LedgerKind.ALLOCATED, 0) + sums.get(LedgerKind.AMENDED, 0),
+        plan=sum(sums.get(kind, 0) for kind in PLAN_KINDS),
         advanced=sums.get(LedgerKind.ADVANCED, 0),
         disbursed=sums.get(LedgerKind.DISBURSED, 0),
         settled=sums.get(LedgerKind.SETTLED, 0),
@@ -170,6 +173,13 @@ def money_of(project: Project, on: datetime.date | None = None) -> Money:
         is_settled=project.status == Status.SETTLED,
         is_stopped=project.status == Status.STOPPED,
     )
+
+
+def project_sum(*kinds: str):
+    """Each project's own sum of ``kinds``, as a correlated subquery to annotate a list of projects
+    with (the cost is per row shown, whatever the size of the ledger)."""
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk"), kind__in=kinds).values("project")
+    return Subquery(entries.annotate(s=Sum("amount")).values("s")[:1])
 
 
 def money_by_project(projects, on: datetime.date | None = None) -> dict[int, dict[str, int]]:

@@ -14,9 +14,9 @@ from khuyencong.projects.models import (
     LedgerKind,
     Status,
 )
-from khuyencong.projects.queries import consolidation, plan_on, plan_versions
 from khuyencong.projects.services import appraisal, decisions, implementation, transitions
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.reporting.reports import consolidation, plan_on, plan_versions
 from khuyencong.testing.appraisal import council_2027
 
 pytestmark = pytest.mark.django_db

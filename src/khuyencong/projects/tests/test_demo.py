@@ -9,8 +9,8 @@ from django.core.management import call_command
 from khuyencong.accounts.models import User
 from khuyencong.core.permissions import get_scope
 from khuyencong.projects.models import Decision, LedgerEntry, Project, Status
-from khuyencong.projects.queries import consolidation, executed, plan_on, plan_versions
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.reporting.reports import consolidation, executed, plan_on, plan_versions
 
 pytestmark = pytest.mark.django_db
 

@@ -81,3 +81,27 @@ def test_only_the_agency_and_only_years_before_the_councils(people, tuyen_quang)
             filed_on=datetime.date(2019, 6, 1),
         )
     assert "programme" in error.value.message_dict
+
+
+def test_the_recommendations_of_a_past_year_are_booked_from_its_documents(people, tuyen_quang):
+    project = project_record_appraised(
+        user=people["agency"],
+        data=past(tuyen_quang),
+        budget_lines=LINES,
+        filed_on=datetime.date(2019, 6, 15),
+        recommended_doit=200_000_000,
+        recommended=180_000_000,
+        appraised_on=datetime.date(2019, 9, 20),
+    )
+    money = ledger.money_of(project)
+    assert (money.recommended_doit, money.recommended) == (200_000_000, 180_000_000)
+    assert ledger.money_of(project, on=datetime.date(2019, 9, 19)).recommended == 0
+    with pytest.raises(ValidationError) as error:
+        project_record_appraised(
+            user=people["agency"],
+            data=past(tuyen_quang, name="Đề án khác"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 15),
+            recommended=250_000_000,
+        )
+    assert list(error.value.message_dict) == ["recommended"]

@@ -107,10 +107,10 @@ def test_the_cycle_through_the_pages(client, people, round_2027, tuyen_quang, be
 
     # the agency consolidates and forms the council
     client.force_login(people["agency"])
-    table = client.get(reverse("projects:consolidation"), {"plan_year": 2027, "source": "kcqg"})
+    table = client.get(reverse("reporting:consolidation"), {"plan_year": 2027, "source": "kcqg"})
     assert table.status_code == 200 and table.context["table"].total.proposals == 1
     assert (
-        client.get(reverse("projects:consolidation"), {"plan_year": 2027, "export": "xlsx"}).status_code
+        client.get(reverse("reporting:consolidation"), {"plan_year": 2027, "export": "xlsx"}).status_code
         == 200
     )
     post(
@@ -209,7 +209,7 @@ def test_the_cycle_through_the_pages(client, people, round_2027, tuyen_quang, be
         post(client, reverse("projects:decision_issue", args=[decision.pk]), {})
     project.refresh_from_db()
     assert project.status == Status.APPROVED and money_of(project).plan == 160_000_000
-    plan_page = client.get(reverse("projects:plan"), {"plan_year": 2027, "source": "kcqg"})
+    plan_page = client.get(reverse("reporting:plan"), {"plan_year": 2027, "source": "kcqg"})
     assert [v["plan"] for v in plan_page.context["versions"]] == [170_000_000, 160_000_000]
 
     # contract, advance, acceptance, settlement by the DOIT
@@ -273,12 +273,12 @@ def test_report_filters_keep_the_good_values_and_name_the_wrong_one(client, peop
 
     transitions.project_submit(user=people["doit"], project=make_proposal())
     client.force_login(people["agency"])
-    for name in ("projects:consolidation", "projects:plan"):
+    for name in ("reporting:consolidation", "reporting:plan"):
         response = client.get(reverse(name), {"plan_year": 2027, "geography": "old", "source": "xyz"})
         assert response.status_code == 200
         html = response.content.decode()
         assert html.count('class="invalid-feedback d-block"') >= 1 and "Hãy chọn" in html
-    table = client.get(reverse("projects:consolidation"), {"plan_year": 2027, "geography": "old"}).context[
+    table = client.get(reverse("reporting:consolidation"), {"plan_year": 2027, "geography": "old"}).context[
         "table"
     ]
     assert table.plan_year == 2027 and table.total.proposals == 1  # the year still applies

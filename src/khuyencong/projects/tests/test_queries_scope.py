@@ -13,10 +13,11 @@ from khuyencong.core.permissions import ANONYMOUS, CHANGE, VIEW, get_scope
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.orgs.models import Organisation
 from khuyencong.projects.models import Decision, LedgerEntry, LedgerKind, RegistrationRound
-from khuyencong.projects.queries import _ledger, consolidation, executed, plan_on, plan_versions
 from khuyencong.projects.services import decisions, implementation, transitions
 from khuyencong.projects.services.proposals import proposal_save
 from khuyencong.projects.tests.test_cycle import agency_decision, approved_under_contract, through_appraisal
+from khuyencong.reporting.engine import scoped_ledger
+from khuyencong.reporting.reports import consolidation, executed, plan_on, plan_versions
 from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +168,9 @@ def test_provincial_reports_count_only_the_plan_year_asked(people, make_proposal
         reference = LedgerEntry.objects.within(scope, VIEW).filter(plan_year=year)
         if source:
             reference = reference.filter(source=source)
-        assert sorted(_ledger(scope, year, source).values_list("pk", flat=True)) == sorted(
-            reference.values_list("pk", flat=True)
-        )
+        assert sorted(
+            scoped_ledger(scope, {"plan_year": year, "source": source}).values_list("pk", flat=True)
+        ) == sorted(reference.values_list("pk", flat=True))
 
 
 def test_a_filed_proposal_keeps_its_plan_year(people, make_proposal):

@@ -1,46 +1,24 @@
-"""Rounds, the agency's consolidation table and the plan as it stood on a date."""
+"""Registration rounds: opening them, provincial deadlines, forwarding the DOIT's results."""
 
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khuyencong.core.formatting import format_money
 from khuyencong.core.generic import workspace_required
 from khuyencong.core.parsing import parse_ids
 from khuyencong.core.permissions import VIEW, get_scope
-from khuyencong.core.spreadsheets import Workbook
-from khuyencong.projects.forms import DeadlineForm, PlanForm, RoundForm
-from khuyencong.projects.models import (
-    FundingSource,
-    LedgerKind,
-    Project,
-    RegistrationRound,
-    Status,
-)
-from khuyencong.projects.queries import COLUMNS, consolidation, executed, plan_on, plan_versions
+from khuyencong.projects.forms import DeadlineForm, RoundForm
+from khuyencong.projects.models import FundingSource, Project, RegistrationRound, Status
 from khuyencong.projects.services import transitions
 from khuyencong.projects.services.rounds import can_open_rounds, province_deadline_set, round_create
 from khuyencong.projects.views.projects import _add_errors
-
-COLUMN_LABELS = {
-    LedgerKind.REQUESTED: _("Requested"),
-    LedgerKind.COUNTERPART_REQUESTED: _("Counterpart planned"),
-    LedgerKind.RECOMMENDED_DOIT: _("Recommended by DOITs"),
-    LedgerKind.RECOMMENDED: _("Recommended by the council"),
-    "plan": _("Approved"),
-    "paid": _("Paid"),
-    LedgerKind.SETTLED: _("Settled"),
-    LedgerKind.REFUNDED: _("Refunded"),
-}
 
 
 @workspace_required
@@ -142,91 +120,3 @@ def round_forward(request, pk: int):
     if done:
         messages.success(request, _("%(n)s proposals forwarded to the agency.") % {"n": done})
     return redirect(the_round)
-
-
-def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date]:
-    today = timezone.localdate()
-    form = PlanForm(request.GET or None, initial={"plan_year": today.year, "geography": "now"})
-    if form.is_bound:
-        form.is_valid()  # a wrong value is shown under its field; the others still apply
-    cleaned = getattr(form, "cleaned_data", {})
-    year = cleaned.get("plan_year") or today.year
-    source = cleaned.get("source") or None
-    geography = cleaned.get("geography") or "now"
-    on = cleaned.get("on") or today
-    return form, year, source, geography, on
-
-
-@workspace_required
-def consolidation_view(request):
-    """The agency's table of a plan year: proposals and money by province and by content."""
-    form, year, source, geography, _on = _plan_params(request)
-    table = consolidation(get_scope(request.user), year, source, geography)
-    if request.GET.get("export") == "xlsx":
-        return _consolidation_xlsx(table)
-    columns = [(c, COLUMN_LABELS[c]) for c in COLUMNS]
-    chart = {
-        "labels": [r.label for r in table.provinces],
-        "requested": [round(r.value(LedgerKind.REQUESTED) / 1e6, 1) for r in table.provinces],
-        "plan": [round(r.value("plan") / 1e6, 1) for r in table.provinces],
-    }
-    return render(
-        request,
-        "projects/consolidation.html",
-        {
-            "form": form,
-            "table": table,
-            "columns": columns,
-            "chart": chart,
-            "active_menu": "reports",
-        },
-    )
-
-
-def _consolidation_xlsx(table) -> HttpResponse:
-    output = io.BytesIO()
-    book = Workbook(output)  # names are written as text: no cell can become a formula
-    bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
-    money = book.add_format({"num_format": "#,##0"})
-    for title, rows in ((_("By province"), table.provinces), (_("By content"), table.contents)):
-        sheet = book.add_worksheet(title[:31])
-        headers = [_("Name"), _("Proposals"), *[f"{COLUMN_LABELS[c]} (VND)" for c in COLUMNS]]
-        book.write_row(sheet, 0, 0, headers, bold)
-        for r, row in enumerate([*rows, table.total], start=1):
-            book.write(sheet, r, 0, row.label or _("Total"))
-            book.write(sheet, r, 1, row.proposals)
-            for c, column in enumerate(COLUMNS, start=2):
-                book.write(sheet, r, c, row.value(column), money)
-        sheet.set_column(0, 0, 28)
-        sheet.set_column(1, len(headers), 18)
-        sheet.freeze_panes(1, 1)
-    book.close()
-    response = HttpResponse(
-        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"tong-hop-{table.plan_year}-{table.source or 'tat-ca'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@workspace_required
-def plan_view(request):
-    """The plan of a year as it stood on any date, every decision that made it, and its execution."""
-    form, year, source, _geography, on = _plan_params(request)
-    scope = get_scope(request.user)
-    versions = plan_versions(scope, year, source)
-    return render(
-        request,
-        "projects/plan.html",
-        {
-            "form": form,
-            "year": year,
-            "source": source,
-            "on": on,
-            "at": plan_on(scope, year, source, on),
-            "versions": versions,
-            "executed": executed(scope, year, source),
-            "active_menu": "reports",
-            "format_money": format_money,
-        },
-    )

@@ -1,0 +1,175 @@
+"""``/api/v1/reports/``: the report pages' figures for the caller's scope, from the same engine."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from khuyencong.core.bounds import validate_plausible_date
+from khuyencong.core.permissions import get_scope
+from khuyencong.projects.models import FundingSource, LedgerKind
+from khuyencong.reporting import reports
+
+
+class ReportParamsSerializer(serializers.Serializer):
+    plan_year = serializers.IntegerField(
+        min_value=2010, max_value=2100, required=False, help_text="Default: this year."
+    )
+    source = serializers.ChoiceField(
+        choices=FundingSource.choices, required=False, allow_blank=True, help_text="Default: all."
+    )
+    geography = serializers.ChoiceField(
+        choices=[("now", "today's provinces"), ("asis", "provinces as they were")],
+        required=False,
+        default="now",
+    )
+    on = serializers.DateField(
+        required=False,
+        validators=[validate_plausible_date],
+        help_text="The plan as it stood on this date (default today).",
+    )
+
+
+class ConsolidationRowSerializer(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True, help_text="Province or content id; null for the total.")
+    label = serializers.CharField(allow_blank=True)
+    proposals = serializers.IntegerField()
+    amounts = serializers.DictField(child=serializers.IntegerField(), help_text="Sum per ledger kind (VND).")
+    leverage = serializers.FloatField(allow_null=True)
+
+
+class ConsolidationSerializer(serializers.Serializer):
+    plan_year = serializers.IntegerField()
+    source = serializers.CharField(allow_null=True)
+    geography = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    provinces = ConsolidationRowSerializer(many=True)
+    contents = ConsolidationRowSerializer(many=True)
+    total = ConsolidationRowSerializer()
+
+
+class PlanAtSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    amount = serializers.IntegerField()
+    projects = serializers.IntegerField()
+
+
+class PlanVersionSerializer(serializers.Serializer):
+    decision = serializers.IntegerField()
+    number = serializers.CharField()
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    change = serializers.IntegerField()
+    plan = serializers.IntegerField()
+    lines = serializers.IntegerField()
+
+
+class ExecutedSerializer(serializers.Serializer):
+    amount = serializers.IntegerField()
+    projects = serializers.IntegerField()
+
+
+class PlanReportSerializer(serializers.Serializer):
+    plan_year = serializers.IntegerField()
+    source = serializers.CharField(allow_null=True)
+    at = PlanAtSerializer()
+    versions = PlanVersionSerializer(many=True)
+    executed = ExecutedSerializer()
+
+
+YEAR = OpenApiParameter("plan_year", int, description="Plan year (default: this year).")
+SOURCE = OpenApiParameter(
+    "source", str, enum=["kcqg", "kcdp", "other"], description="Funding source (default: all)."
+)
+GEOGRAPHY = OpenApiParameter(
+    "geography",
+    str,
+    enum=["now", "asis"],
+    description="`now`: today's provinces (default); `asis`: the provinces as they were.",
+)
+ON = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="The plan as it stood on this date (default today)."
+)
+
+
+def _row(row) -> dict:
+    kinds = [*LedgerKind.values, "plan", "paid"]  # every ledger kind is a measure of the same name
+    return {
+        "key": row.key,
+        "label": row.label,
+        "proposals": row.proposals,
+        "amounts": {kind: row.value(kind) for kind in kinds},
+        "leverage": row.leverage,
+    }
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Reports over the money ledger, for your scope: the same figures as the report pages."""
+
+    def _params(self, request) -> dict:
+        serializer = ReportParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        today = timezone.localdate()
+        return {
+            "plan_year": data.get("plan_year") or today.year,
+            "source": data.get("source") or None,
+            "geography": data.get("geography") or "now",
+            "on": data.get("on") or today,
+        }
+
+    @extend_schema(parameters=[YEAR, SOURCE, GEOGRAPHY], responses=ConsolidationSerializer)
+    @action(detail=False, methods=["get"])
+    def consolidation(self, request):
+        """Proposals and money of a plan year by province and by content, with the total (the
+        agency's consolidation table). ``amounts`` holds the sum of every ledger kind, plus ``plan``
+        (allocated + amended) and ``paid`` (advanced + disbursed)."""
+        params = self._params(request)
+        table = reports.consolidation(
+            get_scope(request.user), params["plan_year"], params["source"], params["geography"]
+        )
+        body = {
+            "plan_year": table.plan_year,
+            "source": table.source,
+            "geography": table.geography,
+            "columns": list(reports.COLUMNS),
+            "provinces": [_row(r) for r in table.provinces],
+            "contents": [_row(r) for r in table.contents],
+            "total": _row(table.total),
+        }
+        return Response(ConsolidationSerializer(body).data)
+
+    @extend_schema(parameters=[YEAR, SOURCE, ON], responses=PlanReportSerializer)
+    @action(detail=False, methods=["get"])
+    def plan(self, request):
+        """The plan of a year as it stood on a date, every issued decision that made it (with the
+        plan after each), and its execution (settled projects) on the same date."""
+        params = self._params(request)
+        scope = get_scope(request.user)
+        year, source = params["plan_year"], params["source"]
+        figures = reports.plan_and_execution(scope, year, source, params["on"])
+        body = {
+            "plan_year": year,
+            "source": source,
+            "at": figures["at"],
+            "versions": [
+                {
+                    "decision": v["decision"].pk,
+                    "number": v["decision"].number,
+                    "date": v["decision"].date,
+                    "kind": v["decision"].kind,
+                    "title": v["decision"].title,
+                    "change": v["change"],
+                    "plan": v["plan"],
+                    "lines": v["lines"],
+                }
+                for v in reports.plan_versions(scope, year, source)
+            ],
+            "executed": figures["executed"],
+        }
+        return Response(PlanReportSerializer(body).data)

@@ -1,0 +1,392 @@
+"""The one place figures are added up: ``aggregate(scope, measures, by, filters, on)``.
+
+Every table, card, export and API report asks this function. It groups in the database
+(``values().annotate(Sum)``, the same SQL on SQLite and PostgreSQL), returns whole đồng as Python
+``int`` and builds the total row as the exact sum of the rows – except for measures that count
+projects, whose total counts each project once even when it is split over several rows (a project
+in two provinces is one project nationally).
+
+The viewer's scope applies to every fact: the projects the scope may read, whole (a project shared
+with another province is read with all its entries, as ``LedgerEntry.scope_filter`` says). With
+``on``, every measure is cut at that date: only money that moved up to ``on``, only results reported
+up to ``on``, and a project counts with the status it had on ``on``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.projects.models import LedgerEntry, PlannedResult, Project, ProjectEvent, ResultReport
+from khuyencong.reporting import dimensions as dims
+from khuyencong.reporting import measures as ms
+from khuyencong.reporting.dimensions import MOVEMENT, PLAN, Dimension, Period
+
+# filters that name an attribute of the project (and the ledger field that copies it, if any)
+_FILTERS = {
+    # name: (project field, ledger field)
+    "plan_year": ("plan_year", "plan_year"),
+    "source": ("source", "source"),
+    "content": ("content", "content"),
+    "province": ("lead_province", "province"),
+    "province_now": ("lead_province_now", "province_now"),
+    "organisation": ("implementing_org", "organisation"),
+    "organisation_kind": ("implementing_org__kind", "organisation__kind"),
+    "project_kind": ("kind", None),
+    "status": ("status", None),
+    "project": ("pk", "project"),
+}
+KNOWN_FILTERS = {*_FILTERS, "period", "region", "region_now", "decision"}
+
+
+@dataclass
+class Row:
+    """One row of a table: the keys of its dimensions, their names and the measures' values."""
+
+    keys: dict[str, Any]
+    labels: dict[str, str] = field(default_factory=dict)
+    values: dict[str, int | Decimal] = field(default_factory=dict)
+
+    def value(self, name: str) -> int | Decimal:
+        return self.values.get(name, 0)
+
+    @property
+    def key(self) -> Any:
+        """The key of a one-dimension table (``None`` for the total row)."""
+        return next(iter(self.keys.values()), None)
+
+    @property
+    def label(self) -> str:
+        return " – ".join(self.labels.get(name, "") for name in self.keys)
+
+
+@dataclass
+class Table:
+    measures: list[str]
+    by: list[str]
+    rows: list[Row]
+    total: Row
+    on: datetime.date | None = None
+
+    def column(self, measure: str) -> list[int | Decimal]:
+        return [row.value(measure) for row in self.rows]
+
+
+def _many(value) -> list:
+    if isinstance(value, (str, int)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _status_then(on: datetime.date):
+    """The status a project had at the end of ``on``: the one left by the last event recorded among
+    those dated on or before that day (an event without a document date is dated the day it was
+    recorded). Recording order, not the dates, says which came last: history recorded later from
+    documents keeps its own order."""
+    changes = (
+        ProjectEvent.objects.filter(project=OuterRef("pk"))
+        .exclude(to_status="")
+        .annotate(day=Coalesce("on", TruncDate("at")))
+        .filter(day__lte=on)
+        .order_by("-id")
+        .values("to_status")[:1]
+    )
+    return Subquery(changes)
+
+
+def projects_with_status(statuses: Iterable[str], on: datetime.date | None) -> QuerySet:
+    """The ids of the projects in one of ``statuses`` – today, or on ``on`` (a date from today on
+    reads today's status: nothing is recorded in the future)."""
+    if on is None or on >= timezone.localdate():
+        return Project.objects.filter(status__in=list(statuses)).values("pk")
+    return (
+        Project.objects.annotate(status_then=_status_then(on))
+        .filter(status_then__in=list(statuses))
+        .values("pk")
+    )
+
+
+def _region_units(region_ids) -> QuerySet:
+    from khuyencong.geo.models import RegionMembership
+
+    return RegionMembership.objects.filter(region__in=[_pk(r) for r in _many(region_ids)]).values("unit")
+
+
+def _project_condition(scope: Scope, filters: dict) -> Q | bool:
+    """The projects a report reads: those of the scope, narrowed by the filters on the project."""
+    condition = Project.scope_filter(scope, VIEW)
+    if condition is False:
+        return False
+    q = Q() if condition is True else condition
+    for name, value in filters.items():
+        if name in _FILTERS and value is not None:
+            q &= Q(**{f"{_FILTERS[name][0]}__in": [_pk(v) for v in _many(value)]})
+    period: Period | None = filters.get("period")
+    if period is not None and period.basis == PLAN:
+        q &= Q(plan_year__in=list(period.plan_years))
+    for name, field_name in (("region", "lead_province"), ("region_now", "lead_province_now")):
+        if filters.get(name) is not None:
+            q &= Q(**{f"{field_name}__in": _region_units(filters[name])})
+    return q
+
+
+def scoped_ledger(scope: Scope, filters: dict | None = None) -> QuerySet:
+    """The ledger entries a report reads: ``LedgerEntry.objects.within(scope, VIEW)`` narrowed by the
+    filters, in the efficient form – the entry's own copies of its project's year, source, content,
+    provinces and organisation are filtered on the ledger, and the projects in a restricted scope are
+    narrowed by the same filters first, so the database does not walk every year of a province."""
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(filters) - KNOWN_FILTERS
+    if unknown:
+        raise ValueError(f"unknown filters {sorted(unknown)}")
+    qs = LedgerEntry.objects.all()
+    project_only = False
+    for name, value in filters.items():
+        if name in _FILTERS:
+            _project_field, ledger_field = _FILTERS[name]
+            if ledger_field is None:
+                project_only = True
+            else:
+                qs = qs.filter(**{f"{ledger_field}__in": [_pk(v) for v in _many(value)]})
+    if "decision" in filters:
+        decision = filters["decision"]
+        qs = qs.filter(
+            decision__in=decision if isinstance(decision, QuerySet) else [_pk(d) for d in _many(decision)]
+        )
+    period: Period | None = filters.get("period")
+    if period is not None:
+        if period.basis == MOVEMENT:
+            qs = qs.filter(value_date__gte=period.start, value_date__lte=period.end)
+        else:
+            qs = qs.filter(plan_year__in=list(period.plan_years))
+    for name, field_name in (("region", "province"), ("region_now", "province_now")):
+        if name in filters:
+            qs = qs.filter(**{f"{field_name}__in": _region_units(filters[name])})
+    condition = Project.scope_filter(scope, VIEW)
+    if condition is False:
+        return qs.none()
+    if condition is True and not project_only:
+        return qs
+    return qs.filter(project__in=Project.objects.filter(_project_condition(scope, filters)))
+
+
+# --- the facts ------------------------------------------------------------------------------------------
+
+
+def _group_fields(by: Sequence[Dimension], fact: str, side: str = "") -> dict[str, Any]:
+    fields = {}
+    for dim in by:
+        expression = dim.expression(fact, side)
+        if expression is None:
+            raise ValueError(f"{dim.name} does not apply to {fact} {side}".strip())
+        fields[f"d_{dim.name}"] = expression
+    return fields
+
+
+def _status_q(measure: ms.Measure, on: datetime.date | None, prefix: str = "project__") -> Q:
+    if measure.statuses is None:
+        return Q()
+    if on is None or on >= timezone.localdate():
+        return Q(**{f"{prefix}status__in": sorted(measure.statuses)})
+    return Q(**{f"{prefix}in" if prefix else "pk__in": projects_with_status(measure.statuses, on)})
+
+
+def _as_int(value) -> int:
+    return int(value or 0)  # PostgreSQL returns the sum of bigints as numeric
+
+
+def _ledger_facts(scope, measures, by, filters, on, cells, totals) -> None:
+    qs = scoped_ledger(scope, filters)
+    if on is not None:
+        qs = qs.filter(value_date__lte=on)
+    kinds = sorted({k for m in measures for k in m.kinds})
+    qs = qs.filter(kind__in=kinds)
+    sums = {m.name: Sum("amount", filter=Q(kind__in=list(m.kinds)) & _status_q(m, on)) for m in measures}
+    group = _group_fields(by, ms.LEDGER)
+    names = [f"d_{d.name}" for d in by]
+    counting = [m for m in measures if m.count_projects]
+    if not by and not counting:
+        result = qs.aggregate(**sums)
+        for m in measures:
+            cells[()][m.name] += _as_int(result[m.name])
+        return
+    if not counting:
+        for row in qs.values(**group).annotate(**sums).values(*names, *sums):
+            key = tuple(row[n] for n in names)
+            for m in measures:
+                cells[key][m.name] += _as_int(row[m.name])
+        return
+    grouped = qs.values("project", **group).annotate(**sums)
+    if not by:  # one query: the sums per project, then their totals and how many are above 0
+        result = grouped.aggregate(
+            **{f"t_{m.name}": Sum(m.name) for m in measures if not m.count_projects},
+            **{f"t_{m.name}": Count("project", filter=Q(**{f"{m.name}__gt": 0})) for m in counting},
+        )
+        for m in measures:
+            cells[()][m.name] += _as_int(result[f"t_{m.name}"])
+        return
+    whole: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in grouped.values(*names, "project", *sums):
+        key = tuple(row[n] for n in names)
+        for m in measures:
+            amount = _as_int(row[m.name])
+            if m.count_projects:
+                cells[key][m.name] += 1 if amount > 0 else 0
+                whole[row["project"]][m.name] += amount
+            else:
+                cells[key][m.name] += amount
+    for m in counting:  # a project split over rows counts once in the total
+        totals[m.name] = sum(1 for sums_of in whole.values() if sums_of[m.name] > 0)
+
+
+def _project_facts(scope, measures, by, filters, on, cells) -> None:
+    condition = _project_condition(scope, {k: v for k, v in filters.items() if v is not None})
+    if condition is False:
+        return
+    qs = Project.objects.filter(condition)
+    period: Period | None = filters.get("period")
+    if period is not None and period.basis == MOVEMENT:  # the projects whose money moved in the period
+        moved = LedgerEntry.objects.filter(value_date__gte=period.start, value_date__lte=period.end)
+        qs = qs.filter(pk__in=moved.values("project"))
+    if filters.get("decision") is not None:
+        qs = qs.filter(pk__in=scoped_ledger(scope, {"decision": filters["decision"]}).values("project"))
+    counts = {m.name: Count("pk", filter=_status_q(m, on, prefix="")) for m in measures}
+    group = _group_fields(by, ms.PROJECTS)
+    names = [f"d_{d.name}" for d in by]
+    if not by:
+        result = qs.aggregate(**counts)
+        for m in measures:
+            cells[()][m.name] += result[m.name]
+        return
+    for row in qs.values(**group).annotate(**counts).values(*names, *counts):
+        key = tuple(row[n] for n in names)
+        for m in measures:
+            cells[key][m.name] += row[m.name]
+
+
+def _indicator_facts(scope, measures, by, filters, on, cells) -> None:
+    condition = _project_condition(scope, {k: v for k, v in filters.items() if v is not None})
+    if condition is False:
+        return
+    projects = Project.objects.filter(condition)
+    period: Period | None = filters.get("period")
+    for m in measures:
+        group = _group_fields(by, ms.INDICATOR, m.side)
+        names = [f"d_{d.name}" for d in by]
+        if m.side == "planned":  # the targets of the approved projects
+            decided = projects_with_status(ms.MEASURES["projects"].statuses or (), on)
+            qs = PlannedResult.objects.filter(project__in=projects).filter(project__in=decided)
+        else:  # approved reports: the sum for a flow, the last value for a running total
+            cut = on
+            qs = ResultReport.objects.filter(project__in=projects, state="approved")
+            if period is not None and period.basis == MOVEMENT:
+                qs = qs.filter(period_end__gte=period.start)
+                cut = min(period.end, on) if on else period.end
+            if cut is not None:
+                qs = qs.filter(period_end__lte=cut)
+            later = ResultReport.objects.filter(
+                project=OuterRef("project"), indicator=OuterRef("indicator"), state="approved"
+            ).filter(
+                Q(period_end__gt=OuterRef("period_end"))
+                | Q(period_end=OuterRef("period_end"), id__gt=OuterRef("id"))
+            )
+            if cut is not None:
+                later = later.filter(period_end__lte=cut)
+            qs = qs.filter(Q(indicator__cumulative=False) | ~Exists(later))
+        value = "target" if m.side == "planned" else "value"
+        if not by:
+            rows = [qs.aggregate(v=Sum(value))]
+        else:
+            rows = list(qs.values(**group).annotate(v=Sum(value)).values(*names, "v"))
+        for row in rows:
+            key = tuple(row[n] for n in names)
+            cells[key][m.name] += Decimal(row["v"] or 0)
+
+
+# --- the engine -----------------------------------------------------------------------------------------
+
+
+def aggregate(
+    scope: Scope,
+    measures: Sequence[str],
+    by: Sequence[str] = (),
+    filters: dict | None = None,
+    on: datetime.date | None = None,
+    labels: bool = True,
+) -> Table:
+    """The figures ``measures`` for the viewer's ``scope``, one row per combination of ``by``.
+
+    ``filters``: ``plan_year``, ``source``, ``content``, ``province``, ``province_now``, ``region``,
+    ``region_now``, ``organisation``, ``organisation_kind``, ``project_kind``, ``status``,
+    ``project``, ``decision`` (a value, several, or a queryset of decisions) and ``period`` (a
+    :class:`~khuyencong.reporting.dimensions.Period`). ``on``: cut every measure at that date."""
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(filters) - KNOWN_FILTERS
+    if unknown:
+        raise ValueError(f"unknown filters {sorted(unknown)}")
+    wanted = [ms.get(name) for name in measures]
+    asked = [dims.get(name) for name in by]
+    # groupings held as data (regions) are grouped in the database by the province they roll up
+    grouped: list[Dimension] = []
+    for dim in asked:
+        base = dims.get(dim.base) if dim.rollup else dim
+        if base not in grouped:
+            grouped.append(base)
+    cells: dict[tuple, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[str, int] = {}
+    by_fact: dict[str, list[ms.Measure]] = defaultdict(list)
+    for m in wanted:
+        by_fact[m.fact].append(m)
+    if by_fact[ms.LEDGER]:
+        _ledger_facts(scope, by_fact[ms.LEDGER], grouped, filters, on, cells, totals)
+    if by_fact[ms.PROJECTS]:
+        _project_facts(scope, by_fact[ms.PROJECTS], grouped, filters, on, cells)
+    if by_fact[ms.INDICATOR]:
+        _indicator_facts(scope, by_fact[ms.INDICATOR], grouped, filters, on, cells)
+
+    # from the database's grouping to the one asked (a region adds up its provinces)
+    rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}
+    position = {dim.name: i for i, dim in enumerate(grouped)}
+    rows: dict[tuple, Row] = {}
+    for key, values in cells.items():
+        keys = {}
+        for dim in asked:
+            if dim.rollup:
+                keys[dim.name] = rollups[dim.name].get(key[position[dim.base]])
+            else:
+                keys[dim.name] = key[position[dim.name]]
+        out = tuple(keys.values())
+        row = rows.get(out)
+        if row is None:
+            row = rows[out] = Row(keys, values={m.name: 0 for m in wanted})
+        for name, amount in values.items():
+            row.values[name] += amount
+    result = sorted(rows.values(), key=lambda r: tuple((v is None, v) for v in r.keys.values()))
+    if labels:
+        for dim in asked:
+            names = dim.labels({r.keys[dim.name] for r in result})
+            for row in result:
+                row.labels[dim.name] = (
+                    names.get(row.keys[dim.name], "") if row.keys[dim.name] is not None else ""
+                )
+    total = Row({}, values={m.name: sum((r.values[m.name] for r in result), 0) for m in wanted})
+    if not by:
+        total.values.update(result[0].values if result else {})
+    total.values.update(totals)
+    return Table(measures=list(measures), by=list(by), rows=result, total=total, on=on)
+
+
+__all__ = ["KNOWN_FILTERS", "Row", "Table", "aggregate", "projects_with_status", "scoped_ledger"]

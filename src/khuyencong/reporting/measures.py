@@ -1,0 +1,119 @@
+"""Every figure the reports add up, each defined once: what it sums or counts, and which projects.
+
+A *ledger* measure sums the ledger entries of some kinds (whole đồng); a *project* measure counts
+projects; an *indicator* measure adds up planned or reported results of an indicator. ``statuses``
+names the project statuses a measure counts (``None``: every project whose entries exist); with a
+report date, the status the project had on that date is what counts (:mod:`.engine`).
+
+The sets of ledger kinds come from the ledger's own vocabulary (``projects.models.choices``), which
+the ledger service reads too when it checks a payment against a project's plan – one definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.projects.models import DECIDED, FILED, PAID_KINDS, PLAN_KINDS, LedgerKind, Status
+
+LEDGER = "ledger"
+PROJECTS = "projects"
+INDICATOR = "indicator"
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str | Promise
+    fact: str  # LEDGER, PROJECTS or INDICATOR
+    kinds: tuple[str, ...] = ()
+    statuses: frozenset[str] | None = None
+    # ledger measures counting projects rather than đồng: the projects whose sum is above 0
+    count_projects: bool = False
+    # indicator measures: "planned" (targets of the projects) or "actual" (approved reports)
+    side: str = ""
+
+    @property
+    def is_money(self) -> bool:
+        return self.fact == LEDGER and not self.count_projects
+
+
+def _ledger(name, label, kinds, statuses=None, count_projects=False) -> Measure:
+    return Measure(
+        name,
+        label,
+        LEDGER,
+        tuple(kinds),
+        frozenset(statuses) if statuses is not None else None,
+        count_projects=count_projects,
+    )
+
+
+# What a proposal asks and what is recommended counts while the proposal stands: a withdrawn one is
+# neither among the proposals nor in their money (its entries stay in the ledger, as history).
+PROPOSAL_STATUSES = frozenset(FILED)
+
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in [
+        _ledger("requested", _("Requested"), [LedgerKind.REQUESTED], PROPOSAL_STATUSES),
+        _ledger(
+            "counterpart_requested",
+            _("Counterpart planned"),
+            [LedgerKind.COUNTERPART_REQUESTED],
+            PROPOSAL_STATUSES,
+        ),
+        _ledger(
+            "recommended_doit", _("Recommended by DOITs"), [LedgerKind.RECOMMENDED_DOIT], PROPOSAL_STATUSES
+        ),
+        _ledger("recommended", _("Recommended by the council"), [LedgerKind.RECOMMENDED], PROPOSAL_STATUSES),
+        _ledger("allocated", LedgerKind.ALLOCATED.label, [LedgerKind.ALLOCATED]),
+        _ledger("amended", LedgerKind.AMENDED.label, [LedgerKind.AMENDED]),
+        _ledger("plan", _("Approved"), PLAN_KINDS),
+        _ledger("advanced", LedgerKind.ADVANCED.label, [LedgerKind.ADVANCED]),
+        _ledger("disbursed", LedgerKind.DISBURSED.label, [LedgerKind.DISBURSED]),
+        _ledger("paid", _("Paid"), PAID_KINDS),
+        _ledger("settled", _("Settled"), [LedgerKind.SETTLED]),
+        _ledger("refunded", _("Refunded"), [LedgerKind.REFUNDED]),
+        _ledger("counterpart_actual", LedgerKind.COUNTERPART_ACTUAL.label, [LedgerKind.COUNTERPART_ACTUAL]),
+        # execution: what the settled projects were settled at (“executed 147.747 bn in 218 projects”)
+        _ledger("executed", _("Executed (settled projects)"), [LedgerKind.SETTLED], [Status.SETTLED]),
+        _ledger(
+            "executed_projects",
+            _("Settled projects"),
+            [LedgerKind.SETTLED],
+            [Status.SETTLED],
+            count_projects=True,
+        ),
+        # the projects in the plan: those whose approved support is above 0 (a stopped one is out)
+        _ledger("planned_projects", _("Projects in the plan"), PLAN_KINDS, count_projects=True),
+        Measure("proposals", _("Proposals"), PROJECTS, statuses=PROPOSAL_STATUSES),
+        Measure("projects", _("Approved projects"), PROJECTS, statuses=frozenset(DECIDED)),
+        Measure("indicator_planned", _("Planned result"), INDICATOR, side="planned"),
+        Measure("indicator_actual", _("Achieved result"), INDICATOR, side="actual"),
+    ]
+}
+
+# the columns of the agency's consolidation table, in order
+CONSOLIDATION = [
+    "requested",
+    "counterpart_requested",
+    "recommended_doit",
+    "recommended",
+    "plan",
+    "paid",
+    "settled",
+    "refunded",
+]
+
+
+def get(name: str) -> Measure:
+    try:
+        return MEASURES[name]
+    except KeyError:
+        raise ValueError(f"unknown measure {name!r}") from None
+
+
+__all__ = ["CONSOLIDATION", "INDICATOR", "LEDGER", "MEASURES", "PROJECTS", "Measure", "get"]
