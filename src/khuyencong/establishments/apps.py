@@ -34,6 +34,11 @@ class EstablishmentsConfig(AppConfig):
         register_demo_loader(20, "establishments", load_demo_establishments)
         navigation.add_cards(20, _cards)
 
+        from khuyencong.establishments.queries import province_map_measure
+        from khuyencong.geo.extensions import PROVINCE_MAP_MEASURES
+
+        PROVINCE_MAP_MEASURES.register(province_map_measure)
+
         def writer(scope):
             return scope.national_write or bool(scope.province_write)
 

@@ -50,3 +50,8 @@ class GeoConfig(AppConfig):
         navigation.add_menu_item(
             "reference", navigation.MenuItem(_("Regions"), "geo:region_list", "map", everyone)
         )
+        # figures per province are workspace data (the default: a workspace role)
+        navigation.add_menu_item(
+            "reference",
+            navigation.MenuItem(_("Map of provinces"), "geo:province_map", "globe-asia-australia"),
+        )

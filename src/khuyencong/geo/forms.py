@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,27 @@ class ProvinceFilter(IdChoiceFilter):
         kwargs.setdefault("label", _("Province"))
         kwargs.setdefault("queryset", AdministrativeUnit.objects.filter(level=Level.PROVINCE))
         super().__init__(*args, **kwargs)
+
+
+class ProvinceMapForm(forms.Form):
+    """The choices of the province map page (all optional; an unknown value is named in an error
+    and the default is shown)."""
+
+    measure = forms.ChoiceField(label=_("Figure"), required=False)
+    geo = forms.ChoiceField(
+        label=_("Geography"),
+        required=False,
+        choices=[
+            (CURRENT, _("34 provinces (from 01/07/2025)")),
+            (FORMER, _("63 provinces (until 30/06/2025)")),
+        ],
+    )
+    scale = forms.ChoiceField(
+        label=_("Colour scale"),
+        required=False,
+        choices=[("continuous", _("continuous")), ("piecewise", _("five classes"))],
+    )
+
+    def __init__(self, *args, measures=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.key, m.label) for m in measures]

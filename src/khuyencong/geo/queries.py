@@ -137,3 +137,14 @@ def region_map(scheme: str = RegionScheme.ECONOMIC) -> dict[int, Region]:
     ):
         result[unit_id] = regions[region_id]
     return result
+
+
+def sole_predecessors(on: datetime.date = REORGANISATION_2025) -> dict[int, int]:
+    """``{province id: id of its only predecessor}`` for the provinces formed on ``on`` from
+    exactly one former province (the same territory under a new record, e.g. Hà Nội in 2025)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for pred, succ in Succession.objects.filter(
+        effective_date=on, successor__level=Level.PROVINCE
+    ).values_list("predecessor_id", "successor_id"):
+        found[succ].append(pred)
+    return {succ: preds[0] for succ, preds in found.items() if len(preds) == 1}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.UnitListView.as_view(), name="unit_list"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("vung/", views.region_list, name="region_list"),
+    path("ban-do/", views.province_map, name="province_map"),
 ]

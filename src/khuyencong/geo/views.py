@@ -10,10 +10,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.generic import ObjectDetailView, ObjectListView
+from khuyencong.core.generic import ObjectDetailView, ObjectListView, workspace_required
+from khuyencong.core.permissions import get_scope
 from khuyencong.core.tables import Column
-from khuyencong.geo.extensions import PROVINCE_PAGE
+from khuyencong.geo.extensions import PROVINCE_MAP_MEASURES, PROVINCE_PAGE
 from khuyencong.geo.filters import UnitFilterSet
+from khuyencong.geo.forms import CURRENT, FORMER, ProvinceMapForm
+from khuyencong.geo.maps import rows_for
 from khuyencong.geo.models import (
     AdministrativeUnit,
     Level,
@@ -125,3 +128,27 @@ def region_list(request):
             }
         )
     return render(request, "geo/region_list.html", {"rows": rows, "on": on, "today": datetime.date.today()})
+
+
+@workspace_required
+def province_map(request):
+    """The provinces coloured by a figure offered by an app, in the 34 or the 63 geography."""
+    scope = get_scope(request.user)
+    measures = PROVINCE_MAP_MEASURES.results(scope)
+    form = ProvinceMapForm(request.GET or None, measures=measures)
+    form.is_valid()  # the valid choices are kept, an unknown one is named in an error
+    choice = getattr(form, "cleaned_data", {})
+    measure = next((m for m in measures if m.key == choice.get("measure")), measures[0] if measures else None)
+    context = {
+        "form": form,
+        "measure": measure,
+        "geography": choice.get("geo") or CURRENT,
+        "scale": choice.get("scale") or "continuous",
+    }
+    if measure is not None:
+        figures = {geography: measure.figures(geography) for geography in (CURRENT, FORMER)}
+        context["rows34"] = rows_for(CURRENT, figures[CURRENT], measure.decimals)
+        context["rows63"] = rows_for(FORMER, figures[FORMER], measure.decimals)
+        context["notes"] = {geography: f.notes for geography, f in figures.items()}
+        context["no_province"] = figures[CURRENT].covered == set()
+    return render(request, "geo/province_map.html", context)

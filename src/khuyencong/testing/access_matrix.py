@@ -59,6 +59,7 @@ CHECKS: list[Check] = [
     Check("home page", lambda c: "/", _all(200)),
     Check("my account", lambda c: "/tai-khoan/", _all(200, **SIGNED_IN)),
     Check("administrative units (public)", lambda c: "/danh-muc/dia-gioi/", _all(200)),
+    Check("map of provinces", lambda c: "/danh-muc/dia-gioi/ban-do/", _all(200, **WORKSPACE)),
     Check("a province's history (public)", lambda c: f"/danh-muc/dia-gioi/{c['province'].pk}/", _all(200)),
     Check("organisations (public)", lambda c: "/danh-muc/co-quan/", _all(200)),
     Check(
