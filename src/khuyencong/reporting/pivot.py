@@ -75,12 +75,16 @@ def engine_dimension(name: str, geography: str) -> str:
 _LABELS = {"province": gettext_lazy("province"), "region": gettext_lazy("economic region")}
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def dimension_label(name: str) -> str:
-    return str(_LABELS.get(name) or dims.get(name).label)
+    return _first_upper(str(_LABELS.get(name) or dims.get(name).label))
 
 
 def measure_label(name: str) -> str:
-    return str(ms.get(name).label)
+    return _first_upper(str(ms.get(name).label))
 
 
 def _applies(measure: ms.Measure, dimension: dims.Dimension) -> bool:

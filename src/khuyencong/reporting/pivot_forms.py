@@ -15,7 +15,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _dimension_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(name, pivot.dimension_label(name).capitalize()) for name in pivot.DIMENSIONS]
+    choices = [(name, pivot.dimension_label(name)) for name in pivot.DIMENSIONS]
     return [("", blank), *choices] if blank is not None else choices
 
 
@@ -23,7 +23,7 @@ class PivotForm(forms.Form):
     rows = forms.ChoiceField(label=_("Rows"))
     rows2 = forms.ChoiceField(label=_("Then by"), required=False)
     columns = forms.ChoiceField(label=_("Columns"), required=False)
-    measures = forms.MultipleChoiceField(label=_("Measures"), widget=forms.SelectMultiple(attrs={"size": 4}))
+    measures = forms.MultipleChoiceField(label=_("Measures"), widget=forms.SelectMultiple(attrs={"size": 6}))
     year_from = forms.IntegerField(
         label=_("Plan year from"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
     )
@@ -36,7 +36,7 @@ class PivotForm(forms.Form):
     region = forms.ChoiceField(label=_("economic region"), required=False)
     status = forms.ChoiceField(label=_("status"), required=False)
     kind = forms.ChoiceField(label=_("kind of project"), required=False)
-    geography = forms.ChoiceField(label=_("Provinces"), required=False)
+    geography = forms.ChoiceField(label=_("Provinces counted as"), required=False)
     on = DateField(label=_("Figures as of"), widget=DATE, required=False)
     unit = forms.ChoiceField(label=_("Money shown in"), required=False)
 
@@ -79,6 +79,9 @@ class PivotForm(forms.Form):
         self.fields["kind"].choices = [("", every), *ProjectKind.choices]
         self.fields["geography"].choices = list(pivot.GEOGRAPHIES.items())
         self.fields["unit"].choices = [("trieu", _("million VND")), ("ty", _("billion VND"))]
+        for field in self.fields.values():  # the labels of shared vocabulary start lower-case
+            text = str(field.label)
+            field.label = text[:1].upper() + text[1:]
         style_form(self)
 
     def clean(self):

@@ -126,7 +126,10 @@ def pivot_title(form) -> tuple[str, str]:
     by = [pivot.dimension_label(d) for d in form.row_dimensions()]
     if data.get("columns"):
         by.append(pivot.dimension_label(data["columns"]))
-    title = _("%(measures)s by %(dimensions)s") % {"measures": measures, "dimensions": " × ".join(by)}
+    title = _("%(measures)s by %(dimensions)s") % {
+        "measures": measures,
+        "dimensions": " × ".join(b[:1].lower() + b[1:] for b in by),
+    }
     notes = [str(pivot.GEOGRAPHIES[form.geography_code()])]
     year_from, year_to = data.get("year_from"), data.get("year_to")
     if year_from or year_to:
