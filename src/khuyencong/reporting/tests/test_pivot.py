@@ -191,3 +191,19 @@ def test_the_page_opens_with_a_default_pivot_for_every_workspace_role(people, cl
         ).status_code
         == 200
     )
+
+
+def test_figures_as_of_a_date(people, client, dataset):  # noqa: F811
+    """On 30/06/2020 only P1's advance of 10/03 had been paid."""
+    client.force_login(people["agency"])
+    query = {"rows": "province", "measures": ["paid"], "geography": "63", "on": "2020-06-30"}
+    table = client.get(URL, query).context["table"]
+    assert [(r.level, r.values["row0"], r.values["t_paid"]) for r in table.rows[:1]] == [
+        ("row", "Hà Giang", 40_000_000)
+    ]
+    assert (
+        len(table.rows) == 2
+        and table.rows[1].level == "total"
+        and table.rows[1].values["t_paid"] == 40_000_000
+    )
+    assert "30/06/2020" in table.subtitle
