@@ -25,6 +25,7 @@ router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
 router.register("reports", reporting_api.ReportViewSet, basename="report")
+router.register("reports/pivot", reporting_api.PivotViewSet, basename="report-pivot")
 
 urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("danh-muc/", include("khuyencong.programmes.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
     path("de-an/", include("khuyencong.reporting.urls")),  # the reports keep their addresses
+    path("bao-cao/", include("khuyencong.reporting.pivot_urls")),
     path("de-an/", include("khuyencong.projects.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("khuyencong.api_urls")),

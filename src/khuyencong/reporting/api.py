@@ -173,3 +173,107 @@ class ReportViewSet(viewsets.ViewSet):
             "executed": figures["executed"],
         }
         return Response(PlanReportSerializer(body).data)
+
+
+# --- the pivot explorer ---------------------------------------------------------------------------------
+
+
+class PivotColumnSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_blank=True)
+
+
+class PivotLineSerializer(serializers.Serializer):
+    keys = serializers.ListField(
+        child=serializers.CharField(allow_null=True), help_text="One per row dimension."
+    )
+    labels = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    cells = serializers.ListField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="One per column value, in the order of `column_values`: the measures' figures.",
+    )
+    total = serializers.DictField(child=serializers.IntegerField())
+
+
+class PivotSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.CharField())
+    columns = serializers.CharField(allow_null=True)
+    measures = serializers.ListField(child=serializers.CharField())
+    geography = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+    column_values = PivotColumnSerializer(many=True)
+    lines = PivotLineSerializer(many=True)
+    column_totals = serializers.ListField(child=serializers.DictField(child=serializers.IntegerField()))
+    total = serializers.DictField(child=serializers.IntegerField())
+
+
+def _pivot_parameters() -> list[OpenApiParameter]:
+    from khuyencong.reporting import pivot
+
+    dimensions = ", ".join(pivot.DIMENSIONS)
+    return [
+        OpenApiParameter(
+            "rows", str, required=True, description=f"One or two of: {dimensions} (comma-separated)."
+        ),
+        OpenApiParameter("columns", str, description=f"At most one of: {dimensions}."),
+        OpenApiParameter(
+            "measures",
+            str,
+            required=True,
+            description=f"Up to 4 of: {', '.join(pivot.MEASURES)} (comma-separated).",
+        ),
+        OpenApiParameter("year_from", int, description="First plan year."),
+        OpenApiParameter("year_to", int, description="Last plan year."),
+        SOURCE,
+        OpenApiParameter("content", int, description="Content id."),
+        OpenApiParameter("province", int, description="Province id (of the 34 or of the 63)."),
+        OpenApiParameter("region", int, description="Economic region id."),
+        OpenApiParameter("status", str, description="Project status."),
+        OpenApiParameter("kind", str, description="Kind of project."),
+        OpenApiParameter(
+            "geography", str, enum=["34", "63"], description="Provinces: today's 34 (default) or the 63."
+        ),
+        OpenApiParameter("on", OpenApiTypes.DATE, description="Every figure as of this date."),
+    ]
+
+
+class PivotViewSet(viewsets.ViewSet):
+    """The pivot explorer's cross table for your scope: the same figures as the page."""
+
+    @extend_schema(parameters=_pivot_parameters(), responses=PivotSerializer)
+    def list(self, request):
+        """Measures by one or two row dimensions and at most one column dimension, with the row
+        totals, column totals and grand total (whole đồng; a project split over cells counts once in
+        the totals of projects)."""
+        from khuyencong.reporting import pivot
+        from khuyencong.reporting.pivot_forms import PivotForm
+
+        params = request.query_params
+        rows = [r.strip() for r in params.get("rows", "").split(",") if r.strip()]
+        if len(rows) > pivot.MAX_ROW_DIMENSIONS:
+            from django.utils.translation import gettext
+
+            message = gettext("Choose at most %(n)d dimensions for the rows.") % {
+                "n": pivot.MAX_ROW_DIMENSIONS
+            }
+            raise serializers.ValidationError({"rows": [message]})
+        data = {k: params.get(k) for k in params if k not in ("rows", "measures")}
+        data.update({"rows": rows[0] if rows else "", "rows2": rows[1] if len(rows) > 1 else ""})
+        measures = [m.strip() for m in params.get("measures", "").split(",") if m.strip()]
+        form = PivotForm({**data, "measures": measures})
+        if not form.is_valid():
+            raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        cleaned = form.cleaned_data
+        try:
+            result = pivot.build(
+                get_scope(request.user),
+                form.row_dimensions(),
+                cleaned.get("columns") or None,
+                cleaned["measures"],
+                form.filters(),
+                cleaned.get("on"),
+                form.geography_code(),
+            )
+        except pivot.PivotError as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from None
+        return Response(PivotSerializer(pivot.as_json(result)).data)

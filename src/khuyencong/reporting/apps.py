@@ -44,3 +44,7 @@ class ReportingConfig(AppConfig):
             "reports", navigation.MenuItem(_("Plan and execution"), "reporting:plan", "graph-up")
         )
         navigation.add_cards(11, _cards)  # after the projects' cards, before the establishments'
+
+        navigation.add_menu_item(
+            "reports", navigation.MenuItem(_("Custom summary"), "reports:pivot", "grid-3x3")
+        )

@@ -109,3 +109,113 @@ def plan_view(request):
             "format_money": format_money,
         },
     )
+
+
+# --- the pivot explorer ---------------------------------------------------------------------------------
+
+PIVOT_FORMATS = ("xlsx", "csv", "json", "pdf")
+
+
+def pivot_title(form) -> tuple[str, str]:
+    """The pivot's title (its measures and dimensions) and subtitle (its filters and date)."""
+    from khuyencong.core.formatting import format_date
+    from khuyencong.reporting import pivot
+
+    data = form.cleaned_data
+    measures = ", ".join(pivot.measure_label(m) for m in data["measures"])
+    by = [pivot.dimension_label(d) for d in form.row_dimensions()]
+    if data.get("columns"):
+        by.append(pivot.dimension_label(data["columns"]))
+    title = _("%(measures)s by %(dimensions)s") % {
+        "measures": measures,
+        "dimensions": " × ".join(b[:1].lower() + b[1:] for b in by),
+    }
+    notes = [str(pivot.GEOGRAPHIES[form.geography_code()])]
+    year_from, year_to = data.get("year_from"), data.get("year_to")
+    if year_from or year_to:
+        first, last = year_from or year_to, year_to or year_from
+        notes.append(_("plan year %(year)s") % {"year": first if first == last else f"{first}–{last}"})
+    for name in ("source", "content", "province", "region", "status", "kind"):
+        if data.get(name):
+            notes.append(
+                f"{form.fields[name].label}: {dict(_flat(form.fields[name].choices)).get(data[name], '')}"
+            )
+    if data.get("on"):
+        notes.append(_("as of %(date)s") % {"date": format_date(data["on"])})
+    return title, "; ".join(notes)
+
+
+def _flat(choices):
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            yield from _flat(label)
+        else:
+            yield str(key), str(label)
+
+
+def _issuer(scope) -> str:
+    """Who issues the printed pivot: the agency for a national reader, else the user's DOIT."""
+    from khuyencong.geo.models import AdministrativeUnit
+
+    if scope.national_read or not scope.home_provinces:
+        return _("Agency of Regional Industry and Trade")
+    names = AdministrativeUnit.objects.filter(pk__in=scope.home_provinces).values_list("name", flat=True)
+    return _("Department of Industry and Trade of %(province)s") % {"province": ", ".join(sorted(names))}
+
+
+@workspace_required
+def pivot_view(request):
+    """The pivot explorer: rows, columns, measures and filters chosen on the page; the cross table
+    with its totals; the same table in Excel, CSV, JSON and PDF. The address keeps every choice."""
+    from khuyencong.documents.tables import DocumentHeader
+    from khuyencong.reporting import pivot
+    from khuyencong.reporting.pivot_forms import PivotForm
+
+    initial = {
+        "rows": "content",
+        "columns": "source",
+        "measures": ["plan"],
+        "geography": "34",
+        "unit": "trieu",
+    }
+    form = PivotForm(request.GET if "rows" in request.GET else None, initial=initial)
+    if not form.is_bound:
+        form = PivotForm({**initial, "measures": initial["measures"]})
+    table = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = pivot.build(
+                get_scope(request.user),
+                form.row_dimensions(),
+                data.get("columns") or None,
+                data["measures"],
+                form.filters(),
+                data.get("on"),
+                form.geography_code(),
+            )
+        except pivot.PivotError as failure:
+            form.add_error(failure.field, failure.message)
+        else:
+            title, subtitle = pivot_title(form)
+            table = pivot.document(result, data.get("unit") or "trieu", title, subtitle)
+            fmt = request.GET.get("export")
+            if fmt in PIVOT_FORMATS:
+                header = DocumentHeader(
+                    issuer=_issuer(get_scope(request.user)),
+                    parent=_("Ministry of Industry and Trade"),
+                    date=timezone.localdate(),
+                    document_type=_("Report"),
+                )
+                return download(table, fmt, title, header=header if fmt == "pdf" else None)
+    return render(
+        request,
+        "reporting/pivot.html",
+        {
+            "form": form,
+            "table": table,
+            "formats": PIVOT_FORMATS,
+            "layout": ["rows", "rows2", "columns", "measures"],
+            "active_menu": "reports",
+        },
+    )

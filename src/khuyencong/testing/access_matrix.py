@@ -163,6 +163,7 @@ CHECKS: list[Check] = [
     ),
     Check("consolidation of proposals", lambda c: "/de-an/tong-hop/", _all(200, **WORKSPACE)),
     Check("plan and execution", lambda c: "/de-an/ke-hoach/", _all(200, **WORKSPACE)),
+    Check("custom summary (pivot)", lambda c: "/bao-cao/tong-hop-tu-chon/", _all(200, **WORKSPACE)),
     Check(
         "appraisal councils",
         lambda c: "/de-an/hoi-dong/",
@@ -183,6 +184,11 @@ CHECKS: list[Check] = [
     Check(
         "API: consolidation report",
         lambda c: "/api/v1/reports/consolidation/?plan_year=2027",
+        _all(200, anonymous=401, public=403),
+    ),
+    Check(
+        "API: custom summary (pivot)",
+        lambda c: "/api/v1/reports/pivot/?rows=province&columns=source&measures=plan",
         _all(200, anonymous=401, public=403),
     ),
     Check(
