@@ -216,7 +216,7 @@ def test_every_figure_equals_the_plan_and_consolidation_pages(people, dataset, c
     assert board["board"].months.values["plan"][-1] == year_end["at"]["amount"]
     # the page shows them formatted the Vietnamese way
     html = client.get("/bang-dieu-khien/?year=2020").content.decode()
-    assert "0,230 tỷ đồng" in html and "64,35%" in html
+    assert "230 triệu đồng" in html and "64,35%" in html
 
 
 def test_leaders_get_the_dashboard_on_their_home_page(people, dataset, tuyen_quang, client):
