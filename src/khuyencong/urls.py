@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from khuyencong.core import views as core_views
+from khuyencong.reporting import urls as reporting_urls
 
 admin.site.site_header = "Khuyến công – Quản trị hệ thống"
 admin.site.site_title = "Khuyến công"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("danh-muc/co-quan/", include("khuyencong.orgs.urls")),
     path("danh-muc/", include("khuyencong.programmes.urls")),
     path("co-so/", include("khuyencong.establishments.urls")),
+    path("bang-dieu-khien/", include(reporting_urls.dashboard_urlpatterns)),
     path("de-an/", include("khuyencong.reporting.urls")),  # the reports keep their addresses
     path("bao-cao/", include("khuyencong.reporting.pivot_urls")),
     path("de-an/", include("khuyencong.projects.urls")),

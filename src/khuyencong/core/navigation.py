@@ -121,3 +121,22 @@ def cards_for(request, scope: Scope) -> list[Card]:
     for _order, provider in sorted(_cards, key=lambda c: c[0]):
         result.extend(provider(request, scope))
     return result
+
+
+# A home page in place of the cards for some users (the read-only leaders get the dashboard): a
+# provider answers ``provider(request, scope)`` with a response, or ``None`` to leave the cards.
+HomePageProvider = Callable[[object, Scope], object]
+_home_pages: list[HomePageProvider] = []
+
+
+def add_home_page(provider: HomePageProvider) -> None:
+    if provider not in _home_pages:
+        _home_pages.append(provider)
+
+
+def home_page_for(request, scope: Scope):
+    for provider in _home_pages:
+        response = provider(request, scope)
+        if response is not None:
+            return response
+    return None

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from khuyencong import __version__
 from khuyencong.core import history
 from khuyencong.core.models import AuditedModel, ObjectChange
-from khuyencong.core.navigation import cards_for
+from khuyencong.core.navigation import cards_for, home_page_for
 from khuyencong.core.permissions import VIEW, get_scope
 
 logger = logging.getLogger("khuyencong")
@@ -32,6 +32,9 @@ logger = logging.getLogger("khuyencong")
 
 def home(request):
     scope = get_scope(request.user)
+    page = home_page_for(request, scope)  # e.g. the leaders' dashboard, in place of the cards
+    if page is not None:
+        return page
     context = {
         "cards": cards_for(request, scope),
         "today": timezone.localdate(),

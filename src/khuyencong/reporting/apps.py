@@ -48,3 +48,41 @@ class ReportingConfig(AppConfig):
         navigation.add_menu_item(
             "reports", navigation.MenuItem(_("Custom summary"), "reports:pivot", "grid-3x3")
         )
+        _register_dashboard()
+
+
+def _dashboard_card(request, scope):
+    """The officers' way to the dashboard: execution of this year's plan, as a percentage."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from khuyencong.core.formatting import format_percent
+    from khuyencong.core.navigation import Card
+    from khuyencong.reporting.dashboards import key_figures
+
+    if not scope.can_use_workspace:
+        return []
+    today = timezone.localdate()
+    figures = key_figures(scope, today.year, today)
+    return [
+        Card(
+            _("Dashboard"),
+            format_percent(figures.percent_of_plan),
+            reverse("dashboard"),
+            "speedometer2",
+            note=_("executed of the %(year)s plan") % {"year": today.year},
+        )
+    ]
+
+
+def _register_dashboard() -> None:
+    from khuyencong.core import navigation
+    from khuyencong.geo.extensions import PROVINCE_MAP_MEASURES
+    from khuyencong.reporting.dashboards import MAP_PROVIDERS
+    from khuyencong.reporting.views import leaders_home
+
+    navigation.add_menu_item("reports", navigation.MenuItem(_("Dashboard"), "dashboard", "speedometer2"))
+    navigation.add_cards(12, _dashboard_card)
+    navigation.add_home_page(leaders_home)
+    for provider in MAP_PROVIDERS:
+        PROVINCE_MAP_MEASURES.register(provider)

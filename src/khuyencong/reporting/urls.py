@@ -8,3 +8,6 @@ urlpatterns = [
     path("tong-hop/", views.consolidation_view, name="consolidation"),
     path("ke-hoach/", views.plan_view, name="plan"),
 ]
+
+# the dashboard has its own address (``/bang-dieu-khien/``, see ``khuyencong/urls.py``)
+dashboard_urlpatterns = [path("", views.dashboard_view, name="dashboard")]

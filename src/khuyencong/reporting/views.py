@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -219,3 +221,123 @@ def pivot_view(request):
             "active_menu": "reports",
         },
     )
+
+
+# --- the dashboard (leaders' home page) ------------------------------------------------------------
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's choices (all optional; a wrong value is named under its field and the default
+    is shown)."""
+
+    year = forms.IntegerField(label=_("Plan year"), required=False)
+    measure = forms.ChoiceField(label=_("Colour the map by"), required=False)
+    geo = forms.ChoiceField(
+        label=_("Provinces"),
+        required=False,
+        choices=[("34", _("34 provinces (from 01/07/2025)")), ("63", _("63 provinces (until 30/06/2025)"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from khuyencong.core.forms import style_form
+        from khuyencong.reporting.dashboards import FIRST_YEAR, MAP_KEYS, _map_labels
+
+        super().__init__(*args, **kwargs)
+        labels = _map_labels()
+        self.fields["measure"].choices = [(key, labels[key][0]) for key in MAP_KEYS]
+        last = timezone.localdate().year + 1
+        self.fields["year"].min_value = FIRST_YEAR
+        self.fields["year"].max_value = last
+        self.fields["year"].validators += [MinValueValidator(FIRST_YEAR), MaxValueValidator(last)]
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": last})
+        style_form(self)
+
+
+def dashboard_context(request) -> dict:
+    from khuyencong.geo.maps import rows_for
+    from khuyencong.reporting import dashboards
+
+    scope = get_scope(request.user)
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # a wrong value is shown under its field; the others still apply
+    cleaned = getattr(form, "cleaned_data", {})
+    year = cleaned.get("year") or today.year
+    key = cleaned.get("measure") or "plan"
+    geography = cleaned.get("geo") or "34"
+    board = dashboards.dashboard(scope, year)
+    million = 1_000_000
+
+    def series(values: list[int | None]) -> list[float | None]:
+        return [None if v is None else round(v / million, 1) for v in values]
+
+    chart_months = {
+        "labels": [_("M%(month)s") % {"month": m} for m in range(1, 13)],
+        "plan": series(board.months.values["plan"]),
+        "paid": series(board.months.values["paid"]),
+        "settled": series(board.months.values["settled"]),
+        "last_plan": series(board.last_year.values["plan"]),
+        "last_paid": series(board.last_year.values["paid"]),
+        "names": {
+            "plan": _("Plan %(year)s") % {"year": year},
+            "paid": _("Paid %(year)s") % {"year": year},
+            "settled": _("Settled %(year)s") % {"year": year},
+            "last_plan": _("Plan %(year)s") % {"year": year - 1},
+            "last_paid": _("Paid %(year)s") % {"year": year - 1},
+        },
+        "unit": _("million VND"),
+    }
+    chart_contents = {
+        "labels": [r.label for r in board.contents],
+        "plan": [round(r.plan / million, 1) for r in board.contents],
+        "paid": [round(r.paid / million, 1) for r in board.contents],
+        "executed": [round(r.executed / million, 1) for r in board.contents],
+        "names": {
+            "plan": _("Approved plan"),
+            "paid": _("Paid"),
+            "executed": _("Executed (settled projects)"),
+        },
+        "unit": _("million VND"),
+    }
+    label, unit, decimals = dashboards._map_labels()[key]
+    figures = {g: dashboards.map_figures(scope, year, key, g) for g in ("34", "63")}
+    return {
+        "form": form,
+        "board": board,
+        "year": year,
+        "key": board.key,
+        "chart_months": chart_months,
+        "chart_contents": chart_contents,
+        "map_title": f"{label} {year}",
+        "map_unit": unit,
+        "map_decimals": decimals,
+        "map_geography": geography,
+        "rows34": rows_for("34", figures["34"], decimals),
+        "rows63": rows_for("63", figures["63"], decimals),
+        "map_notes": figures[geography].notes,
+        "national": scope.national_read,
+        "active_menu": "reports",
+    }
+
+
+@workspace_required
+def dashboard_view(request):
+    """The dashboard of a plan year: key figures, execution month by month, funds by content, the
+    province map and the projects at risk."""
+    return render(request, "reporting/dashboard.html", dashboard_context(request))
+
+
+def leaders_home(request, scope):
+    """The read-only leaders' home page is the dashboard, not the officers' cards."""
+    from khuyencong.core.permissions import Role
+
+    if not scope.roles or scope.roles != {Role.LEADER.value}:
+        return None
+    context = dashboard_context(request)
+    context.update(
+        is_home=True,
+        active_menu=None,
+        role_assignments=list(request.user.role_assignments.select_related("province", "organisation")),
+    )
+    return render(request, "reporting/dashboard.html", context)

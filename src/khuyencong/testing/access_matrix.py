@@ -164,6 +164,7 @@ CHECKS: list[Check] = [
     Check("consolidation of proposals", lambda c: "/de-an/tong-hop/", _all(200, **WORKSPACE)),
     Check("plan and execution", lambda c: "/de-an/ke-hoach/", _all(200, **WORKSPACE)),
     Check("custom summary (pivot)", lambda c: "/bao-cao/tong-hop-tu-chon/", _all(200, **WORKSPACE)),
+    Check("dashboard", lambda c: "/bang-dieu-khien/", _all(200, **WORKSPACE)),
     Check(
         "appraisal councils",
         lambda c: "/de-an/hoi-dong/",

@@ -40,11 +40,14 @@
         pieces: geo.pieces.map(function (p) { return {min: p.min, max: p.max, label: p.label}; })
       });
     }
+    // one value only (a province seeing its own figure): scaled from 0, so it shows in the
+    // strongest colour, not the palest
+    var single = !(geo.max > geo.min) && geo.max > 0;
     return Object.assign(common, {
       type: "continuous",
-      min: geo.min,
-      max: geo.max > geo.min ? geo.max : geo.min + 1,
-      text: [geo.maxLabel || cfg.text.high, geo.minLabel || cfg.text.low],
+      min: single ? 0 : geo.min,
+      max: geo.max > geo.min || single ? geo.max : geo.min + 1,
+      text: [geo.maxLabel || cfg.text.high, single ? formatNumber(0, cfg) : geo.minLabel || cfg.text.low],
       calculable: false,
       itemHeight: 120,
       formatter: function (value) { return formatNumber(value, cfg); }
