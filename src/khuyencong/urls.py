@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from khuyencong.core import views as core_views
+from khuyencong.reporting import urls as reporting_urls
 
 admin.site.site_header = "Khuyến công – Quản trị hệ thống"
 admin.site.site_title = "Khuyến công"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("co-so/", include("khuyencong.establishments.urls")),
     path("de-an/", include("khuyencong.reporting.urls")),  # the reports keep their addresses
     path("de-an/", include("khuyencong.projects.urls")),
+    path("bao-cao/", include(reporting_urls.report_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("khuyencong.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

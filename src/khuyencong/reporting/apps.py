@@ -44,3 +44,23 @@ class ReportingConfig(AppConfig):
             "reports", navigation.MenuItem(_("Plan and execution"), "reporting:plan", "graph-up")
         )
         navigation.add_cards(11, _cards)  # after the projects' cards, before the establishments'
+
+
+def _register_standard_reports() -> None:
+    """The "Báo cáo" menu lists the standard reports of the catalogue (``reporting.catalogue``)."""
+    from khuyencong.core import navigation
+
+    navigation.add_menu_item(
+        "reports", navigation.MenuItem(_("Standard reports"), "reports:index", "journal-text")
+    )
+
+
+_ready = ReportingConfig.ready
+
+
+def _ready_with_reports(self) -> None:
+    _ready(self)
+    _register_standard_reports()
+
+
+ReportingConfig.ready = _ready_with_reports  # type: ignore[method-assign]

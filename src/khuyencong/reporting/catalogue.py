@@ -1,0 +1,405 @@
+"""The standard reports of the programme, each declared once: its parameters (a form that checks
+them) and how it builds its tables from the engine and :mod:`.derived` – nothing here adds figures
+up itself. The page ``/bao-cao/<slug>/``, the command ``khuyencong report <slug>`` and the API
+``/api/v1/reports/<slug>/`` all read this catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from khuyencong.core.formatting import format_date
+from khuyencong.core.permissions import Scope
+from khuyencong.core.text import fold
+from khuyencong.documents.tables import PERCENT, TEXT, Column, DocumentHeader, Group, Table
+from khuyencong.projects.forms import StyledForm
+from khuyencong.reporting import derived
+from khuyencong.reporting import dimensions as dims
+from khuyencong.reporting.engine import aggregate
+
+MERGER = datetime.date(2025, 7, 1)  # 63 provinces until 30/06/2025, 34 from 01/07/2025
+ISSUER = "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến công"
+PARENT = "Bộ Công Thương"
+FIRST_YEAR, LAST_YEAR = 2010, 2100
+
+
+# --- parameters --------------------------------------------------------------------------------------
+
+
+def _this_phase() -> int:
+    year = timezone.localdate().year
+    return (year - 1) // 5 * 5 + 1
+
+
+class YearRangeForm(StyledForm):
+    """A phase or any span of plan years (at most ten)."""
+
+    from_year = forms.IntegerField(
+        label=gettext_lazy("from plan year"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    to_year = forms.IntegerField(
+        label=gettext_lazy("to plan year"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("from_year"), cleaned.get("to_year")
+        if first is not None and last is not None:
+            if last < first:
+                self.add_error("to_year", _("The last plan year comes after the first."))
+            elif last - first > 9:
+                self.add_error("to_year", _("A report covers at most ten plan years."))
+        return cleaned
+
+
+class RegionalForm(YearRangeForm):
+    geography = forms.ChoiceField(
+        label=gettext_lazy("Provinces"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("by the years (63 until 2025, 34 after)")),
+            ("63", gettext_lazy("63 provinces as they were")),
+            ("34", gettext_lazy("today's 34 provinces")),
+        ],
+    )
+
+
+def _phase_initial() -> dict:
+    first = _this_phase() - 5  # the last complete phase
+    return {"from_year": first, "to_year": first + 4}
+
+
+@dataclass
+class Built:
+    """What a report gives its page and its files: the tables, the chart and the document title."""
+
+    tables: list[Table]
+    title: str
+    chart: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    form: type[forms.Form]
+    initial: Callable[[], dict]
+    build: Callable[[Scope, dict], Built]
+
+    def bind(self, data: dict | None) -> forms.Form:
+        """The parameter form: ``data`` (the query) over the report's defaults."""
+        values = {k: str(v) for k, v in self.initial().items()}
+        if data:
+            values.update({k: v for k, v in data.items() if k in self.form.base_fields})
+        return self.form(values)
+
+    def run(self, scope: Scope, data: dict | None) -> tuple[forms.Form, Built | None]:
+        """The report for ``scope`` with the parameters ``data``; ``None`` when they are wrong (the
+        form names the field)."""
+        form = self.bind(data)
+        if not form.is_valid():
+            return form, None
+        return form, self.build(scope, form.cleaned_data)
+
+    def header(self, built: Built, on: datetime.date | None = None) -> DocumentHeader:
+        return DocumentHeader(
+            issuer=ISSUER,
+            parent=PARENT,
+            title=built.title,
+            date=on or timezone.localdate(),
+            document_type=_("Report"),
+        )
+
+
+def _years_label(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _cutoff(today: datetime.date | None = None) -> str:
+    return _("Figures from the money ledger as recorded up to %(date)s.") % {
+        "date": format_date(today or timezone.localdate())
+    }
+
+
+def _bn(amount: int) -> float:
+    """An amount in tỷ đồng for a chart (display only)."""
+    return round(amount / 1e9, 3)
+
+
+# --- Appendix 1: funds by content -----------------------------------------------------------------------
+
+
+def appendix_1(scope: Scope, params: dict) -> Built:
+    first, last = params["from_year"], params["to_year"]
+    period = dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)
+    filters = {"period": period}
+    by_source = aggregate(scope, ["plan"], by=["content", "source"], filters=filters)
+    by_content = aggregate(scope, ["plan", "counterpart_requested"], by=["content"], filters=filters)
+    national = aggregate(scope, ["plan"], by=["source"], filters=filters)
+    source_total = {row.key: int(row.value("plan")) for row in national.rows}
+    cells = {(row.keys["content"], row.keys["source"]): int(row.value("plan")) for row in by_source.rows}
+    from khuyencong.programmes.models import Content
+
+    order = dict(Content.objects.filter(pk__in=[r.key for r in by_content.rows]).values_list("pk", "order"))
+    title = _("Funds of the programme by content, plan years %(years)s") % {
+        "years": _years_label(first, last)
+    }
+    table = Table(
+        title,
+        unit="ty",
+        sheet_name=_("Appendix 1"),
+        columns=[
+            Column("name", _("Content"), kind=TEXT),
+            Group(
+                _("National funds (KCQG)"),
+                [Column("kcqg", _("Amount")), Column("kcqg_share", _("Share"), kind=PERCENT)],
+            ),
+            Group(
+                _("Local funds (KCĐP)"),
+                [Column("kcdp", _("Amount")), Column("kcdp_share", _("Share"), kind=PERCENT)],
+            ),
+            Column("other", _("Other sources")),
+            Column("total", _("Total state funds")),
+            Column("counterpart", _("Counterpart")),
+        ],
+        footnotes=[
+            _(
+                "Approved support (allocations and amendments) of the projects of the plan years;"
+                " counterpart as planned in the projects."
+            ),
+            _cutoff(),
+        ],
+    )
+    total = by_content.total
+    for row in sorted(by_content.rows, key=lambda r: order.get(r.key, 0)):
+        kcqg, kcdp = cells.get((row.key, "kcqg"), 0), cells.get((row.key, "kcdp"), 0)
+        table.row(
+            row.labels["content"],
+            kcqg=kcqg,
+            kcqg_share=derived.share_of_total(kcqg, source_total.get("kcqg", 0)),
+            kcdp=kcdp,
+            kcdp_share=derived.share_of_total(kcdp, source_total.get("kcdp", 0)),
+            other=cells.get((row.key, "other"), 0),
+            total=int(row.value("plan")),
+            counterpart=int(row.value("counterpart_requested")),
+        )
+    table.total(
+        _("Total"),
+        kcqg=source_total.get("kcqg", 0),
+        kcqg_share=derived.share_of_total(source_total.get("kcqg", 0), source_total.get("kcqg", 0)),
+        kcdp=source_total.get("kcdp", 0),
+        kcdp_share=derived.share_of_total(source_total.get("kcdp", 0), source_total.get("kcdp", 0)),
+        other=source_total.get("other", 0),
+        total=int(total.value("plan")),
+        counterpart=int(total.value("counterpart_requested")),
+    )
+    rows = sorted(by_content.rows, key=lambda r: order.get(r.key, 0))
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [r.labels["content"] for r in rows],
+        "series": [
+            {"name": _("National funds (KCQG)"), "data": [_bn(cells.get((r.key, "kcqg"), 0)) for r in rows]},
+            {"name": _("Local funds (KCĐP)"), "data": [_bn(cells.get((r.key, "kcdp"), 0)) for r in rows]},
+        ],
+    }
+    return Built([table], title, chart)
+
+
+# --- Appendix 2: funds by economic region and province, then by kind of organisation ----------------------
+
+
+def _geography(params: dict) -> str:
+    chosen = params.get("geography") or ("63" if params["to_year"] <= 2025 else "34")
+    return "province" if chosen == "63" else "province_now"
+
+
+def appendix_2(scope: Scope, params: dict) -> Built:
+    from khuyencong.geo.models import Region
+
+    first, last = params["from_year"], params["to_year"]
+    province = _geography(params)
+    region = "region" if province == "province" else "region_now"
+    period = dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)
+    filters = {"period": period}
+    by_source = aggregate(scope, ["plan"], by=[region, province, "source"], filters=filters)
+    by_province = aggregate(scope, ["plan"], by=[region, province], filters=filters)
+    national = by_province.total
+    grand = int(national.value("plan"))
+    cells = {(r.keys[province], r.keys["source"]): int(r.value("plan")) for r in by_source.rows}
+    by_region = aggregate(scope, ["plan"], by=[region], filters=filters)
+    region_totals = {r.key: int(r.value("plan")) for r in by_region.rows}
+    mean = derived.mean_per_province(grand, dims.province_count(province))
+    values = {r.keys[province]: int(r.value("plan")) for r in by_province.rows}
+    above = set(derived.above_mean(values, mean))
+    names = {r.keys[province]: r.labels[province] for r in by_province.rows}
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=[k for k in region_totals if k is not None])}
+    sources = {s: int(v) for s, v in _source_totals(scope, filters).items()}
+    n = dims.province_count(province)
+    title = _("Funds of the programme by economic region and province, plan years %(years)s") % {
+        "years": _years_label(first, last)
+    }
+    geography_note = (
+        _("Provinces as they were (%(n)s).") if province == "province" else _("Today's %(n)s provinces.")
+    ) % {"n": n}
+    table = Table(
+        title,
+        subtitle=geography_note,
+        unit="ty",
+        sheet_name=_("By province"),
+        columns=[
+            Column("name", _("Region / province"), kind=TEXT),
+            Group(
+                _("Funds"),
+                [
+                    Column("kcqg", _("National (KCQG)")),
+                    Column("kcdp", _("Local (KCĐP)")),
+                    Column("other", _("Other")),
+                    Column("total", _("Total")),
+                ],
+            ),
+            Column("share", _("Share of total"), kind=PERCENT),
+            Column("above", _("Above the mean"), kind=TEXT, width=10),
+        ],
+        footnotes=[
+            _("Mean per province: national total ÷ number of provinces of the geography: %(formula)s.")
+            % {"formula": mean.formula},
+            _("Provinces above the mean: %(n)s.") % {"n": len(above)},
+            _cutoff(),
+        ],
+    )
+    grouped: dict[Any, list] = {}
+    for row in by_province.rows:
+        grouped.setdefault(row.keys[region], []).append(row)
+    ordered = sorted(
+        grouped,
+        key=lambda k: (
+            k is None,
+            regions[k].order if k in regions else 0,
+            regions[k].code if k in regions else "",
+        ),
+    )
+    for key in ordered:
+        table.section(regions[key].name if key in regions else _("Without a region"))
+        for row in sorted(
+            grouped[key], key=lambda r: (fold(names[r.keys[province]]), names[r.keys[province]])
+        ):
+            unit = row.keys[province]
+            table.row(
+                names[unit],
+                kcqg=cells.get((unit, "kcqg"), 0),
+                kcdp=cells.get((unit, "kcdp"), 0),
+                other=cells.get((unit, "other"), 0),
+                total=values[unit],
+                share=derived.share_of_total(values[unit], grand),
+                above="x" if unit in above else "",
+            )
+        table.subtotal(_("Region total"), share=derived.share_of_total(region_totals.get(key, 0), grand))
+    table.total(
+        _("Total"),
+        kcqg=sources.get("kcqg", 0),
+        kcdp=sources.get("kcdp", 0),
+        other=sources.get("other", 0),
+        total=grand,
+        share=derived.share_of_total(grand, grand),
+    )
+    kinds = aggregate(scope, ["plan"], by=["organisation_kind", "source"], filters=filters)
+    kind_total = aggregate(scope, ["plan"], by=["organisation_kind"], filters=filters)
+    by_kind = {(r.keys["organisation_kind"], r.keys["source"]): int(r.value("plan")) for r in kinds.rows}
+    second = Table(
+        _("Funds by kind of implementing organisation, plan years %(years)s")
+        % {"years": _years_label(first, last)},
+        unit="ty",
+        sheet_name=_("By organisation"),
+        columns=[
+            Column("name", _("Kind of implementing organisation"), kind=TEXT),
+            Column("kcqg", _("National (KCQG)")),
+            Column("kcdp", _("Local (KCĐP)")),
+            Column("other", _("Other")),
+            Column("total", _("Total")),
+            Column("share", _("Share of total"), kind=PERCENT),
+        ],
+    )
+    for row in sorted(kind_total.rows, key=lambda r: fold(r.labels["organisation_kind"])):
+        second.row(
+            capfirst(row.labels["organisation_kind"]),
+            kcqg=by_kind.get((row.key, "kcqg"), 0),
+            kcdp=by_kind.get((row.key, "kcdp"), 0),
+            other=by_kind.get((row.key, "other"), 0),
+            total=int(row.value("plan")),
+            share=derived.share_of_total(int(row.value("plan")), int(kind_total.total.value("plan"))),
+        )
+    second.total(
+        _("Total"),
+        kcqg=sources.get("kcqg", 0),
+        kcdp=sources.get("kcdp", 0),
+        other=sources.get("other", 0),
+        share=derived.share_of_total(
+            int(kind_total.total.value("plan")), int(kind_total.total.value("plan"))
+        ),
+    )
+    region_rows = [k for k in ordered if k in regions]
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [regions[k].name for k in region_rows],
+        "series": [{"name": _("Total"), "data": [_bn(region_totals.get(k, 0)) for k in region_rows]}],
+    }
+    return Built([table, second], title, chart)
+
+
+def _source_totals(scope: Scope, filters: dict) -> dict:
+    return {r.key: r.value("plan") for r in aggregate(scope, ["plan"], by=["source"], filters=filters).rows}
+
+
+# --- the catalogue -------------------------------------------------------------------------------------
+
+REPORTS: dict[str, Report] = {
+    r.slug: r
+    for r in [
+        Report(
+            "phu-luc-1",
+            gettext_lazy("Appendix 1 – funds by content"),
+            gettext_lazy(
+                "National and local funds and counterpart of a phase by programme content, with shares."
+            ),
+            YearRangeForm,
+            _phase_initial,
+            appendix_1,
+        ),
+        Report(
+            "phu-luc-2",
+            gettext_lazy("Appendix 2 – funds by region and province"),
+            gettext_lazy(
+                "Funds by economic region and province with regional sub-totals, shares and the mean"
+                " per province; then by kind of implementing organisation."
+            ),
+            RegionalForm,
+            _phase_initial,
+            appendix_2,
+        ),
+    ]
+}
+
+
+def get(slug: str) -> Report | None:
+    return REPORTS.get(slug)
+
+
+def errors(form: forms.Form) -> dict[str, list[str]]:
+    """The form's errors by field, as text (the API and the command print them)."""
+    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+
+
+__all__ = ["REPORTS", "Built", "Report", "errors", "get"]

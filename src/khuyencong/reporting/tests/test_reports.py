@@ -1,0 +1,265 @@
+"""The standard reports of the catalogue against hand-computed figures.
+
+The dataset of ``test_engine`` (plan year 2020, KCQG, content "Đào tạo nghề"): P1 in former Hà Giang
+(plan 80.000.000 đ), P2 60 % in former Tuyên Quang (90.000.000) and 40 % in Cao Bằng (60.000.000);
+counterpart planned 50.000.000 + 300.000.000. Added here: P3, KCĐP, content "Mô hình, máy móc", in
+Hà Nội, allocated 70.000.001 đ, counterpart 20.000.000. Hà Giang and Tuyên Quang are today's Tuyên
+Quang.
+
+Totals: KCQG 230.000.000, KCĐP 70.000.001, all 300.000.001; counterpart 370.000.000.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from khuyencong.core.permissions import get_scope
+from khuyencong.documents.tables import ROW, SECTION, SUBTOTAL, TOTAL
+from khuyencong.orgs.models import Organisation
+from khuyencong.programmes.models import Content, Programme
+from khuyencong.projects.models import LedgerKind
+from khuyencong.projects.services import ledger
+from khuyencong.projects.services.history import project_record_appraised
+from khuyencong.reporting.catalogue import REPORTS
+from khuyencong.reporting.tests.test_engine import D, dataset, former  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+PERIOD = {"from_year": "2020", "to_year": "2020"}
+
+
+@pytest.fixture
+def data(people, dataset):  # noqa: F811
+    hanoi = former("01")
+    p3 = project_record_appraised(
+        user=people["agency"],
+        data={
+            "plan_year": 2020,
+            "source": "kcdp",
+            "programme": Programme.objects.get(code="kcqg-2014-2020"),
+            "content": Content.objects.get(code="mo-hinh-may-moc"),
+            "kind": "ordinary",
+            "name": "Mô hình trình diễn tại Hà Nội",
+            "objectives": "Máy móc tiên tiến",
+            "implementing_org": Organisation.objects.get(code="ttkc-01-2008"),
+            "lead_province": hanoi,
+            "start_date": D(2020, 3, 1),
+            "end_date": D(2020, 12, 15),
+        },
+        budget_lines=[
+            {"category": "training", "item": "Máy", "state_support": 70_000_001, "counterpart": 20_000_000}
+        ],
+        filed_on=D(2019, 6, 15),
+    )
+    ledger.record(p3, LedgerKind.ALLOCATED, 70_000_001, D(2020, 2, 10))
+    return {**dataset, "p3": p3, "hanoi": hanoi}
+
+
+def run(user, slug, **params):
+    with translation.override("vi"):
+        form, built = REPORTS[slug].run(get_scope(user), {**PERIOD, **params})
+    assert built is not None, form.errors
+    return built
+
+
+def rows_of(table):
+    return {r.values[table.label_key]: r.values for r in table.rows if r.level == ROW}
+
+
+def test_appendix_1_by_content(people, data):
+    table = run(people["agency"], "phu-luc-1").tables[0]
+    rows = rows_of(table)
+    assert rows["Đào tạo nghề"] | {} == {
+        **rows["Đào tạo nghề"],
+        "kcqg": 230_000_000,
+        "kcqg_share": Decimal("100.00"),
+        "kcdp": 0,
+        "kcdp_share": Decimal("0.00"),
+        "other": 0,
+        "total": 230_000_000,
+        "counterpart": 350_000_000,
+    }
+    assert rows["Mô hình, máy móc"]["kcdp"] == 70_000_001
+    assert rows["Mô hình, máy móc"]["kcdp_share"] == Decimal("100.00")
+    assert rows["Mô hình, máy móc"]["counterpart"] == 20_000_000
+    assert list(rows) == ["Đào tạo nghề", "Mô hình, máy móc"]  # in the order of the contents
+    total = table.rows[-1]
+    assert total.level == TOTAL
+    assert (total.values["kcqg"], total.values["kcdp"], total.values["total"]) == (
+        230_000_000,
+        70_000_001,
+        300_000_001,
+    )
+    for key in ("kcqg", "kcdp", "other", "total", "counterpart"):  # the total is the sum of the rows
+        assert total.values[key] == sum(r[key] for r in rows.values())
+
+
+def test_appendix_2_as_it_was_63_provinces(people, data):
+    built = run(people["agency"], "phu-luc-2")
+    table, by_kind = built.tables
+    levels = [(r.level, r.values[table.label_key]) for r in table.rows]
+    assert levels == [
+        (SECTION, "Vùng Đồng bằng sông Hồng"),
+        (ROW, "Hà Nội"),
+        (SUBTOTAL, "Cộng vùng"),
+        (SECTION, "Vùng Trung du và miền núi phía Bắc"),
+        (ROW, "Cao Bằng"),
+        (ROW, "Hà Giang"),
+        (ROW, "Tuyên Quang"),
+        (SUBTOTAL, "Cộng vùng"),
+        (TOTAL, "Tổng cộng"),
+    ]
+    rows = rows_of(table)
+    assert {k: (v["kcqg"], v["kcdp"], v["total"], v["share"]) for k, v in rows.items()} == {
+        "Cao Bằng": (60_000_000, 0, 60_000_000, Decimal("20.00")),
+        "Hà Giang": (80_000_000, 0, 80_000_000, Decimal("26.67")),
+        "Tuyên Quang": (90_000_000, 0, 90_000_000, Decimal("30.00")),
+        "Hà Nội": (0, 70_000_001, 70_000_001, Decimal("23.33")),
+    }
+    north = table.rows[7].values
+    assert (north["total"], north["share"]) == (230_000_000, Decimal("76.67"))
+    total = table.rows[-1].values
+    assert (total["kcqg"], total["kcdp"], total["total"]) == (230_000_000, 70_000_001, 300_000_001)
+    assert total["total"] == sum(r["total"] for r in rows.values())
+    # mean: 300.000.001 ÷ 63 = 4.761.904,78 – every province with money is above it
+    assert any("÷ 63" in note and "0,005" in note for note in table.footnotes)
+    assert {k for k, v in rows.items() if v["above"] == "x"} == set(rows)
+    kinds = rows_of(by_kind)
+    assert kinds == {
+        "Trung tâm khuyến công tỉnh": {
+            **kinds.get("Trung tâm khuyến công tỉnh", {}),
+            "kcqg": 230_000_000,
+            "kcdp": 70_000_001,
+            "other": 0,
+            "total": 300_000_001,
+            "share": Decimal("100.00"),
+        }
+    }
+
+
+def test_appendix_2_todays_34_provinces_merge_ha_giang_into_tuyen_quang(people, data):
+    table = run(people["agency"], "phu-luc-2", geography="34").tables[0]
+    rows = rows_of(table)
+    assert {k: v["total"] for k, v in rows.items()} == {
+        "Cao Bằng": 60_000_000,
+        "Tuyên Quang": 170_000_000,  # Hà Giang 80.000.000 + Tuyên Quang 90.000.000
+        "Hà Nội": 70_000_001,
+    }
+    assert rows["Tuyên Quang"]["share"] == Decimal("56.67")
+    assert table.rows[-1].values["total"] == 300_000_001
+    # 300.000.001 ÷ 34 = 8.823.529,44
+    assert any("÷ 34" in note for note in table.footnotes)
+    # the years after 2025 take the 34 provinces without being asked
+    later = run(people["agency"], "phu-luc-2", from_year="2026", to_year="2026").tables[0]
+    assert "34" in later.subtitle
+
+
+def test_a_provincial_user_reads_their_province_only(people, data):
+    table = run(people["other_doit"], "phu-luc-2").tables[0]
+    assert {k: v["total"] for k, v in rows_of(table).items()} == {"Hà Nội": 70_000_001}
+    assert table.rows[-1].values["total"] == 70_000_001
+    first = run(people["other_doit"], "phu-luc-1").tables[0]
+    assert first.rows[-1].values["kcqg"] == 0 and first.rows[-1].values["kcdp"] == 70_000_001
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"from_year": "abc"}, "from_year"),
+        ({"from_year": "2021", "to_year": "2020"}, "to_year"),
+        ({"from_year": "2010", "to_year": "2025"}, "to_year"),
+        ({"to_year": "99999999999999999999"}, "to_year"),
+    ],
+)
+def test_bad_parameters_name_the_field_in_vietnamese(client, people, params, field):
+    client.force_login(people["agency"])
+    response = client.get("/bao-cao/phu-luc-1/", {**PERIOD, **params}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    text = " ".join(errors[field])
+    assert any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), text
+    assert b"%PDF" not in response.content
+    api = client.get("/api/v1/reports/phu-luc-1/", {**PERIOD, **params}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert api.status_code == 400 and field in api.json()["error"]["fields"]
+
+
+def test_the_page_and_every_download(client, people, data):
+    client.force_login(people["agency"])
+    page = client.get("/bao-cao/phu-luc-2/", PERIOD)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tuyên Quang" in html and "0,300" in html  # 300.000.001 đ in tỷ đồng
+    assert "kc-chart-data" in html
+    index = client.get("/bao-cao/")
+    assert index.status_code == 200 and "/bao-cao/phu-luc-1/" in index.content.decode()
+
+    xlsx = client.get("/bao-cao/phu-luc-2/", {**PERIOD, "export": "xlsx"})
+    assert xlsx.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert 300_000_001 in cells and 170_000_000 not in cells  # exact đồng, 63 provinces
+    assert len(book.worksheets) == 2
+
+    pdf = client.get("/bao-cao/phu-luc-2/", {**PERIOD, "export": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    first = client.get("/bao-cao/phu-luc-2/", {**PERIOD, "export": "csv"})
+    reader = list(csv.reader(io.StringIO(first.content.decode("utf-8-sig"))))
+    by_name = {row[1]: row for row in reader[1:]}
+    assert by_name["Tuyên Quang"][2] == "90000000" and by_name["Tổng cộng"][5] == "300000001"
+    second = client.get("/bao-cao/phu-luc-2/", {**PERIOD, "export": "csv", "table": "2"})
+    assert "Trung tâm khuyến công tỉnh" in second.content.decode("utf-8-sig")
+
+    body = json.loads(client.get("/bao-cao/phu-luc-2/", {**PERIOD, "export": "json"}).content)
+    assert body[0]["rows"][-1]["values"]["total"] == 300_000_001
+    assert body[0]["rows"][-1]["values"]["share"] == "100.00"
+
+
+def test_the_api_gives_the_figures_of_the_page(client, people, data):
+    client.force_login(people["agency"])
+    response = client.get("/api/v1/reports/phu-luc-2/", PERIOD)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["report"] == "phu-luc-2" and body["parameters"]["from_year"] == 2020
+    page = REPORTS["phu-luc-2"].run(get_scope(people["agency"]), PERIOD)[1]
+    api_rows = [r["values"] for r in body["tables"][0]["rows"]]
+    assert [v.get("total") for v in api_rows] == [r.values.get("total") for r in page.tables[0].rows]
+    pdf = client.get("/api/v1/reports/phu-luc-1/", {**PERIOD, "export": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/api/v1/reports/khong-co/").status_code == 404
+    assert client.get("/api/v1/reports/phu-luc-1/", {**PERIOD, "export": "doc"}).status_code == 400
+    assert client.get("/bao-cao/khong-co/").status_code == 404
+
+
+def test_the_command_writes_a_file(people, data, tmp_path):
+    out = tmp_path / "pl1.csv"
+    call_command("report", "phu-luc-1", "--year", "2020", "--format", "csv", "--out", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert rows[-1][-2:] == ["300000001", "370000000"]
+    scoped = tmp_path / "pl2.json"
+    call_command(
+        "report", "phu-luc-2", "--param", "from_year=2020", "--param", "to_year=2020",
+        "--format", "json", "--out", str(scoped), "--user", people["other_doit"].username,
+    )  # fmt: skip
+    assert json.loads(scoped.read_text())[0]["rows"][-1]["values"]["total"] == 70_000_001
+    xlsx = tmp_path / "pl2.xlsx"
+    call_command("report", "phu-luc-2", "--year", "2020", "--format", "xlsx", "--out", str(xlsx))
+    assert openpyxl.load_workbook(xlsx).worksheets[0].title
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="to_year"):
+        call_command("report", "phu-luc-1", "--param", "from_year=2020", "--param", "to_year=2019")
+
+
+def test_the_reports_are_for_workspace_roles(client, people):
+    assert client.get("/bao-cao/phu-luc-1/").status_code == 302
+    client.force_login(people["leader"])
+    assert client.get("/bao-cao/phu-luc-1/").status_code == 200
