@@ -199,6 +199,9 @@ STANDARD_PARAMS = [
         enum=["63", "34"],
         description="Provinces as they were (63) or today's (34); default by the years (Appendix 2).",
     ),
+    OpenApiParameter("year", int, description="Plan year (regional conference report)."),
+    OpenApiParameter("months", int, description="The first months of the year, 1 to 12 (conference report)."),
+    OpenApiParameter("area", str, description="Code of the conference area (conference report)."),
     OpenApiParameter("table", int, description="With `export=csv`: which table, from 1 (default 1)."),
     STANDARD_EXPORT,
 ]

@@ -363,6 +363,151 @@ def _source_totals(scope: Scope, filters: dict) -> dict:
     return {r.key: r.value("plan") for r in aggregate(scope, ["plan"], by=["source"], filters=filters).rows}
 
 
+# --- the regional conference: the first months of a year in the provinces of one conference area --------
+
+
+def _conference_areas():
+    from khuyencong.geo.models import Region, RegionScheme
+
+    return Region.objects.filter(scheme=RegionScheme.CONFERENCE).order_by("order", "code")
+
+
+class ConferenceForm(StyledForm):
+    year = forms.IntegerField(label=gettext_lazy("plan year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    months = forms.IntegerField(
+        label=gettext_lazy("first months of the year"),
+        min_value=1,
+        max_value=12,
+        help_text=gettext_lazy("From January to the end of this month."),
+    )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("conference area"), queryset=None, empty_label=None, to_field_name="code"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _conference_areas()
+
+
+def _conference_initial() -> dict:
+    today = timezone.localdate()
+    first = _conference_areas().first()
+    return {"year": today.year, "months": max(today.month - 1, 1), "area": first.code if first else ""}
+
+
+def conference(scope: Scope, params: dict) -> Built:
+    year, months, area = params["year"], params["months"], params["area"]
+    province = "province" if year <= 2025 else "province_now"
+    region = "region" if province == "province" else "region_now"
+    period = dims.first_months(year, months)
+    before = period.previous_year()
+
+    def figures(plan_year: int, span: dims.Period):
+        plan = aggregate(
+            scope, ["plan"], by=[province], filters={"plan_year": plan_year, region: area}, on=span.end
+        )
+        done = aggregate(
+            scope, ["paid"], by=[province], filters={"plan_year": plan_year, region: area, "period": span}
+        )
+        return plan, done
+
+    plan, done = figures(year, period)
+    plan_before, done_before = figures(year - 1, before)
+    tables = (plan, done, plan_before, done_before)
+    names: dict = {}
+    for table in tables:
+        names.update({r.key: r.labels[province] for r in table.rows})
+    values = [
+        {r.key: int(r.value(m)) for r in t.rows}
+        for t, m in zip(tables, ("plan", "paid", "plan", "paid"), strict=True)
+    ]
+    title = _("Industrial promotion in the first %(months)s months of %(year)s: %(area)s") % {
+        "months": months,
+        "year": year,
+        "area": area.name,
+    }
+    span = _("1–%(months)s/%(year)s")
+    table = Table(
+        title,
+        subtitle=_("Provinces as they were (%(n)s).") % {"n": dims.province_count(province)}
+        if province == "province"
+        else _("Today's %(n)s provinces.") % {"n": dims.province_count(province)},
+        unit="ty",
+        sheet_name=_("Conference"),
+        columns=[
+            Column("name", _("Province"), kind=TEXT),
+            Group(
+                str(year),
+                [
+                    Column("plan", _("Approved plan")),
+                    Column(
+                        "done", _("Executed %(span)s") % {"span": span % {"months": months, "year": year}}
+                    ),
+                    Column("pct", _("% of plan"), kind=PERCENT),
+                ],
+            ),
+            Group(
+                str(year - 1),
+                [
+                    Column("plan_before", _("Approved plan")),
+                    Column(
+                        "done_before",
+                        _("Executed %(span)s") % {"span": span % {"months": months, "year": year - 1}},
+                    ),
+                ],
+            ),
+            Group(
+                _("Change on the same period (%)"),
+                [
+                    Column("plan_change", _("Plan"), kind=PERCENT),
+                    Column("done_change", _("Executed"), kind=PERCENT),
+                ],
+            ),
+        ],
+        footnotes=[
+            _(
+                "Plan: the approved support of the plan year as it stood at the end of the period;"
+                " executed: advances and payments of that plan year made in the period."
+            ),
+            _cutoff(),
+        ],
+    )
+    for key in sorted(names, key=lambda k: (fold(names[k]), names[k])):
+        p, d, pb, db = (v.get(key, 0) for v in values)
+        table.row(
+            names[key],
+            plan=p,
+            done=d,
+            pct=derived.percent_of_plan(d, p),
+            plan_before=pb,
+            done_before=db,
+            plan_change=derived.change_on_previous(p, pb),
+            done_change=derived.change_on_previous(d, db),
+        )
+    totals = [int(t.total.value(m)) for t, m in zip(tables, ("plan", "paid", "plan", "paid"), strict=True)]
+    table.total(
+        _("Whole area"),
+        plan=totals[0],
+        done=totals[1],
+        pct=derived.percent_of_plan(totals[1], totals[0]),
+        plan_before=totals[2],
+        done_before=totals[3],
+        plan_change=derived.change_on_previous(totals[0], totals[2]),
+        done_change=derived.change_on_previous(totals[1], totals[3]),
+    )
+    keys = sorted(names, key=lambda k: (fold(names[k]), names[k]))
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [names[k] for k in keys],
+        "series": [
+            {"name": _("Approved plan"), "data": [_bn(values[0].get(k, 0)) for k in keys]},
+            {"name": _("Executed"), "data": [_bn(values[1].get(k, 0)) for k in keys]},
+        ],
+    }
+    return Built([table], title, chart)
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 REPORTS: dict[str, Report] = {
@@ -388,6 +533,17 @@ REPORTS: dict[str, Report] = {
             RegionalForm,
             _phase_initial,
             appendix_2,
+        ),
+        Report(
+            "hoi-nghi-vung",
+            gettext_lazy("Regional conference report"),
+            gettext_lazy(
+                "The first months of a year in the provinces of one conference area: plan, executed,"
+                " percentage of the plan and change on the same period of the previous year."
+            ),
+            ConferenceForm,
+            _conference_initial,
+            conference,
         ),
     ]
 }

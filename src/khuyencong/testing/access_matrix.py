@@ -163,6 +163,12 @@ CHECKS: list[Check] = [
     ),
     Check("consolidation of proposals", lambda c: "/de-an/tong-hop/", _all(200, **WORKSPACE)),
     Check("plan and execution", lambda c: "/de-an/ke-hoach/", _all(200, **WORKSPACE)),
+    Check("standard reports", lambda c: "/bao-cao/", _all(200, **WORKSPACE)),
+    Check(
+        "standard report: Appendix 2",
+        lambda c: "/bao-cao/phu-luc-2/?from_year=2021&to_year=2025",
+        _all(200, **WORKSPACE),
+    ),
     Check(
         "appraisal councils",
         lambda c: "/de-an/hoi-dong/",
@@ -183,6 +189,11 @@ CHECKS: list[Check] = [
     Check(
         "API: consolidation report",
         lambda c: "/api/v1/reports/consolidation/?plan_year=2027",
+        _all(200, anonymous=401, public=403),
+    ),
+    Check(
+        "API: standard report Appendix 1",
+        lambda c: "/api/v1/reports/phu-luc-1/?from_year=2021&to_year=2025",
         _all(200, anonymous=401, public=403),
     ),
     Check(

@@ -59,7 +59,31 @@ def data(people, dataset):  # noqa: F811
         filed_on=D(2019, 6, 15),
     )
     ledger.record(p3, LedgerKind.ALLOCATED, 70_000_001, D(2020, 2, 10))
-    return {**dataset, "p3": p3, "hanoi": hanoi}
+    # P0, of the 2019 plan in Hà Giang: the same period of the year before
+    p0 = project_record_appraised(
+        user=people["agency"],
+        data={
+            "plan_year": 2019,
+            "source": "kcqg",
+            "programme": Programme.objects.get(code="kcqg-2014-2020"),
+            "content": Content.objects.get(code="dao-tao-nghe"),
+            "kind": "ordinary",
+            "name": "Đào tạo nghề năm 2019 tại Hà Giang",
+            "objectives": "Đào tạo nghề",
+            "implementing_org": Organisation.objects.get(code="ttkc-02-2008"),
+            "lead_province": dataset["ha_giang"],
+            "start_date": D(2019, 3, 1),
+            "end_date": D(2019, 12, 15),
+        },
+        budget_lines=[
+            {"category": "training", "item": "Lớp", "state_support": 50_000_000, "counterpart": 10_000_000}
+        ],
+        filed_on=D(2018, 6, 15),
+    )
+    ledger.record(p0, LedgerKind.ALLOCATED, 50_000_000, D(2019, 2, 1))
+    ledger.record(p0, LedgerKind.ADVANCED, 20_000_000, D(2019, 4, 1))
+    ledger.record(p0, LedgerKind.DISBURSED, 25_000_000, D(2019, 8, 1))
+    return {**dataset, "p3": p3, "p0": p0, "hanoi": hanoi}
 
 
 def run(user, slug, **params):
@@ -263,3 +287,47 @@ def test_the_reports_are_for_workspace_roles(client, people):
     assert client.get("/bao-cao/phu-luc-1/").status_code == 302
     client.force_login(people["leader"])
     assert client.get("/bao-cao/phu-luc-1/").status_code == 200
+
+
+def conference_rows(user, months):
+    built = run(user, "hoi-nghi-vung", year="2020", months=str(months), area="BAC")
+    table = built.tables[0]
+    return table, rows_of(table), table.rows[-1].values
+
+
+def test_regional_conference_first_six_months(people, data):
+    _table, rows, total = conference_rows(people["agency"], 6)
+    # the plan as it stood on 30/06/2020; paid from 01/01 to 30/06/2020
+    assert {k: (v["plan"], v["done"], v["pct"]) for k, v in rows.items()} == {
+        "Cao Bằng": (60_000_000, 0, Decimal("0.00")),
+        "Hà Giang": (90_000_000, 40_000_000, Decimal("44.44")),
+        "Hà Nội": (70_000_001, 0, Decimal("0.00")),
+        "Tuyên Quang": (90_000_000, 0, Decimal("0.00")),
+    }
+    # 2019, the same six months: Hà Giang's plan 50.000.000, advanced 20.000.000 (the August payment is later)
+    assert (rows["Hà Giang"]["plan_before"], rows["Hà Giang"]["done_before"]) == (50_000_000, 20_000_000)
+    assert (rows["Hà Giang"]["plan_change"], rows["Hà Giang"]["done_change"]) == (
+        Decimal("80.00"),
+        Decimal("100.00"),
+    )
+    assert rows["Cao Bằng"]["plan_change"] is None  # nothing the year before: no change to state
+    assert (total["plan"], total["done"], total["pct"]) == (310_000_001, 40_000_000, Decimal("12.90"))
+    assert (total["plan_before"], total["done_before"]) == (50_000_000, 20_000_000)
+    assert (total["plan_change"], total["done_change"]) == (Decimal("520.00"), Decimal("100.00"))
+    for key in ("plan", "done", "plan_before", "done_before"):
+        assert total[key] == sum(r[key] for r in rows.values())
+
+
+def test_regional_conference_whole_year_and_another_area(people, data):
+    _table, rows, total = conference_rows(people["agency"], 12)
+    assert {k: (v["plan"], v["done"], v["pct"]) for k, v in rows.items()} == {
+        "Cao Bằng": (60_000_000, 60_000_000, Decimal("100.00")),
+        "Hà Giang": (80_000_000, 70_000_000, Decimal("87.50")),
+        "Hà Nội": (70_000_001, 0, Decimal("0.00")),
+        "Tuyên Quang": (90_000_000, 90_000_000, Decimal("100.00")),
+    }
+    assert (total["plan"], total["done"], total["pct"]) == (300_000_001, 220_000_000, Decimal("73.33"))
+    south = run(people["agency"], "hoi-nghi-vung", year="2020", months="12", area="NAM").tables[0]
+    assert [r.level for r in south.rows] == [TOTAL] and south.rows[0].values["plan"] == 0
+    form, built = REPORTS["hoi-nghi-vung"].run(get_scope(people["agency"]), {"year": "2020", "months": "13"})
+    assert built is None and "months" in form.errors
