@@ -363,6 +363,104 @@ def _source_totals(scope: Scope, filters: dict) -> dict:
     return {r.key: r.value("plan") for r in aggregate(scope, ["plan"], by=["source"], filters=filters).rows}
 
 
+# --- the annual results of the programme: approved, amended, executed, settled, by content ----------------
+
+
+class AnnualForm(StyledForm):
+    year = forms.IntegerField(label=gettext_lazy("plan year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    source = forms.ChoiceField(
+        label=gettext_lazy("funding source"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("all")),
+            ("kcqg", gettext_lazy("national (KCQG)")),
+            ("kcdp", gettext_lazy("provincial (KCĐP)")),
+            ("other", gettext_lazy("other")),
+        ],
+    )
+
+
+def _annual_initial() -> dict:
+    return {"year": timezone.localdate().year - 1, "source": "kcqg"}
+
+
+ANNUAL = ["allocated", "amended", "plan", "paid", "executed", "planned_projects", "executed_projects"]
+
+
+def annual(scope: Scope, params: dict) -> Built:
+    from khuyencong.programmes.models import Content
+    from khuyencong.projects.models import FundingSource
+
+    year, source = params["year"], params.get("source") or None
+    figures = aggregate(scope, ANNUAL, by=["content"], filters={"plan_year": year, "source": source})
+    order = dict(Content.objects.filter(pk__in=[r.key for r in figures.rows]).values_list("pk", "order"))
+    source_name = str(dict(FundingSource.choices)[source]) if source else _("all sources")
+    title = _("Results of the industrial promotion programme of %(year)s (%(source)s)") % {
+        "year": year,
+        "source": source_name,
+    }
+    table = Table(
+        title,
+        unit="ty",
+        sheet_name=str(year),
+        columns=[
+            Column("name", _("Content"), kind=TEXT),
+            Group(
+                _("Funds"),
+                [
+                    Column("allocated", _("Allocated")),
+                    Column("amended", _("Amended")),
+                    Column("plan", _("Approved plan")),
+                    Column("paid", _("Paid")),
+                    Column("executed", _("Executed (settled projects)")),
+                    Column("pct", _("% of plan"), kind=PERCENT),
+                ],
+            ),
+            Group(
+                _("Projects"),
+                [
+                    Column("projects", _("in the plan"), kind="number"),
+                    Column("settled", _("settled"), kind="number"),
+                ],
+            ),
+        ],
+        footnotes=[
+            _(
+                "Approved plan: allocations and amendments; executed: what the settled projects were"
+                " settled at; a project in the plan has approved support above 0."
+            ),
+            _cutoff(),
+        ],
+    )
+
+    def values(row) -> dict:
+        return {
+            "allocated": int(row.value("allocated")),
+            "amended": int(row.value("amended")),
+            "plan": int(row.value("plan")),
+            "paid": int(row.value("paid")),
+            "executed": int(row.value("executed")),
+            "pct": derived.percent_of_plan(int(row.value("executed")), int(row.value("plan"))),
+            "projects": int(row.value("planned_projects")),
+            "settled": int(row.value("executed_projects")),
+        }
+
+    rows = sorted(figures.rows, key=lambda r: order.get(r.key, 0))
+    for row in rows:
+        table.row(row.labels["content"], **values(row))
+    table.total(_("Total"), **values(figures.total))  # a project counts once in the total
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [r.labels["content"] for r in rows],
+        "series": [
+            {"name": _("Approved plan"), "data": [_bn(int(r.value("plan"))) for r in rows]},
+            {"name": _("Executed (settled projects)"), "data": [_bn(int(r.value("executed"))) for r in rows]},
+        ],
+    }
+    return Built([table], title, chart)
+
+
 # --- the regional conference: the first months of a year in the provinces of one conference area --------
 
 
@@ -533,6 +631,17 @@ REPORTS: dict[str, Report] = {
             RegionalForm,
             _phase_initial,
             appendix_2,
+        ),
+        Report(
+            "ket-qua-nam",
+            gettext_lazy("Annual results of the programme"),
+            gettext_lazy(
+                "The plan of a year by content: allocated, amended, approved, paid and executed, with the"
+                " number of projects in the plan and settled."
+            ),
+            AnnualForm,
+            _annual_initial,
+            annual,
         ),
         Report(
             "hoi-nghi-vung",

@@ -331,3 +331,30 @@ def test_regional_conference_whole_year_and_another_area(people, data):
     assert [r.level for r in south.rows] == [TOTAL] and south.rows[0].values["plan"] == 0
     form, built = REPORTS["hoi-nghi-vung"].run(get_scope(people["agency"]), {"year": "2020", "months": "13"})
     assert built is None and "months" in form.errors
+
+
+def test_annual_results_by_content(people, data):
+    built = run(people["agency"], "ket-qua-nam", year="2020", source="kcqg")
+    table = built.tables[0]
+    rows = rows_of(table)
+    assert list(rows) == ["Đào tạo nghề"]  # P3 is KCĐP
+    row = rows["Đào tạo nghề"]
+    assert {
+        k: row[k] for k in ("allocated", "amended", "plan", "paid", "executed", "pct", "projects", "settled")
+    } == {
+        "allocated": 240_000_000,
+        "amended": -10_000_000,
+        "plan": 230_000_000,
+        "paid": 220_000_000,
+        "executed": 0,
+        "pct": Decimal("0.00"),
+        "projects": 2,
+        "settled": 0,
+    }
+    every = rows_of(run(people["agency"], "ket-qua-nam", year="2020", source="").tables[0])
+    assert every["Mô hình, máy móc"]["plan"] == 70_000_001 and every["Mô hình, máy móc"]["projects"] == 1
+    total = run(people["agency"], "ket-qua-nam", year="2020", source="").tables[0].rows[-1].values
+    assert (total["plan"], total["paid"], total["projects"]) == (300_000_001, 220_000_000, 3)
+    assert total["plan"] == sum(r["plan"] for r in every.values())
+    form, built = REPORTS["ket-qua-nam"].run(get_scope(people["agency"]), {"year": "2020", "source": "usd"})
+    assert built is None and "source" in form.errors
