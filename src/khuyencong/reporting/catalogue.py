@@ -116,7 +116,8 @@ class Report:
         return DocumentHeader(
             issuer=ISSUER,
             parent=PARENT,
-            title=built.title,
+            # one table: its title heads the document; several: the report's name does
+            title=str(self.title) if len(built.tables) > 1 else "",
             date=on or timezone.localdate(),
             document_type=_("Report"),
         )
