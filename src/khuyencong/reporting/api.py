@@ -199,7 +199,11 @@ STANDARD_PARAMS = [
         enum=["63", "34"],
         description="Provinces as they were (63) or today's (34); default by the years (Appendix 2).",
     ),
-    OpenApiParameter("year", int, description="Plan year (regional conference report)."),
+    OpenApiParameter("year", int, description="Plan year (annual, conference and quarterly reports)."),
+    OpenApiParameter("quarter", int, description="Quarter, 1 to 4 (quarterly summary)."),
+    OpenApiParameter(
+        "source", str, enum=["kcqg", "kcdp", "other"], description="Funding source (default: all)."
+    ),
     OpenApiParameter("months", int, description="The first months of the year, 1 to 12 (conference report)."),
     OpenApiParameter("area", str, description="Code of the conference area (conference report)."),
     OpenApiParameter("table", int, description="With `export=csv`: which table, from 1 (default 1)."),

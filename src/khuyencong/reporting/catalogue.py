@@ -52,7 +52,7 @@ class YearRangeForm(StyledForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("from_year"), cleaned.get("to_year")
         if first is not None and last is not None:
             if last < first:
@@ -479,13 +479,15 @@ class ConferenceForm(StyledForm):
         max_value=12,
         help_text=gettext_lazy("From January to the end of this month."),
     )
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("conference area"), queryset=None, empty_label=None, to_field_name="code"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = _conference_areas()
+        area = self.fields["area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        area.queryset = _conference_areas()
 
 
 def _conference_initial() -> dict:
@@ -607,6 +609,104 @@ def conference(scope: Scope, params: dict) -> Built:
     return Built([table], title, chart)
 
 
+# --- the quarterly national summary: by economic region --------------------------------------------------
+
+
+class QuarterForm(AnnualForm):
+    quarter = forms.IntegerField(label=gettext_lazy("quarter"), min_value=1, max_value=4)
+
+    field_order = ["year", "quarter", "source"]
+
+
+def _quarter_initial() -> dict:
+    today = timezone.localdate()
+    last = (today.month - 1) // 3  # the last complete quarter
+    return {"year": today.year if last else today.year - 1, "quarter": last or 4, "source": ""}
+
+
+def quarterly(scope: Scope, params: dict) -> Built:
+    from khuyencong.geo.models import Region
+
+    year, number, source = params["year"], params["quarter"], params.get("source") or None
+    region = "region" if year <= 2025 else "region_now"
+    quarter = dims.quarter(year, number)
+    to_date = dims.first_months(year, 3 * number)
+    base = {"plan_year": year, "source": source}
+    plan = aggregate(scope, ["plan"], by=[region], filters=base, on=quarter.end)
+    in_quarter = aggregate(scope, ["paid"], by=[region], filters={**base, "period": quarter})
+    cumulative = aggregate(scope, ["paid"], by=[region], filters={**base, "period": to_date})
+    keys = {r.key for t in (plan, in_quarter, cumulative) for r in t.rows}
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=[k for k in keys if k is not None])}
+    ordered = sorted(keys, key=lambda k: (k is None, regions[k].order if k in regions else 0))
+    figures = {
+        "plan": {r.key: int(r.value("plan")) for r in plan.rows},
+        "quarter": {r.key: int(r.value("paid")) for r in in_quarter.rows},
+        "cumulative": {r.key: int(r.value("paid")) for r in cumulative.rows},
+    }
+    title = _("National summary of the industrial promotion plan %(year)s, quarter %(quarter)s") % {
+        "year": year,
+        "quarter": number,
+    }
+    table = Table(
+        title,
+        subtitle=_("Plan year %(year)s, %(source)s; by economic region.")
+        % {"year": year, "source": str(_source_name(source))},
+        unit="ty",
+        sheet_name=_("Quarter %(quarter)s") % {"quarter": number},
+        columns=[
+            Column("name", _("Economic region"), kind=TEXT),
+            Column("plan", _("Approved plan")),
+            Group(
+                _("Paid"),
+                [
+                    Column("quarter", _("in the quarter")),
+                    Column("cumulative", _("since the start of the year")),
+                ],
+            ),
+            Column("pct", _("% of plan"), kind=PERCENT),
+        ],
+        footnotes=[
+            _(
+                "Plan: the approved support of the plan year as it stood at the end of the quarter;"
+                " paid: advances and payments of that plan year."
+            ),
+            _cutoff(),
+        ],
+    )
+    for key in ordered:
+        table.row(
+            regions[key].name if key in regions else _("Without a region"),
+            plan=figures["plan"].get(key, 0),
+            quarter=figures["quarter"].get(key, 0),
+            cumulative=figures["cumulative"].get(key, 0),
+            pct=derived.percent_of_plan(figures["cumulative"].get(key, 0), figures["plan"].get(key, 0)),
+        )
+    table.total(
+        _("Whole country"),
+        plan=int(plan.total.value("plan")),
+        quarter=int(in_quarter.total.value("paid")),
+        cumulative=int(cumulative.total.value("paid")),
+        pct=derived.percent_of_plan(int(cumulative.total.value("paid")), int(plan.total.value("plan"))),
+    )
+    named = [k for k in ordered if k in regions]
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [regions[k].name for k in named],
+        "series": [
+            {"name": _("Approved plan"), "data": [_bn(figures["plan"].get(k, 0)) for k in named]},
+            {"name": _("Paid"), "data": [_bn(figures["cumulative"].get(k, 0)) for k in named]},
+        ],
+    }
+    return Built([table], title, chart)
+
+
+def _source_name(source: str | None):
+    from khuyencong.projects.models import FundingSource
+
+    return dict(FundingSource.choices)[source] if source else _("all sources")
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 REPORTS: dict[str, Report] = {
@@ -654,6 +754,17 @@ REPORTS: dict[str, Report] = {
             ConferenceForm,
             _conference_initial,
             conference,
+        ),
+        Report(
+            "tong-hop-quy",
+            gettext_lazy("Quarterly national summary"),
+            gettext_lazy(
+                "The plan of a year by economic region at the end of a quarter: the approved plan, what"
+                " was paid in the quarter and since the start of the year, and the percentage of the plan."
+            ),
+            QuarterForm,
+            _quarter_initial,
+            quarterly,
         ),
     ]
 }

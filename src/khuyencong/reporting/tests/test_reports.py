@@ -358,3 +358,32 @@ def test_annual_results_by_content(people, data):
     assert total["plan"] == sum(r["plan"] for r in every.values())
     form, built = REPORTS["ket-qua-nam"].run(get_scope(people["agency"]), {"year": "2020", "source": "usd"})
     assert built is None and "source" in form.errors
+
+
+def test_quarterly_national_summary(people, data):
+    def quarter(number, user=people["agency"]):
+        table = run(user, "tong-hop-quy", year="2020", quarter=str(number), source="").tables[0]
+        return rows_of(table), table.rows[-1].values
+
+    rows, total = quarter(4)
+    figures = {k: (v["plan"], v["quarter"], v["cumulative"], v["pct"]) for k, v in rows.items()}
+    assert figures == {
+        "Vùng Đồng bằng sông Hồng": (70_000_001, 0, 0, Decimal("0.00")),
+        # P1 30.000.000 on 20/11 and P2 150.000.000 on 01/12; since January also P1's advance 40.000.000
+        "Vùng Trung du và miền núi phía Bắc": (230_000_000, 180_000_000, 220_000_000, Decimal("95.65")),
+    }
+    assert (total["plan"], total["quarter"], total["cumulative"], total["pct"]) == (
+        300_000_001,
+        180_000_000,
+        220_000_000,
+        Decimal("73.33"),
+    )
+    for key in ("plan", "quarter", "cumulative"):
+        assert total[key] == sum(r[key] for r in rows.values())
+    rows, total = quarter(1)  # on 31/03/2020 the amendment of September was not made yet
+    assert rows["Vùng Trung du và miền núi phía Bắc"]["plan"] == 240_000_000
+    assert (total["quarter"], total["cumulative"], total["pct"]) == (40_000_000, 40_000_000, Decimal("12.90"))
+    rows, total = quarter(4, people["other_doit"])
+    assert list(rows) == ["Vùng Đồng bằng sông Hồng"] and total["plan"] == 70_000_001
+    form, built = REPORTS["tong-hop-quy"].run(get_scope(people["agency"]), {"year": "2020", "quarter": "5"})
+    assert built is None and "quarter" in form.errors
