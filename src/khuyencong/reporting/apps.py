@@ -53,6 +53,12 @@ def _register_standard_reports() -> None:
     navigation.add_menu_item(
         "reports", navigation.MenuItem(_("Standard reports"), "reports:index", "journal-text")
     )
+    from khuyencong.reporting.catalogue import REPORTS
+
+    for slug, report in REPORTS.items():
+        navigation.add_menu_item(
+            "reports", navigation.MenuItem(report.title, f"reports:{slug}", "file-earmark-text")
+        )
 
 
 _ready = ReportingConfig.ready

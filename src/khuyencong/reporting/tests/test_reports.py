@@ -222,6 +222,8 @@ def test_the_page_and_every_download(client, people, data):
     html = page.content.decode()
     assert "Tuyên Quang" in html and "0,300" in html  # 300.000.001 đ in tỷ đồng
     assert "kc-chart-data" in html
+    for slug in REPORTS:  # the "Báo cáo" menu lists every report
+        assert f'href="/bao-cao/{slug}/"' in html
     index = client.get("/bao-cao/")
     assert index.status_code == 200 and "/bao-cao/phu-luc-1/" in index.content.decode()
 
