@@ -250,7 +250,7 @@ class StandardReportView(APIView):
         body = {
             "report": report.slug,
             "title": built.title,
-            "parameters": {k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+            "parameters": catalogue.parameters(form),
             "tables": [json_data(t) for t in built.tables],
         }
         return Response(StandardReportSerializer(body).data)

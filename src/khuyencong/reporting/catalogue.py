@@ -774,9 +774,18 @@ def get(slug: str) -> Report | None:
     return REPORTS.get(slug)
 
 
+def parameters(form: forms.Form) -> dict[str, Any]:
+    """The checked parameters as plain values (a conference area by its code), for JSON."""
+    return {
+        name: getattr(value, "code", value)
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "")
+    }
+
+
 def errors(form: forms.Form) -> dict[str, list[str]]:
     """The form's errors by field, as text (the API and the command print them)."""
     return {name: [str(e) for e in errs] for name, errs in form.errors.items()}
 
 
-__all__ = ["REPORTS", "Built", "Report", "errors", "get"]
+__all__ = ["REPORTS", "Built", "Report", "errors", "get", "parameters"]

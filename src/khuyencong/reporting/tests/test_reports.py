@@ -258,6 +258,10 @@ def test_the_api_gives_the_figures_of_the_page(client, people, data):
     page = REPORTS["phu-luc-2"].run(get_scope(people["agency"]), PERIOD)[1]
     api_rows = [r["values"] for r in body["tables"][0]["rows"]]
     assert [v.get("total") for v in api_rows] == [r.values.get("total") for r in page.tables[0].rows]
+    conference = client.get("/api/v1/reports/hoi-nghi-vung/", {"year": 2020, "months": 12, "area": "BAC"})
+    assert conference.status_code == 200
+    assert conference.json()["parameters"] == {"year": 2020, "months": 12, "area": "BAC"}
+    assert conference.json()["tables"][0]["rows"][-1]["values"]["done"] == 220_000_000
     pdf = client.get("/api/v1/reports/phu-luc-1/", {**PERIOD, "export": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get("/api/v1/reports/khong-co/").status_code == 404
