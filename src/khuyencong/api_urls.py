@@ -32,4 +32,6 @@ urlpatterns = [
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
     path("", include(router.urls)),
+    # after the router: /reports/consolidation/ and /reports/plan/ are its actions
+    path("reports/<slug:name>/", reporting_api.StandardReportView.as_view(), name="api-standard-report"),
 ]

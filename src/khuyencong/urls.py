@@ -17,8 +17,8 @@ urlpatterns = [
     path("co-so/", include("khuyencong.establishments.urls")),
     path("bang-dieu-khien/", include(reporting_urls.dashboard_urlpatterns)),
     path("de-an/", include("khuyencong.reporting.urls")),  # the reports keep their addresses
-    path("bao-cao/", include("khuyencong.reporting.pivot_urls")),
     path("de-an/", include("khuyencong.projects.urls")),
+    path("bao-cao/", include(reporting_urls.report_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("khuyencong.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -277,3 +277,84 @@ class PivotViewSet(viewsets.ViewSet):
         except pivot.PivotError as error:
             raise serializers.ValidationError({error.field: [error.message]}) from None
         return Response(PivotSerializer(pivot.as_json(result)).data)
+
+
+# --- the standard reports of the catalogue: /api/v1/reports/<name>/ ------------------------------------
+
+from django.utils.translation import gettext as _  # noqa: E402
+from rest_framework.exceptions import NotFound, ValidationError  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from khuyencong.documents.writers import json_data  # noqa: E402
+from khuyencong.reporting import catalogue  # noqa: E402
+
+STANDARD_EXPORT = OpenApiParameter(
+    "export",
+    str,
+    enum=["xlsx", "pdf", "csv"],
+    description="Download the report as a file instead of JSON (CSV: the table named by `table`).",
+)
+STANDARD_PARAMS = [
+    OpenApiParameter("from_year", int, description="First plan year (default: the last complete phase)."),
+    OpenApiParameter("to_year", int, description="Last plan year (at most ten years)."),
+    OpenApiParameter(
+        "geography",
+        str,
+        enum=["63", "34"],
+        description="Provinces as they were (63) or today's (34); default by the years (Appendix 2).",
+    ),
+    OpenApiParameter("year", int, description="Plan year (annual, conference and quarterly reports)."),
+    OpenApiParameter("quarter", int, description="Quarter, 1 to 4 (quarterly summary)."),
+    OpenApiParameter(
+        "source", str, enum=["kcqg", "kcdp", "other"], description="Funding source (default: all)."
+    ),
+    OpenApiParameter("months", int, description="The first months of the year, 1 to 12 (conference report)."),
+    OpenApiParameter("area", str, description="Code of the conference area (conference report)."),
+    OpenApiParameter("table", int, description="With `export=csv`: which table, from 1 (default 1)."),
+    STANDARD_EXPORT,
+]
+
+
+class StandardReportSerializer(serializers.Serializer):
+    report = serializers.CharField()
+    title = serializers.CharField()
+    parameters = serializers.DictField()
+    tables = serializers.ListField(child=serializers.DictField(), help_text="Each table as in the JSON file.")
+
+
+class StandardReportView(APIView):
+    """A standard report of the catalogue for your scope: the same tables as its page
+    (``/bao-cao/<name>/``). Money in whole VND."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=sorted(catalogue.REPORTS)),
+            *STANDARD_PARAMS,
+        ],
+        responses={
+            (200, "application/json"): StandardReportSerializer,
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, name: str):
+        from khuyencong.core.parsing import parse_id
+        from khuyencong.reporting.views import report_file
+
+        report = catalogue.get(name)
+        if report is None:
+            raise NotFound()
+        form, built = report.run(get_scope(request.user), request.query_params)
+        if built is None:
+            raise ValidationError(catalogue.errors(form))
+        export = request.query_params.get("export")
+        if export:
+            if export not in ("xlsx", "pdf", "csv"):
+                raise ValidationError({"export": [_("Choose xlsx, pdf or csv.")]})
+            return report_file(report, built, export, (parse_id(request.query_params.get("table")) or 1) - 1)
+        body = {
+            "report": report.slug,
+            "title": built.title,
+            "parameters": catalogue.parameters(form),
+            "tables": [json_data(t) for t in built.tables],
+        }
+        return Response(StandardReportSerializer(body).data)

@@ -58,6 +58,7 @@ class ReportingConfig(AppConfig):
             "reports", navigation.MenuItem(_("Custom summary"), "reports:pivot", "grid-3x3")
         )
         _register_dashboard()
+        _register_standard_reports()
 
 
 def _register_dashboard() -> None:
@@ -70,3 +71,18 @@ def _register_dashboard() -> None:
     navigation.add_home_page(leaders_home)
     for provider in MAP_PROVIDERS:
         PROVINCE_MAP_MEASURES.register(provider)
+
+
+def _register_standard_reports() -> None:
+    """The "Báo cáo" menu lists the standard reports of the catalogue (``reporting.catalogue``)."""
+    from khuyencong.core import navigation
+
+    navigation.add_menu_item(
+        "reports", navigation.MenuItem(_("Standard reports"), "reports:index", "journal-text")
+    )
+    from khuyencong.reporting.catalogue import REPORTS
+
+    for slug, report in REPORTS.items():
+        navigation.add_menu_item(
+            "reports", navigation.MenuItem(report.title, f"reports:{slug}", "file-earmark-text")
+        )

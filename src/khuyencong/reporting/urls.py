@@ -11,3 +11,17 @@ urlpatterns = [
 
 # the dashboard has its own address (``/bang-dieu-khien/``, see ``khuyencong/urls.py``)
 dashboard_urlpatterns = [path("", views.dashboard_view, name="dashboard")]
+
+# the standard reports of the catalogue, mounted at /bao-cao/ (khuyencong.urls)
+from khuyencong.reporting import catalogue as _catalogue  # noqa: E402
+
+report_patterns = (
+    [
+        path("", views.report_index, name="index"),
+        path("tong-hop-tu-chon/", views.pivot_view, name="pivot"),
+        path("<slug:slug>/", views.report_view, name="report"),
+        # each report's own name too, for the menu (same view, same address)
+        *[path(f"{slug}/", views.report_view, {"slug": slug}, name=slug) for slug in _catalogue.REPORTS],
+    ],
+    "reports",
+)

@@ -341,3 +341,56 @@ def leaders_home(request, scope):
         role_assignments=list(request.user.role_assignments.select_related("province", "organisation")),
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+# --- the standard reports of the catalogue (/bao-cao/) ------------------------------------------------
+
+EXPORTS = ("xlsx", "pdf", "csv", "json")
+
+
+def report_file(report, built, fmt: str, table_index: int = 0):
+    """A report's tables as a file: every table in Excel, PDF and JSON; one table in CSV."""
+    tables = built.tables
+    if fmt == "csv":
+        tables = [tables[table_index if 0 <= table_index < len(tables) else 0]]
+    return download(tables, fmt, built.title, header=report.header(built) if fmt == "pdf" else None)
+
+
+@workspace_required
+def report_index(request):
+    """The list of the standard reports."""
+    from khuyencong.reporting.catalogue import REPORTS
+
+    return render(
+        request,
+        "reporting/report_index.html",
+        {"reports": list(REPORTS.values()), "active_menu": "reports"},
+    )
+
+
+@workspace_required
+def report_view(request, slug: str):
+    """One standard report: its parameters, its tables, a chart and the files to download."""
+    from django.http import Http404
+
+    from khuyencong.core.parsing import parse_id
+    from khuyencong.reporting.catalogue import get
+
+    report = get(slug)
+    if report is None:
+        raise Http404(_("No such report."))
+    form, built = report.run(get_scope(request.user), request.GET)
+    export = request.GET.get("export")
+    if built is not None and export in EXPORTS:
+        return report_file(report, built, export, (parse_id(request.GET.get("table")) or 1) - 1)
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "report": report,
+            "form": form,
+            "built": built,
+            "chart": built.chart if built else {},
+            "active_menu": "reports",
+        },
+    )

@@ -165,6 +165,12 @@ CHECKS: list[Check] = [
     Check("plan and execution", lambda c: "/de-an/ke-hoach/", _all(200, **WORKSPACE)),
     Check("custom summary (pivot)", lambda c: "/bao-cao/tong-hop-tu-chon/", _all(200, **WORKSPACE)),
     Check("dashboard", lambda c: "/bang-dieu-khien/", _all(200, **WORKSPACE)),
+    Check("standard reports", lambda c: "/bao-cao/", _all(200, **WORKSPACE)),
+    Check(
+        "standard report: Appendix 2",
+        lambda c: "/bao-cao/phu-luc-2/?from_year=2021&to_year=2025",
+        _all(200, **WORKSPACE),
+    ),
     Check(
         "appraisal councils",
         lambda c: "/de-an/hoi-dong/",
@@ -190,6 +196,11 @@ CHECKS: list[Check] = [
     Check(
         "API: custom summary (pivot)",
         lambda c: "/api/v1/reports/pivot/?rows=province&columns=source&measures=plan",
+        _all(200, anonymous=401, public=403),
+    ),
+    Check(
+        "API: standard report Appendix 1",
+        lambda c: "/api/v1/reports/phu-luc-1/?from_year=2021&to_year=2025",
         _all(200, anonymous=401, public=403),
     ),
     Check(

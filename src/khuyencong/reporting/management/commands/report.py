@@ -1,0 +1,77 @@
+"""``khuyencong report NAME``: a standard report of the catalogue written to a file (or printed)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from khuyencong.core.permissions import Role, Scope, get_scope
+from khuyencong.documents.responses import file_name, render
+from khuyencong.reporting import catalogue
+
+# without --user: every province's figures, read only – what the agency's officers see
+NATIONAL_READ = Scope(roles=frozenset({Role.LEADER.value}), national_read=True)
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a standard report to a file. Names: "
+        + ", ".join(sorted(catalogue.REPORTS))
+        + ". Without --user the report reads every province (a national read-only scope); with"
+        " --user it reads what that user may see (a national leader's read-only scope by default)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="The report: " + ", ".join(sorted(catalogue.REPORTS)))
+        parser.add_argument("--year", type=str, help="Shorthand for --param from_year=Y --param to_year=Y.")
+        parser.add_argument(
+            "--param", action="append", default=[], metavar="KEY=VALUE", help="A parameter of the report."
+        )
+        parser.add_argument("--format", choices=["csv", "xlsx", "pdf", "json"], default="xlsx")
+        parser.add_argument("--table", type=int, default=1, help="With --format csv: which table, from 1.")
+        parser.add_argument("--out", type=Path, help="The file to write (default: a name from the title).")
+        parser.add_argument("--user", help="Read the figures with this user's scope.")
+
+    def handle(self, *args, name, year, param, format, table, out, user, **options) -> None:
+        report = catalogue.get(name)
+        if report is None:
+            raise CommandError(f"unknown report {name!r}; one of {', '.join(sorted(catalogue.REPORTS))}")
+        data: dict[str, str] = {}
+        if year:
+            data.update(from_year=year, to_year=year)
+        for item in param:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise CommandError(f"--param {item!r}: write KEY=VALUE")
+            data[key.strip()] = value.strip()
+        unknown = set(data) - set(report.form.base_fields)
+        if unknown:
+            raise CommandError(f"unknown parameters: {', '.join(sorted(unknown))}")
+        scope = NATIONAL_READ
+        if user:
+            from django.contrib.auth import get_user_model
+
+            account = get_user_model().objects.filter(username=user, is_active=True).first()
+            if account is None:
+                raise CommandError(f"no active user {user!r}")
+            scope = get_scope(account)
+            if not scope.can_use_workspace:
+                raise CommandError(f"{user!r} has no role in the management workspace")
+        form, built = report.run(scope, data)
+        if built is None:
+            errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in catalogue.errors(form).items())
+            raise CommandError(errors)
+        tables = built.tables
+        if format == "csv":
+            if not 1 <= table <= len(tables):
+                raise CommandError(f"--table: 1 to {len(tables)}")
+            tables = [tables[table - 1]]
+        content = render(tables, format, report.header(built) if format == "pdf" else None)
+        target = out or Path(file_name(built.title, format))
+        if str(target) == "-":
+            sys.stdout.buffer.write(content)
+            return
+        target.write_bytes(content)
+        self.stdout.write(f"{target} ({len(content)} bytes)")
