@@ -208,7 +208,7 @@ def _as_int(value) -> int:
     return int(value or 0)  # PostgreSQL returns the sum of bigints as numeric
 
 
-def _ledger_facts(scope, measures, by, filters, on, cells, totals) -> None:
+def _ledger_facts(scope, measures, by, filters, on, cells, totals, project_sums) -> None:
     qs = scoped_ledger(scope, filters)
     if on is not None:
         qs = qs.filter(value_date__lte=on)
@@ -243,8 +243,9 @@ def _ledger_facts(scope, measures, by, filters, on, cells, totals) -> None:
         key = tuple(row[n] for n in names)
         for m in measures:
             amount = _as_int(row[m.name])
-            if m.count_projects:
-                cells[key][m.name] += 1 if amount > 0 else 0
+            if m.count_projects:  # counted once the rows are rolled up (a region counts a project once)
+                project_sums[key][row["project"]][m.name] += amount
+                cells[key][m.name] += 0
                 whole[row["project"]][m.name] += amount
             else:
                 cells[key][m.name] += amount
@@ -347,11 +348,16 @@ def aggregate(
             grouped.append(base)
     cells: dict[tuple, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = {}
+    # measures counting projects by their money: each project's sum in each cell, counted after
+    # the roll-up, so that a project in two provinces of one region is one project of the region
+    project_sums: dict[tuple, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     by_fact: dict[str, list[ms.Measure]] = defaultdict(list)
     for m in wanted:
         by_fact[m.fact].append(m)
     if by_fact[ms.LEDGER]:
-        _ledger_facts(scope, by_fact[ms.LEDGER], grouped, filters, on, cells, totals)
+        _ledger_facts(scope, by_fact[ms.LEDGER], grouped, filters, on, cells, totals, project_sums)
     if by_fact[ms.PROJECTS]:
         _project_facts(scope, by_fact[ms.PROJECTS], grouped, filters, on, cells)
     if by_fact[ms.INDICATOR]:
@@ -361,6 +367,9 @@ def aggregate(
     rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}
     position = {dim.name: i for i, dim in enumerate(grouped)}
     rows: dict[tuple, Row] = {}
+    counted: dict[tuple, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     for key, values in cells.items():
         keys = {}
         for dim in asked:
@@ -374,6 +383,13 @@ def aggregate(
             row = rows[out] = Row(keys, values={m.name: 0 for m in wanted})
         for name, amount in values.items():
             row.values[name] += amount
+        for project, sums_of in project_sums.get(key, {}).items():
+            for name, amount in sums_of.items():
+                counted[out][project][name] += amount
+    for out, projects in counted.items():
+        for sums_of in projects.values():
+            for name, amount in sums_of.items():
+                rows[out].values[name] += 1 if amount > 0 else 0
     result = sorted(rows.values(), key=lambda r: tuple((v is None, v) for v in r.keys.values()))
     if labels:
         for dim in asked:

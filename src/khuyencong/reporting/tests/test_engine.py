@@ -293,3 +293,24 @@ def test_grouping_by_organisation_content_kind_and_status(people, dataset):
         aggregate(scope, ["proposals"], by=["movement_year"])
     with pytest.raises(ValueError):
         aggregate(scope, ["plan"], filters={"nonsense": 1})
+
+
+def test_a_project_split_within_one_region_is_one_project_of_it(people, dataset):
+    """P2 lies 60 % in former Tuyên Quang and 40 % in former Cao Bằng, both of the northern
+    midlands and mountains: two provinces' rows, one project of the region (P1 + P2 = 2, not 3)."""
+    scope = get_scope(people["agency"])
+    north = Region.objects.get(scheme="economic", code="TDMNPB")
+    by_province = aggregate(scope, ["planned_projects"], by=["province"], filters={"plan_year": 2020})
+    assert sorted(r.value("planned_projects") for r in by_province.rows) == [1, 1, 1]
+    assert by_province.total.value("planned_projects") == 2
+    for dimension in ("region", "region_now"):
+        by_region = aggregate(
+            scope, ["planned_projects", "plan"], by=[dimension], filters={"plan_year": 2020}
+        )
+        assert [(r.key, r.value("planned_projects"), r.value("plan")) for r in by_region.rows] == [
+            (north.pk, 2, 230_000_000)
+        ]
+        assert by_region.total.value("planned_projects") == 2
+    # today's Tuyên Quang holds P1 (Hà Giang) and 60 % of P2: two projects, each once
+    merged = aggregate(scope, ["planned_projects"], by=["province_now"], filters={"plan_year": 2020})
+    assert {r.key: r.value("planned_projects") for r in merged.rows}[today_province("08").pk] == 2
