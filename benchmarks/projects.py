@@ -581,8 +581,8 @@ def explain(func) -> None:
 
 def home_floor(client, user, scope) -> object:
     """The home page's cards written by hand: session, user, roles (and the province's predecessors
-    for a provincial officer); the two project counts; the plan and the settled amount of the year
-    (one statement, as the reporting engine asks it);
+    for a provincial officer); the two project counts; the plan and the settled amount of the year,
+    both cut at today (two statements: one joining every entry to its project is seven times slower);
     the establishments (counted as the list counts them); today's provinces; today's organisations."""
     from django.utils import timezone
 
@@ -621,13 +621,16 @@ def home_floor(client, user, scope) -> object:
             f"WHERE {where} AND ((p.plan_year = %s AND p.status IN ({running})) OR p.status IN ({waiting}))",
             [year, *params, year],
         ),
-        (  # the plan and what the settled projects were settled at, both cut at today: one statement
-            "SELECT SUM(l.amount) FILTER (WHERE l.kind IN ('allocated', 'amended')), "
-            "SUM(l.amount) FILTER (WHERE l.kind = 'settled' AND p.status = 'settled') "
-            "FROM projects_ledgerentry l JOIN projects_project p ON p.id = l.project_id "
-            "WHERE l.plan_year = %s AND l.kind IN ('allocated', 'amended', 'settled') AND l.value_date <= %s "
-            f"AND {ledger_where}",
+        (  # the plan, cut at today
+            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s "
+            f"AND l.kind IN ('allocated', 'amended') AND l.value_date <= %s AND {ledger_where}",
             [year, today, *ledger_params],
+        ),
+        (  # what the settled projects were settled at, cut at today
+            "SELECT SUM(l.amount) FROM projects_ledgerentry l WHERE l.plan_year = %s AND l.kind = 'settled' "
+            "AND l.value_date <= %s AND l.project_id IN (SELECT p.id FROM projects_project p "
+            f"WHERE p.plan_year = %s AND p.status = 'settled' AND {where})",
+            [year, today, year, *params],
         ),
         *count_by_hand(f"FROM establishments_establishment e WHERE {establishments}", est_params),
         (f"SELECT COUNT(*) FROM geo_administrativeunit WHERE level = 'province' AND {valid}", [today, today]),
