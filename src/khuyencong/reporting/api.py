@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from khuyencong.core.bounds import validate_plausible_date
 from khuyencong.core.permissions import get_scope
+from khuyencong.documents.writers import json_data
 from khuyencong.projects.models import FundingSource, LedgerKind
-from khuyencong.reporting import reports
+from khuyencong.reporting import catalogue, reports
 
 
 class ReportParamsSerializer(serializers.Serializer):
@@ -280,13 +284,6 @@ class PivotViewSet(viewsets.ViewSet):
 
 
 # --- the standard reports of the catalogue: /api/v1/reports/<name>/ ------------------------------------
-
-from django.utils.translation import gettext as _  # noqa: E402
-from rest_framework.exceptions import NotFound, ValidationError  # noqa: E402
-from rest_framework.views import APIView  # noqa: E402
-
-from khuyencong.documents.writers import json_data  # noqa: E402
-from khuyencong.reporting import catalogue  # noqa: E402
 
 STANDARD_EXPORT = OpenApiParameter(
     "export",

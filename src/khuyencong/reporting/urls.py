@@ -1,5 +1,6 @@
 from django.urls import path
 
+from khuyencong.reporting import catalogue as _catalogue
 from khuyencong.reporting import views
 
 app_name = "reporting"
@@ -13,8 +14,6 @@ urlpatterns = [
 dashboard_urlpatterns = [path("", views.dashboard_view, name="dashboard")]
 
 # the standard reports of the catalogue, mounted at /bao-cao/ (khuyencong.urls)
-from khuyencong.reporting import catalogue as _catalogue  # noqa: E402
-
 report_patterns = (
     [
         path("", views.report_index, name="index"),
