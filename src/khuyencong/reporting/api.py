@@ -267,17 +267,8 @@ class PivotViewSet(viewsets.ViewSet):
         form = PivotForm({**data, "measures": measures})
         if not form.is_valid():
             raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        cleaned = form.cleaned_data
         try:
-            result = pivot.build(
-                get_scope(request.user),
-                form.row_dimensions(),
-                cleaned.get("columns") or None,
-                cleaned["measures"],
-                form.filters(),
-                cleaned.get("on"),
-                form.geography_code(),
-            )
+            result = form.build(get_scope(request.user))
         except pivot.PivotError as error:
             raise serializers.ValidationError({error.field: [error.message]}) from None
         return Response(PivotSerializer(pivot.as_json(result)).data)

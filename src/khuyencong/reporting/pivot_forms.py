@@ -100,6 +100,20 @@ class PivotForm(forms.Form):
         return data
 
     # --- what the engine is asked -----------------------------------------------------------------
+    def build(self, scope):
+        """The cross table the valid form asks for, in ``scope`` (page and API alike); raises
+        :class:`~khuyencong.reporting.pivot.PivotError` naming the field at fault."""
+        data = self.cleaned_data
+        return pivot.build(
+            scope,
+            self.row_dimensions(),
+            data.get("columns") or None,
+            data["measures"],
+            self.filters(),
+            data.get("on"),
+            self.geography_code(),
+        )
+
     def row_dimensions(self) -> list[str]:
         return [r for r in (self.cleaned_data["rows"], self.cleaned_data.get("rows2")) if r]
 

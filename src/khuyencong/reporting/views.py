@@ -187,15 +187,7 @@ def pivot_view(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = pivot.build(
-                get_scope(request.user),
-                form.row_dimensions(),
-                data.get("columns") or None,
-                data["measures"],
-                form.filters(),
-                data.get("on"),
-                form.geography_code(),
-            )
+            result = form.build(get_scope(request.user))
         except pivot.PivotError as failure:
             form.add_error(failure.field, failure.message)
         else:
