@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectListView, workspace_required
-from khuyencong.core.permissions import CHANGE, VIEW, get_scope
+from khuyencong.core.permissions import CHANGE, VIEW, Scope, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects import forms as pforms
@@ -24,13 +24,13 @@ from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
     Decision,
     Project,
-    ResultReport,
 )
 from khuyencong.projects.queries import flags, money_shown, timeline, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
 from khuyencong.projects.services.roles import doit_or_agency, owner_doit_or_agency
+from khuyencong.reporting.engine import aggregate
 
 
 class ProjectListView(ObjectListView):
@@ -86,19 +86,13 @@ class ProjectListView(ObjectListView):
         return can_propose(self.request.user)
 
 
-def _actuals(project: Project) -> dict[int, Decimal]:
-    """Per indicator, the value from approved reports (latest for cumulative indicators, else sum)."""
-    result: dict[int, Decimal] = {}
-    for report in (
-        ResultReport.objects.filter(project=project, state="approved")
-        .select_related("indicator")
-        .order_by("period_end", "id")
-    ):
-        if report.indicator.cumulative:
-            result[report.indicator_id] = report.value
-        else:
-            result[report.indicator_id] = result.get(report.indicator_id, Decimal(0)) + report.value
-    return result
+def _actuals(project: Project, scope: Scope) -> dict[int, Decimal]:
+    """Per indicator, what the project's approved reports achieved – the engine's figure (the last
+    value of a running total, the sum of a flow), so the page and the reports never disagree."""
+    figures = aggregate(
+        scope, ["indicator_actual"], by=["indicator"], filters={"project": project}, labels=False
+    )
+    return {row.keys["indicator"]: row.value("indicator_actual") for row in figures.rows}
 
 
 @workspace_required
@@ -130,7 +124,7 @@ def project_detail(request, pk: int):
                 "effect": effect_row(b),
             }
         )
-    actuals = _actuals(project)
+    actuals = _actuals(project, scope)
     results = [(r, actuals.get(r.indicator_id)) for r in project.planned_results.select_related("indicator")]
     problems, warnings = readiness(project) if project.is_editable else ([], [])
     from khuyencong.projects.models import ExpertAssignment

@@ -43,3 +43,30 @@ def test_planned_and_actual_results(people, make_proposal, cumulative, expected)
     assert aggregate(
         get_scope(people["other_doit"]), ["indicator_actual"], filters={"plan_year": 2027}
     ).total.value("indicator_actual") == Decimal(0)
+
+
+@pytest.mark.parametrize("cumulative, expected", [(True, Decimal(45)), (False, Decimal(65))])
+def test_project_page_shows_the_engines_achieved_result(client, people, make_proposal, cumulative, expected):
+    """The project page's "achieved" column is the engine's figure: the last value of a running
+    total, the sum of a flow, approved reports only."""
+    from django.urls import reverse
+
+    approved = through_appraisal(people, make_proposal(state=200_000_000), recommended=200_000_000)
+    approved = approved_under_contract(people, approved, 200_000_000, "802/QĐ-BCT", "HĐ-09/2027")
+    planned = approved.planned_results.get()
+    planned.indicator.cumulative = cumulative
+    planned.indicator.save()
+    for value, days, state in ((20, 60, "approved"), (45, 20, "approved"), (50, 0, "submitted")):
+        ResultReport.objects.create(
+            project=approved,
+            indicator=planned.indicator,
+            value=value,
+            period_end=TODAY - datetime.timedelta(days=days),
+            state=state,
+        )
+    client.force_login(people["agency"])
+    page = client.get(reverse("projects:detail", args=[approved.pk]))
+    assert page.status_code == 200
+    assert [(r.indicator_id, actual) for r, actual in page.context["results"]] == [
+        (planned.indicator_id, expected)
+    ]
