@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -19,6 +19,7 @@ from khuyencong.projects.models import (
     Decision,
     DecisionLine,
     LedgerKind,
+    ProgressReport,
     Project,
     ProjectBeneficiary,
     ProjectEvent,
@@ -159,16 +160,41 @@ def flags(project: Project, today: datetime.date | None = None) -> list[str]:
         result.append("overdue")
     if project.status == Status.IN_PROGRESS and project.end_date >= today:
         last = project.progress_reports.order_by("-month", "-id").first()
-        span = max(1, (project.end_date - project.start_date).days)
-        elapsed = max(0, (today - project.start_date).days) * 100 // span
-        if last is None:
-            if elapsed > 25:
-                result.append("at_risk")
-        elif last.percent_done + 25 < elapsed or (today - last.month).days > 60:
+        if _behind_time(project, today, last and last.percent_done, last and last.month):
             result.append("at_risk")
     if project.status in (Status.STOPPED, Status.SETTLED) and money_of(project).refund_due > 0:
         result.append("refund_due")
     return result
+
+
+def _behind_time(
+    project: Project, today: datetime.date, percent_done: int | None, month: datetime.date | None
+) -> bool:
+    """The at-risk rule, once: the last progress report is more than 25 points behind the share of
+    the project's time gone by, or older than 60 days; without a report, a quarter of the time gone."""
+    span = max(1, (project.end_date - project.start_date).days)
+    elapsed = max(0, (today - project.start_date).days) * 100 // span
+    if month is None or percent_done is None:
+        return elapsed > 25
+    return percent_done + 25 < elapsed or (today - month).days > 60
+
+
+def at_risk_projects(scope: Scope, today: datetime.date | None = None) -> list[Project]:
+    """The running projects behind time (the ``at_risk`` flag), soonest end first – one query, each
+    project with its last progress report beside it."""
+    today = today or timezone.localdate()
+    last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-month", "-id")
+    running = (
+        Project.objects.within(scope, VIEW)
+        .filter(status=Status.IN_PROGRESS, end_date__gte=today)
+        .annotate(
+            last_percent=Subquery(last.values("percent_done")[:1]),
+            last_month=Subquery(last.values("month")[:1]),
+        )
+        .select_related("lead_province", "content")
+        .order_by("end_date", "code")
+    )
+    return [p for p in running if _behind_time(p, today, p.last_percent, p.last_month)]
 
 
 def flagged_projects(scope: Scope, today: datetime.date | None = None):

@@ -173,9 +173,7 @@ def by_content(scope: Scope, year: int, on: datetime.date) -> list[ContentRow]:
 def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict], int]:
     """The running projects past their end date (overdue) and those behind time (at risk), most
     overdue first; at most ``limit``, with how many more there are."""
-    from khuyencong.core.permissions import VIEW
-    from khuyencong.projects.models import Project, Status
-    from khuyencong.projects.queries import flagged_projects, flags
+    from khuyencong.projects.queries import at_risk_projects, flagged_projects
 
     overdue = list(
         flagged_projects(scope, on)
@@ -184,16 +182,7 @@ def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict
     )
     overdue_count = flagged_projects(scope, on).count()
     found = [{"project": p, "flags": ["overdue"]} for p in overdue[:limit]]
-    at_risk = []
-    in_progress = (
-        Project.objects.within(scope, VIEW)
-        .filter(status=Status.IN_PROGRESS, end_date__gte=on)
-        .select_related("lead_province", "content")
-        .order_by("end_date", "code")
-    )
-    for project in in_progress:
-        if "at_risk" in flags(project, on):
-            at_risk.append({"project": project, "flags": ["at_risk"]})
+    at_risk = [{"project": p, "flags": ["at_risk"]} for p in at_risk_projects(scope, on)]
     rows = found + at_risk
     total = overdue_count + len(at_risk)
     return rows[:limit], max(0, total - limit)
