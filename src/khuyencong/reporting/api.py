@@ -51,6 +51,7 @@ class ConsolidationSerializer(serializers.Serializer):
     source = serializers.CharField(allow_null=True)
     geography = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
+    on = serializers.DateField(allow_null=True)
     provinces = ConsolidationRowSerializer(many=True)
     contents = ConsolidationRowSerializer(many=True)
     total = ConsolidationRowSerializer()
@@ -99,6 +100,9 @@ GEOGRAPHY = OpenApiParameter(
 ON = OpenApiParameter(
     "on", OpenApiTypes.DATE, description="The plan as it stood on this date (default today)."
 )
+AS_OF = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="Every figure as it stood on this date (default: as it stands now)."
+)
 
 
 def _row(row) -> dict:
@@ -124,10 +128,10 @@ class ReportViewSet(viewsets.ViewSet):
             "plan_year": data.get("plan_year") or today.year,
             "source": data.get("source") or None,
             "geography": data.get("geography") or "now",
-            "on": data.get("on") or today,
+            "on": data.get("on"),
         }
 
-    @extend_schema(parameters=[YEAR, SOURCE, GEOGRAPHY], responses=ConsolidationSerializer)
+    @extend_schema(parameters=[YEAR, SOURCE, GEOGRAPHY, AS_OF], responses=ConsolidationSerializer)
     @action(detail=False, methods=["get"])
     def consolidation(self, request):
         """Proposals and money of a plan year by province and by content, with the total (the
@@ -135,12 +139,13 @@ class ReportViewSet(viewsets.ViewSet):
         (allocated + amended) and ``paid`` (advanced + disbursed)."""
         params = self._params(request)
         table = reports.consolidation(
-            get_scope(request.user), params["plan_year"], params["source"], params["geography"]
+            get_scope(request.user), params["plan_year"], params["source"], params["geography"], params["on"]
         )
         body = {
             "plan_year": table.plan_year,
             "source": table.source,
             "geography": table.geography,
+            "on": table.on,
             "columns": list(reports.COLUMNS),
             "provinces": [_row(r) for r in table.provinces],
             "contents": [_row(r) for r in table.contents],
@@ -156,7 +161,7 @@ class ReportViewSet(viewsets.ViewSet):
         params = self._params(request)
         scope = get_scope(request.user)
         year, source = params["plan_year"], params["source"]
-        figures = reports.plan_and_execution(scope, year, source, params["on"])
+        figures = reports.plan_and_execution(scope, year, source, params["on"] or timezone.localdate())
         body = {
             "plan_year": year,
             "source": source,

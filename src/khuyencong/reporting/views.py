@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core.formatting import format_money
+from khuyencong.core.formatting import format_date, format_money
 from khuyencong.core.generic import workspace_required
 from khuyencong.core.permissions import get_scope
 from khuyencong.documents.responses import download
@@ -26,7 +26,9 @@ def column_labels() -> dict[str, str]:
     return {name: str(measures.get(name).label) for name in COLUMNS}
 
 
-def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date]:
+def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date | None]:
+    """The parameters of the plan and consolidation pages; ``on`` is ``None`` unless the user asked
+    for the figures as they stood on a date."""
     today = timezone.localdate()
     form = PlanForm(request.GET or None, initial={"plan_year": today.year, "geography": "now"})
     if form.is_bound:
@@ -35,15 +37,15 @@ def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date
     year = cleaned.get("plan_year") or today.year
     source = cleaned.get("source") or None
     geography = cleaned.get("geography") or "now"
-    on = cleaned.get("on") or today
-    return form, year, source, geography, on
+    return form, year, source, geography, cleaned.get("on") or None
 
 
 @workspace_required
 def consolidation_view(request):
     """The agency's table of a plan year: proposals and money by province and by content."""
-    form, year, source, geography, _on = _plan_params(request)
-    table = consolidation(get_scope(request.user), year, source, geography)
+    form, year, source, geography, on = _plan_params(request)
+    form.fields["on"].label = _("Figures as they stood on")
+    table = consolidation(get_scope(request.user), year, source, geography, on)
     labels = column_labels()
     if request.GET.get("export") == "xlsx":
         return _consolidation_xlsx(table, labels)
@@ -72,7 +74,10 @@ def _consolidation_xlsx(table, labels: dict[str, str]) -> HttpResponse:
     for title, rows in ((_("By province"), table.provinces), (_("By content"), table.contents)):
         sheet = Table(
             _("Consolidation of the %(year)s plan") % {"year": table.plan_year},
-            subtitle=title,
+            subtitle=title
+            if table.on is None
+            else _("%(part)s; figures as they stood on %(date)s")
+            % {"part": title, "date": format_date(table.on)},
             sheet_name=title,
             unit="trieu",
             columns=[
@@ -86,7 +91,8 @@ def _consolidation_xlsx(table, labels: dict[str, str]) -> HttpResponse:
         total = table.total
         sheet.total(_("Total"), proposals=total.proposals, **{str(c): total.value(c) for c in COLUMNS})
         sheets.append(sheet)
-    return download(sheets, "xlsx", f"tong-hop-{table.plan_year}-{table.source or 'tat-ca'}")
+    on = f"-{table.on:%Y%m%d}" if table.on else ""
+    return download(sheets, "xlsx", f"tong-hop-{table.plan_year}-{table.source or 'tat-ca'}{on}")
 
 
 @workspace_required
@@ -94,6 +100,7 @@ def plan_view(request):
     """The plan of a year as it stood on any date, every decision that made it, and its execution
     on the same date."""
     form, year, source, _geography, on = _plan_params(request)
+    on = on or timezone.localdate()
     scope = get_scope(request.user)
     figures = plan_and_execution(scope, year, source, on)
     return render(

@@ -58,6 +58,26 @@ def test_a_withdrawn_proposal_leaves_the_requested_money_with_its_count(people, 
     before_filing = consolidation(scope, 2027, "kcqg", on=filed_on - datetime.timedelta(days=1)).total
     assert (before_filing.proposals, before_filing.value("requested")) == (0, 0)
     assert consolidation(scope, 2027, "kcqg", on=TODAY).total.value("requested") == 180_000_000
+    # the page, its Excel file and the API take the same date
+    day_before = (TODAY - datetime.timedelta(days=1)).isoformat()
+    query = {"plan_year": 2027, "source": "kcqg", "on": day_before}
+    page = client.get(reverse("reporting:consolidation"), query)
+    assert (page.context["table"].total.proposals, page.context["table"].total.value("requested")) == (
+        2,
+        430_000_000,
+    )
+    assert 'data-testid="as-of"' in page.content.decode()
+    excel = client.get(reverse("reporting:consolidation"), {**query, "export": "xlsx"})
+    assert excel.status_code == 200 and day_before.replace("-", "") in excel["Content-Disposition"]
+    api = client.get("/api/v1/reports/consolidation/", query).json()
+    assert (api["on"], api["total"]["proposals"], api["total"]["amounts"]["requested"]) == (
+        day_before,
+        2,
+        430_000_000,
+    )
+    assert client.get("/api/v1/reports/consolidation/", {**query, "on": "31/02/2027"}).status_code == 400
+    bad = client.get(reverse("reporting:consolidation"), {**query, "on": "hôm qua"})
+    assert bad.status_code == 200 and bad.context["form"].errors["on"]
 
 
 def test_the_plan_on_a_past_date_cuts_execution_at_the_same_date(people, make_proposal, client):
