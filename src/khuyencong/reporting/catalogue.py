@@ -632,7 +632,7 @@ def quarterly(scope: Scope, params: dict) -> Built:
     quarter = dims.quarter(year, number)
     to_date = dims.first_months(year, 3 * number)
     base = {"plan_year": year, "source": source}
-    plan = aggregate(scope, ["plan"], by=[region], filters=base, on=quarter.end)
+    plan = aggregate(scope, ["plan", "planned_projects"], by=[region], filters=base, on=quarter.end)
     in_quarter = aggregate(scope, ["paid"], by=[region], filters={**base, "period": quarter})
     cumulative = aggregate(scope, ["paid"], by=[region], filters={**base, "period": to_date})
     keys = {r.key for t in (plan, in_quarter, cumulative) for r in t.rows}
@@ -640,6 +640,7 @@ def quarterly(scope: Scope, params: dict) -> Built:
     ordered = sorted(keys, key=lambda k: (k is None, regions[k].order if k in regions else 0))
     figures = {
         "plan": {r.key: int(r.value("plan")) for r in plan.rows},
+        "projects": {r.key: int(r.value("planned_projects")) for r in plan.rows},
         "quarter": {r.key: int(r.value("paid")) for r in in_quarter.rows},
         "cumulative": {r.key: int(r.value("paid")) for r in cumulative.rows},
     }
@@ -655,6 +656,7 @@ def quarterly(scope: Scope, params: dict) -> Built:
         sheet_name=_("Quarter %(quarter)s") % {"quarter": number},
         columns=[
             Column("name", _("Economic region"), kind=TEXT),
+            Column("projects", _("Projects in the plan"), kind="number"),
             Column("plan", _("Approved plan")),
             Group(
                 _("Paid"),
@@ -670,12 +672,17 @@ def quarterly(scope: Scope, params: dict) -> Built:
                 "Plan: the approved support of the plan year as it stood at the end of the quarter;"
                 " paid: advances and payments of that plan year."
             ),
+            _(
+                "A project carried out in provinces of several regions counts in each of them, and once"
+                " in the national total."
+            ),
             _cutoff(),
         ],
     )
     for key in ordered:
         table.row(
             regions[key].name if key in regions else _("Without a region"),
+            projects=figures["projects"].get(key, 0),
             plan=figures["plan"].get(key, 0),
             quarter=figures["quarter"].get(key, 0),
             cumulative=figures["cumulative"].get(key, 0),
@@ -683,6 +690,7 @@ def quarterly(scope: Scope, params: dict) -> Built:
         )
     table.total(
         _("Whole country"),
+        projects=int(plan.total.value("planned_projects")),
         plan=int(plan.total.value("plan")),
         quarter=int(in_quarter.total.value("paid")),
         cumulative=int(cumulative.total.value("paid")),

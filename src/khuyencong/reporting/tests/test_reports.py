@@ -386,6 +386,12 @@ def test_quarterly_national_summary(people, data):
     )
     for key in ("plan", "quarter", "cumulative"):
         assert total[key] == sum(r[key] for r in rows.values())
+    # P3 in Hà Nội; P1 in Hà Giang and P2 in Tuyên Quang, both of the midlands – each counted once
+    assert {k: v["projects"] for k, v in rows.items()} == {
+        "Vùng Đồng bằng sông Hồng": 1,
+        "Vùng Trung du và miền núi phía Bắc": 2,
+    }
+    assert total["projects"] == 3
     rows, total = quarter(1)  # on 31/03/2020 the amendment of September was not made yet
     assert rows["Vùng Trung du và miền núi phía Bắc"]["plan"] == 240_000_000
     assert (total["quarter"], total["cumulative"], total["pct"]) == (40_000_000, 40_000_000, Decimal("12.90"))
