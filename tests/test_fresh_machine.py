@@ -4,17 +4,14 @@ The script is run as written, except that the browser it looks for is a path in 
 folder (so that it is "missing") and `apt-get` and `id` are stand-ins that record their calls.
 """
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from khuyencong.testing.setup_scripts import run_setup_script
+
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "tools" / "ensure-chromium"
-BASH = shutil.which("bash") or "/bin/bash"
 
 
 @dataclass
@@ -28,32 +25,15 @@ class Result:
 
 def _run(tmp_path: Path, *, uid: int, apt_installs: bool = True, **env: str) -> Result:
     browser = tmp_path / "usr-bin-chromium"
-    text = SCRIPT.read_text(encoding="utf-8")
-    assert "CHROMIUM=/usr/bin/chromium\n" in text
-    script = tmp_path / "ensure-chromium"
-    script.write_text(text.replace("CHROMIUM=/usr/bin/chromium\n", f"CHROMIUM={browser}\n"), encoding="utf-8")
-    script.chmod(0o755)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    log = tmp_path / "apt.log"
-    install = f'touch "{browser}"; chmod +x "{browser}"' if apt_installs else "true"
-    (bin_dir / "apt-get").write_text(
-        "#!/bin/sh\n"
-        f'echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> "{log}"\n'
-        f'case "$*" in *install*) {install} ;; esac\n',
-        encoding="utf-8",
+    done, calls = run_setup_script(
+        tmp_path,
+        "ensure-chromium",
+        uid=uid,
+        replace={"CHROMIUM=/usr/bin/chromium\n": f"CHROMIUM={browser}\n"},
+        on_install=f'touch "{browser}"; chmod +x "{browser}"' if apt_installs else "true",
+        unset={"KC_SKIP_BROWSER", "KC_CHROMIUM"},
+        env=env,
     )
-    (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n", encoding="utf-8")
-    for tool in ("apt-get", "id"):
-        (bin_dir / tool).chmod(0o755)
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"KC_SKIP_BROWSER", "KC_CHROMIUM", "DEBIAN_FRONTEND"}
-    }
-    environment.update(env, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    done = subprocess.run(  # noqa: S603 – our own script
-        [BASH, str(script)], env=environment, capture_output=True, text=True, timeout=60, check=False
-    )
-    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return Result(done.returncode, done.stdout, done.stderr, calls, browser)
 
 

@@ -4,42 +4,22 @@ The script runs as written, except that the program it looks for is a path in a 
 (so that it is "missing") and `apt-get` and `id` are stand-ins that record their calls.
 """
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[4]
-SCRIPT = ROOT / "tools" / "ensure-libreoffice"
-BASH = shutil.which("bash") or "/bin/bash"
+from khuyencong.testing.setup_scripts import run_setup_script
 
 
 def _run(tmp_path: Path, *, uid: int, apt_installs: bool = True, **env: str):
     soffice = tmp_path / "usr-bin-soffice"
-    text = SCRIPT.read_text(encoding="utf-8")
-    assert "SOFFICE=/usr/bin/soffice\n" in text
-    script = tmp_path / "ensure-libreoffice"
-    script.write_text(text.replace("SOFFICE=/usr/bin/soffice\n", f"SOFFICE={soffice}\n"), encoding="utf-8")
-    script.chmod(0o755)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    log = tmp_path / "apt.log"
-    install = f'touch "{soffice}"; chmod +x "{soffice}"' if apt_installs else "true"
-    (bin_dir / "apt-get").write_text(
-        "#!/bin/sh\n"
-        f'echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> "{log}"\n'
-        f'case "$*" in *install*) {install} ;; esac\n',
-        encoding="utf-8",
+    done, calls = run_setup_script(
+        tmp_path,
+        "ensure-libreoffice",
+        uid=uid,
+        replace={"SOFFICE=/usr/bin/soffice\n": f"SOFFICE={soffice}\n"},
+        on_install=f'touch "{soffice}"; chmod +x "{soffice}"' if apt_installs else "true",
+        unset={"KC_SKIP_OFFICE"},
+        env=env,
     )
-    (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n", encoding="utf-8")
-    for tool in ("apt-get", "id"):
-        (bin_dir / tool).chmod(0o755)
-    environment = {k: v for k, v in os.environ.items() if k not in {"KC_SKIP_OFFICE", "DEBIAN_FRONTEND"}}
-    environment.update(env, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    done = subprocess.run(  # noqa: S603 – our own script
-        [BASH, str(script)], env=environment, capture_output=True, text=True, timeout=60, check=False
-    )
-    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     return done, calls, soffice
 
 

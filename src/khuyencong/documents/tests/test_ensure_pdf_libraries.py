@@ -1,42 +1,27 @@
 """`make test` installs the libraries WeasyPrint needs when they are missing
 (tools/ensure-pdf-libraries); `ldconfig`, `apt-get` and `id` are stand-ins that record their calls."""
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[4] / "tools" / "ensure-pdf-libraries"
-BASH = shutil.which("bash") or "/bin/bash"
+from khuyencong.testing.setup_scripts import run_setup_script
+
 PANGO = "libpango-1.0.so.0 (libc6,x86-64) => /lib/libpango-1.0.so.0\nlibpangoft2-1.0.so.0 (libc6) => /lib/x\n"
 SUBSET = "libharfbuzz-subset.so.0 (libc6,x86-64) => /lib/libharfbuzz-subset.so.0\n"
 
 
 def _run(tmp_path: Path, *, uid: int, libraries: str, installs: str = "", **env: str):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     listing = tmp_path / "ldconfig.txt"
     listing.write_text(libraries, encoding="utf-8")
-    log = tmp_path / "apt.log"
-    (bin_dir / "ldconfig").write_text(f'#!/bin/sh\ncat "{listing}"\n', encoding="utf-8")
-    (bin_dir / "apt-get").write_text(
-        "#!/bin/sh\n"
-        f'echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> "{log}"\n'
-        f"case \"$*\" in *install*) printf '%s' '{installs}' >> \"{listing}\" ;; esac\n",
-        encoding="utf-8",
+    return run_setup_script(
+        tmp_path,
+        "ensure-pdf-libraries",
+        uid=uid,
+        on_install=f"printf '%s' '{installs}' >> \"{listing}\"",
+        tools={"ldconfig": f'cat "{listing}"'},
+        unset={"KC_SKIP_PDF_LIBRARIES"},
+        env=env,
     )
-    (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n", encoding="utf-8")
-    for tool in ("ldconfig", "apt-get", "id"):
-        (bin_dir / tool).chmod(0o755)
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"KC_SKIP_PDF_LIBRARIES", "DEBIAN_FRONTEND"}
-    }
-    environment.update(env, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    done = subprocess.run(  # noqa: S603 – our own script
-        [BASH, str(SCRIPT)], env=environment, capture_output=True, text=True, timeout=60, check=False
-    )
-    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
-    return done, calls
 
 
 def test_root_installs_only_what_is_missing(tmp_path):
