@@ -160,7 +160,8 @@ def flags(project: Project, today: datetime.date | None = None) -> list[str]:
         result.append("overdue")
     if project.status == Status.IN_PROGRESS and project.end_date >= today:
         last = project.progress_reports.order_by("-month", "-id").first()
-        if _behind_time(project, today, last and last.percent_done, last and last.month):
+        percent, month = (last.percent_done, last.month) if last is not None else (None, None)
+        if _behind_time(project, today, percent, month):
             result.append("at_risk")
     if project.status in (Status.STOPPED, Status.SETTLED) and money_of(project).refund_due > 0:
         result.append("refund_due")
