@@ -26,11 +26,15 @@ def column_labels() -> dict[str, str]:
     return {name: str(measures.get(name).label) for name in COLUMNS}
 
 
-def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date | None]:
+def _plan_params(
+    request, on_label: str | None = None
+) -> tuple[PlanForm, int, str | None, str, datetime.date | None]:
     """The parameters of the plan and consolidation pages; ``on`` is ``None`` unless the user asked
-    for the figures as they stood on a date."""
+    for the figures as they stood on a date (``on_label``: that field's label on the page)."""
     today = timezone.localdate()
     form = PlanForm(request.GET or None, initial={"plan_year": today.year, "geography": "now"})
+    if on_label:
+        form.fields["on"].label = on_label
     if form.is_bound:
         form.is_valid()  # a wrong value is shown under its field; the others still apply
     cleaned = getattr(form, "cleaned_data", {})
@@ -43,8 +47,7 @@ def _plan_params(request) -> tuple[PlanForm, int, str | None, str, datetime.date
 @workspace_required
 def consolidation_view(request):
     """The agency's table of a plan year: proposals and money by province and by content."""
-    form, year, source, geography, on = _plan_params(request)
-    form.fields["on"].label = _("Figures as they stood on")
+    form, year, source, geography, on = _plan_params(request, _("Figures as they stood on"))
     table = consolidation(get_scope(request.user), year, source, geography, on)
     labels = column_labels()
     if request.GET.get("export") == "xlsx":

@@ -66,7 +66,7 @@ def test_a_withdrawn_proposal_leaves_the_requested_money_with_its_count(people, 
         2,
         430_000_000,
     )
-    assert 'data-testid="as-of"' in page.content.decode()
+    assert 'data-testid="as-of"' in page.content.decode() and "Số liệu tính đến ngày" in page.content.decode()
     excel = client.get(reverse("reporting:consolidation"), {**query, "export": "xlsx"})
     assert excel.status_code == 200 and day_before.replace("-", "") in excel["Content-Disposition"]
     api = client.get("/api/v1/reports/consolidation/", query).json()
