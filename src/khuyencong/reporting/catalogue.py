@@ -720,7 +720,7 @@ EFFECT_GROUPS = {
 
 class EffectsForm(YearRangeForm):
     group = forms.ChoiceField(
-        label=gettext_lazy("rows"), choices=[(k, label) for k, (_d, label) in EFFECT_GROUPS.items()]
+        label=gettext_lazy("group by"), choices=[(k, label) for k, (_d, label) in EFFECT_GROUPS.items()]
     )
     source = AnnualForm.base_fields["source"]
 
@@ -893,7 +893,7 @@ def repeat_support(scope: Scope, params: dict) -> Built:
             _(
                 "A repeat: the same establishment supported for the same content by approved projects"
                 " whose plan years are at most %(years)s years apart (the rule the proposal check"
-                " applies; system parameter “repeat_support_years”)."
+                " applies, set among the system parameters)."
             )
             % {"years": found.years},
             _(

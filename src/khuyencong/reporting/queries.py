@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.core.text import fold
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
 from khuyencong.projects.models import DECIDED, Project, ProjectBeneficiary
@@ -175,7 +176,7 @@ def repeat_support(
         cases = [c for c in cases if c.establishment.province_now_id == wanted]
     cases.sort(
         key=lambda c: (
-            c.establishment.name_key,
+            fold(c.establishment.name),
             c.establishment.pk,
             c.content_name,
             c.supports[0].project.plan_year,
