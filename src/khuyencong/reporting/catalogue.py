@@ -801,9 +801,11 @@ def effects(scope: Scope, params: dict) -> Built:
         out: dict[str, Any] = {}
         for figure in measures.EFFECT_FIGURES:
             before, after = int(row.value(f"{figure}_before")), int(row.value(f"{figure}_after"))
-            out[f"{figure}_reporting"] = int(row.value(f"{figure}_reporting"))
-            out[f"{figure}_before"] = before
-            out[f"{figure}_after"] = after
+            reporting = int(row.value(f"{figure}_reporting"))
+            out[f"{figure}_reporting"] = reporting
+            # nobody reported the figure: nothing to show (not a before and after of 0)
+            out[f"{figure}_before"] = before if reporting else None
+            out[f"{figure}_after"] = after if reporting else None
             out[f"{figure}_change"] = derived.change_on_previous(after, before)
         return out
 
