@@ -765,7 +765,7 @@ def effects(scope: Scope, params: dict) -> Built:
                 Column(f"{figure}_reporting", _("Beneficiaries reporting"), kind="number"),
                 Column(f"{figure}_before", _("Before"), kind=kind),
                 Column(f"{figure}_after", _("After"), kind=kind),
-                Column(f"{figure}_change", _("Change (%)"), kind=PERCENT),
+                Column(f"{figure}_change", _("Increase / decrease"), kind=PERCENT),
             ],
         )
 
