@@ -35,6 +35,7 @@ from khuyencong.core.permissions import get_scope
 from khuyencong.establishments.services import establishment_create
 from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.projects.models import Project, ProjectBeneficiary
+from khuyencong.reporting import dimensions as dims
 from khuyencong.reporting import measures as ms
 from khuyencong.reporting.catalogue import REPORTS
 from khuyencong.reporting.engine import aggregate
@@ -208,3 +209,20 @@ def test_page_excel_and_api(client, people, effects):
     bad = client.get("/api/v1/reports/hieu-qua-ho-tro/", {**PERIOD, "group": "x"})
     assert bad.status_code == 400
     assert client.get("/bao-cao/hieu-qua-ho-tro/", {**PERIOD, "group": "x"}).status_code == 200
+
+
+def test_a_region_adds_up_its_provinces_and_the_figures_are_not_dated(people, effects):
+    scope = get_scope(people["agency"])
+    by_province = aggregate(scope, ms.EFFECTS, by=["region", "province"], filters={"plan_year": 2020})
+    by_region = aggregate(scope, ms.EFFECTS, by=["region"], filters={"plan_year": 2020})
+    for row in by_region.rows:
+        for name in ms.EFFECTS:
+            assert row.value(name) == sum(
+                r.value(name) for r in by_province.rows if r.keys["region"] == row.key
+            )
+    assert by_region.total.values == by_province.total.values
+    # the Northern Midlands and Mountains: Hà Giang, Tuyên Quang and Cao Bằng (E1–E4)
+    north = next(r for r in by_region.rows if "miền núi" in r.labels["region"])
+    assert (north.value("revenue_reporting"), north.value("revenue_before")) == (3, 4_000_000_000)
+    with pytest.raises(ValueError):
+        aggregate(scope, ["revenue_after"], filters={"period": dims.year(2020)})
