@@ -261,11 +261,71 @@ def load_history_2020() -> str:
         row.update(province=provinces_by_code[row.pop("province_code")], plan=0, settled=None, added=False)
     with transaction.atomic(), audit_context(user=user, origin="cli", reason=HISTORY_NOTE[:200]):
         _history_year(user, issuer, rows, stopped, programme, contents, indicators, centres, rng)
+        _history_beneficiaries(user)
     return (
         f"Đề án KCQG 2020 (minh hoạ): {len(rows) + len(stopped)} đề án; kế hoạch cuối "
         f"{format_money(PLAN_2020, 'ty', lang='vi')}; "
         f"thực hiện {format_money(EXECUTED_2020, 'ty', lang='vi')}/{SETTLED_PROJECTS_2020} đề án"
     )
+
+
+# growth of revenue (percent) of the demo beneficiaries a year after the support, in turn
+EFFECT_GROWTH = [18, 24, 12, 31, 20, 9, 27, 15]
+
+
+def _history_beneficiaries(user) -> None:
+    """Illustrative beneficiaries of the settled 2020 projects in the provinces of the demo
+    establishments, with their figures the year before and the year after the support (for the
+    report on the effects of support): each establishment in one project of its province, in turn;
+    every fifth reported its revenue only before (left out of the revenue figures). One
+    establishment is supported twice for the same content in 2020 (for the repeat-support review).
+    Deterministic: the establishments in the order they were created, the projects by code."""
+    from khuyencong.establishments.demo import DEMO_NOTE as ESTABLISHMENT_DEMO_NOTE
+    from khuyencong.establishments.models import Establishment
+    from khuyencong.projects.models import ProjectBeneficiary
+
+    establishments = list(
+        Establishment.objects.filter(note=ESTABLISHMENT_DEMO_NOTE).exclude(status="merged").order_by("pk")
+    )
+    settled = Project.objects.filter(plan_year=2020, status="settled").order_by("code")
+    by_province: dict[int, list[Project]] = {}
+    for project in settled:
+        by_province.setdefault(project.lead_province_now_id, []).append(project)
+    for index, establishment in enumerate(establishments):
+        projects = by_province.get(establishment.province_now_id)
+        if not projects:
+            continue
+        project = projects[index % len(projects)]
+        row = ProjectBeneficiary.objects.create(
+            project=project, establishment=establishment, role="Cơ sở thụ hưởng (minh hoạ)"
+        )
+        growth = EFFECT_GROWTH[index % len(EFFECT_GROWTH)]
+        revenue = 800_000_000 + 175_000_000 * (index % 6)
+        production = revenue * 4 // 5
+        only_before = index % 5 == 4
+        implementation.report_effects(
+            user=user,
+            project=project,
+            beneficiary=row,
+            revenue_before=revenue,
+            revenue_after=None if only_before else revenue * (100 + growth) // 100 // 1_000_000 * 1_000_000,
+            production_before=production,
+            production_after=None
+            if only_before
+            else production * (100 + growth - 3) // 100 // 1_000_000 * 1_000_000,
+            jobs_before=establishment.employees,
+            jobs_after=establishment.employees + index % 4 + 1,
+        )
+    # the fish-sauce maker, supported by two machinery models of 2020 in its province
+    fish_sauce = next((e for e in establishments if e.name == "Cơ sở Nước mắm Cửa Khe"), None)
+    if fish_sauce is not None:
+        machinery = [
+            p for p in by_province.get(fish_sauce.province_now_id, []) if p.content.code == "mo-hinh-may-moc"
+        ]
+        for project in machinery[:2]:
+            ProjectBeneficiary.objects.get_or_create(
+                project=project, establishment=fish_sauce, defaults={"role": "Cơ sở thụ hưởng (minh hoạ)"}
+            )
 
 
 def _history_year(user, issuer, rows, stopped, programme, contents, indicators, centres, rng) -> None:

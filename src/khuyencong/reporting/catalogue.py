@@ -715,6 +715,231 @@ def _source_name(source: str | None):
     return dict(FundingSource.choices)[source] if source else _("all sources")
 
 
+# --- the effects of support: the beneficiaries' revenue, production value and jobs before and after ------
+
+
+EFFECT_GROUPS = {
+    "content": ("content", gettext_lazy("by content")),
+    "province": ("province", gettext_lazy("by province (as it was)")),
+    "province_now": ("province_now", gettext_lazy("by province (today's 34)")),
+    "year": ("plan_year", gettext_lazy("by plan year")),
+}
+
+
+class EffectsForm(YearRangeForm):
+    group = forms.ChoiceField(
+        label=gettext_lazy("group by"), choices=[(k, label) for k, (_d, label) in EFFECT_GROUPS.items()]
+    )
+    source = AnnualForm.base_fields["source"]
+
+
+def _effects_initial() -> dict:
+    year = timezone.localdate().year
+    return {"from_year": year - 9, "to_year": year, "group": "content", "source": ""}
+
+
+def effects(scope: Scope, params: dict) -> Built:
+    from khuyencong.programmes.models import Content
+    from khuyencong.reporting import measures
+
+    first, last = params["from_year"], params["to_year"]
+    dimension = EFFECT_GROUPS[params["group"]][0]
+    source = params.get("source") or None
+    period = dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)
+    figures = aggregate(scope, measures.EFFECTS, by=[dimension], filters={"period": period, "source": source})
+    if dimension == "content":
+        order = dict(Content.objects.filter(pk__in=[r.key for r in figures.rows]).values_list("pk", "order"))
+        rows = sorted(figures.rows, key=lambda r: order.get(r.key, 0))
+    elif dimension == "plan_year":
+        rows = list(figures.rows)
+    else:
+        rows = sorted(figures.rows, key=lambda r: (fold(r.labels[dimension]), r.labels[dimension]))
+    title = _("Effects of support on the beneficiaries, plan years %(years)s (%(source)s)") % {
+        "years": _years_label(first, last),
+        "source": str(_source_name(source)),
+    }
+    heading = {
+        "content": _("Content"),
+        "province": _("Province (as it was)"),
+        "province_now": _("Province (today's 34)"),
+        "plan_year": _("Plan year"),
+    }[dimension]
+
+    def group(figure: str, label: str, money: bool) -> Group:
+        kind = "money" if money else "number"
+        return Group(
+            label,
+            [
+                Column(f"{figure}_reporting", _("Beneficiaries reporting"), kind="number"),
+                Column(f"{figure}_before", _("Before"), kind=kind),
+                Column(f"{figure}_after", _("After"), kind=kind),
+                Column(f"{figure}_change", _("Increase / decrease"), kind=PERCENT),
+            ],
+        )
+
+    table = Table(
+        title,
+        unit="ty",
+        sheet_name=_("Effects"),
+        columns=[
+            Column("name", heading, kind=TEXT),
+            group("revenue", _("Revenue"), True),
+            group("production", _("Production value"), True),
+            group("jobs", _("Jobs"), False),
+        ],
+        footnotes=[
+            _(
+                "Beneficiaries of the projects of the plan years that were accepted or settled, as"
+                " they reported their figures for the year before and the year after the support."
+            ),
+            _(
+                "A beneficiary counts in a figure only if it reported both the figure before and"
+                " after: one that reported only one of them is left out of that figure (count,"
+                " before and after alike)."
+            ),
+            _(
+                "Change: (after − before) ÷ before. A beneficiary is placed in the province of the"
+                " establishment; an establishment supported by two projects counts twice."
+            ),
+            _("Figures as recorded up to %(date)s.") % {"date": format_date(timezone.localdate())},
+        ],
+    )
+
+    def values(row) -> dict:
+        out: dict[str, Any] = {}
+        for figure in measures.EFFECT_FIGURES:
+            before, after = int(row.value(f"{figure}_before")), int(row.value(f"{figure}_after"))
+            reporting = int(row.value(f"{figure}_reporting"))
+            out[f"{figure}_reporting"] = reporting
+            # nobody reported the figure: nothing to show (not a before and after of 0)
+            out[f"{figure}_before"] = before if reporting else None
+            out[f"{figure}_after"] = after if reporting else None
+            out[f"{figure}_change"] = derived.change_on_previous(after, before)
+        return out
+
+    for row in rows:
+        label = row.labels[dimension] if row.key is not None else _("Not stated")
+        table.row(label, **values(row))
+    table.total(_("Total"), **values(figures.total))
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [row.labels[dimension] for row in rows],
+        "series": [
+            {"name": _("Revenue before"), "data": [_bn(int(r.value("revenue_before"))) for r in rows]},
+            {"name": _("Revenue after"), "data": [_bn(int(r.value("revenue_after"))) for r in rows]},
+        ],
+    }
+    return Built([table], title, chart)
+
+
+# --- repeat support: establishments supported more than once for one content within the rule's years ---
+
+
+class RepeatForm(YearRangeForm):
+    content: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("content"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("all"),
+        to_field_name="code",
+    )
+    province: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("province of the establishment"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("all"),
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from khuyencong.geo.queries import provinces_on
+        from khuyencong.programmes.models import Content
+
+        super().__init__(*args, **kwargs)
+        content, province = self.fields["content"], self.fields["province"]
+        assert isinstance(content, forms.ModelChoiceField)
+        assert isinstance(province, forms.ModelChoiceField)
+        content.queryset = Content.objects.order_by("order", "code")
+        province.queryset = provinces_on(timezone.localdate())
+
+
+def _repeat_initial() -> dict:
+    year = timezone.localdate().year
+    return {"from_year": year - 9, "to_year": year, "content": "", "province": ""}
+
+
+def repeat_support(scope: Scope, params: dict) -> Built:
+    from khuyencong.reporting.queries import repeat_support as find
+
+    first, last = params["from_year"], params["to_year"]
+    found = find(scope, first, last, content=params.get("content"), province=params.get("province"))
+    title = _("Establishments supported more than once for the same content, plan years %(years)s") % {
+        "years": _years_label(first, last)
+    }
+    table = Table(
+        title,
+        subtitle=_("For review: %(cases)s cases, %(establishments)s establishments, %(projects)s projects.")
+        % {"cases": len(found.cases), "establishments": found.establishments, "projects": found.projects},
+        unit="trieu",
+        sheet_name=_("Repeat support"),
+        columns=[
+            Column("name", _("Establishment"), kind=TEXT),
+            Column("tax_code", _("Tax code"), kind=TEXT, width=13),
+            Column("establishment_province", _("Province of the establishment"), kind=TEXT),
+            Column("content", _("Content"), kind=TEXT),
+            Group(
+                _("Supporting projects"),
+                [
+                    Column("project", _("Project"), kind=TEXT, width=16),
+                    Column("plan_year", _("Plan year"), kind=TEXT, width=8),
+                    Column("project_province", _("Province of the project"), kind=TEXT),
+                    Column("approved", _("Approved support")),
+                    Column("years_after", _("Years after the previous support"), kind="number", summed=False),
+                ],
+            ),
+        ],
+        footnotes=[
+            _(
+                "A repeat: the same establishment supported for the same content by approved projects"
+                " whose plan years are at most %(years)s years apart (the rule the proposal check"
+                " applies, set among the system parameters)."
+            )
+            % {"years": found.years},
+            _(
+                "An establishment merged into another counts as the record it was merged into; a"
+                " project over several provinces is listed once, under its lead province."
+            ),
+            _("Only the projects within your scope are read and listed; the agency sees every province."),
+            _cutoff(),
+        ],
+    )
+    for number, case in enumerate(found.cases, start=1):
+        establishment = case.establishment
+        for index, support in enumerate(case.supports):
+            project = support.project
+            table.row(
+                establishment.name,
+                number=str(number) if index == 0 else "",
+                tax_code=establishment.tax_code or "",
+                establishment_province=establishment.province_now.name,
+                content=case.content_name,
+                project=project.code,
+                plan_year=str(project.plan_year),
+                project_province=project.lead_province.name,
+                approved=support.approved,
+                years_after=support.years_after,
+            )
+    counts = found.by_content()
+    chart = {
+        "kind": "bar",
+        "unit": _("cases"),
+        "labels": list(counts),
+        "series": [{"name": _("Repeat cases"), "data": list(counts.values())}],
+    }
+    return Built([table], title, chart)
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 REPORTS: dict[str, Report] = {
@@ -773,6 +998,28 @@ REPORTS: dict[str, Report] = {
             QuarterForm,
             _quarter_initial,
             quarterly,
+        ),
+        Report(
+            "hieu-qua-ho-tro",
+            gettext_lazy("Effects of support"),
+            gettext_lazy(
+                "The beneficiaries' revenue, production value and jobs before and after the support, by"
+                " content, province or plan year, with how many beneficiaries reported them."
+            ),
+            EffectsForm,
+            _effects_initial,
+            effects,
+        ),
+        Report(
+            "ho-tro-lap-lai",
+            gettext_lazy("Repeat support"),
+            gettext_lazy(
+                "Establishments supported more than once for the same content within the years the rules"
+                " set, across provinces and years, with the projects that supported them – for review."
+            ),
+            RepeatForm,
+            _repeat_initial,
+            repeat_support,
         ),
     ]
 }

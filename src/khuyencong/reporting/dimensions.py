@@ -8,7 +8,10 @@ payment, a settlement – how execution during a period is counted). ``plan_year
 
 Provinces: ``province`` is the province **as it was** when the money was written (63 until 30/06/2025),
 ``province_now`` the same amount **rolled up to today's geography** (34 from 01/07/2025). Economic
-regions are read from ``geo.RegionMembership`` (held as data), for either geography.
+regions are read from ``geo.RegionMembership`` (held as data), for either geography. The effects
+of support on beneficiaries are placed where the establishment is (its province as registered, or
+the province holding it today), not where the project is led: a project over two provinces puts
+each beneficiary in its own province, once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.reporting.measures import INDICATOR, LEDGER, PROJECTS
+from khuyencong.reporting.measures import BENEFICIARY, INDICATOR, LEDGER, PROJECTS
 
 PLAN = "plan"
 MOVEMENT = "movement"
@@ -63,7 +66,8 @@ def _same(keys: Iterable) -> dict:
 class Dimension:
     """A way to group figures: the database field it reads for each kind of fact (``None``: it does
     not apply to that fact) and how its keys are named. ``rollup`` maps a key of another dimension
-    (``base``) to this one's, in Python, for groupings held as data (regions)."""
+    (``base``) to this one's, in Python, for groupings held as data (regions). ``beneficiary``: the
+    field read on a project's beneficiary (``ProjectBeneficiary``) for the effect figures."""
 
     name: str
     label: str | Promise
@@ -74,8 +78,11 @@ class Dimension:
     labels: Callable[[Iterable], dict] = _same
     base: str = ""
     rollup: Callable[[], dict] | None = field(default=None, compare=False)
+    beneficiary: object | None = None
 
     def expression(self, fact: str, side: str = ""):
+        if fact == BENEFICIARY:
+            return self.beneficiary
         if fact == LEDGER:
             return self.ledger
         if fact == PROJECTS:
@@ -89,6 +96,10 @@ def _on_project(name: str) -> str:
     return f"project__{_PROJECT_FIELD.get(name, name)}"
 
 
+# the beneficiary's place is the establishment's, not the project's (see the module's text)
+_BENEFICIARY_FIELD = {"province": "establishment__province", "province_now": "establishment__province_now"}
+
+
 def _project_dimension(name, label, labels, ledger_field=None, project_field=None) -> Dimension:
     project_field = project_field or _PROJECT_FIELD.get(name, name)
     ledger_field = ledger_field or name
@@ -100,6 +111,7 @@ def _project_dimension(name, label, labels, ledger_field=None, project_field=Non
         indicator_planned=F(f"project__{project_field}"),
         indicator_actual=F(f"project__{project_field}"),
         labels=labels,
+        beneficiary=F(_BENEFICIARY_FIELD.get(name, f"project__{project_field}")),
     )
 
 
@@ -140,6 +152,7 @@ def _build() -> dict[str, Dimension]:
             _phase(F("project__plan_year")),
             _phase(F("project__plan_year")),
             labels=lambda keys: {k: f"{k}–{k + 4}" for k in keys if k is not None},
+            beneficiary=_phase(F("project__plan_year")),
         ),
         Dimension(
             "movement_year",
@@ -215,6 +228,7 @@ def _build() -> dict[str, Dimension]:
             F("project__implementing_org__kind"),
             F("project__implementing_org__kind"),
             labels=_choices(OrgKind.choices),
+            beneficiary=F("project__implementing_org__kind"),
         ),
         Dimension(
             "project_kind",
@@ -224,6 +238,7 @@ def _build() -> dict[str, Dimension]:
             F("project__kind"),
             F("project__kind"),
             labels=_choices(ProjectKind.choices),
+            beneficiary=F("project__kind"),
         ),
         Dimension(
             "status",
@@ -233,6 +248,7 @@ def _build() -> dict[str, Dimension]:
             F("project__status"),
             F("project__status"),
             labels=_choices(Status.choices),
+            beneficiary=F("project__status"),
         ),
         Dimension(
             "decision", _("decision"), F("decision"), None, labels=_labels_of("projects.Decision", "number")
@@ -245,6 +261,17 @@ def _build() -> dict[str, Dimension]:
             F("indicator"),
             F("indicator"),
             labels=_labels_of("programmes.Indicator"),
+        ),
+        # one project (its code): the money of each project of a list (the repeat-support review)
+        Dimension(
+            "project",
+            _("project"),
+            F("project"),
+            F("pk"),
+            F("project"),
+            F("project"),
+            labels=_labels_of("projects.Project", "code"),
+            beneficiary=F("project"),
         ),
     ]
     return {d.name: d for d in dims}

@@ -26,7 +26,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
-from khuyencong.projects.models import LedgerEntry, PlannedResult, Project, ProjectEvent, ResultReport
+from khuyencong.projects.models import (
+    LedgerEntry,
+    PlannedResult,
+    Project,
+    ProjectBeneficiary,
+    ProjectEvent,
+    ResultReport,
+)
 from khuyencong.reporting import dimensions as dims
 from khuyencong.reporting import measures as ms
 from khuyencong.reporting.dimensions import MOVEMENT, PLAN, Dimension, Period
@@ -339,6 +346,62 @@ def _indicator_facts(scope, measures, by, filters, on, cells) -> None:
             cells[key][m.name] += Decimal(row["v"] or 0)
 
 
+# the filters on a beneficiary's place: the establishment's provinces (as the dimensions group them)
+_BENEFICIARY_PLACE = {
+    "province": "establishment__province",
+    "province_now": "establishment__province_now",
+    "region": "establishment__province",
+    "region_now": "establishment__province_now",
+}
+
+
+def _beneficiary_facts(scope, measures, by, filters, on, cells) -> None:
+    """The effect figures of the beneficiaries of the projects the scope reads (whole projects, as
+    for the other facts), in the statuses the measures name (on ``on``: the status then). Each
+    measure of a figure counts only the beneficiaries that reported both its “before” and its
+    “after”. The place filters read the establishment's province, as the dimensions do; the figures
+    are not dated, so a period counts by plan year only."""
+    period: Period | None = filters.get("period")
+    if period is not None and period.basis == MOVEMENT:
+        raise ValueError("the effect figures are not dated: choose the period by plan year")
+    project_filters = {k: v for k, v in filters.items() if k not in _BENEFICIARY_PLACE}
+    condition = _project_condition(scope, project_filters)
+    if condition is False:
+        return
+    qs = ProjectBeneficiary.objects.filter(project__in=Project.objects.filter(condition).values("pk"))
+    for name, field_name in _BENEFICIARY_PLACE.items():
+        if filters.get(name) is None:
+            continue
+        if name.startswith("region"):
+            qs = qs.filter(**{f"{field_name}__in": _region_units(filters[name])})
+        else:
+            qs = qs.filter(**{f"{field_name}__in": [_pk(v) for v in _many(filters[name])]})
+    if filters.get("decision") is not None:
+        qs = qs.filter(project__in=scoped_ledger(scope, {"decision": filters["decision"]}).values("project"))
+    figures = {}
+    anything = Q(pk__in=[])
+    for m in measures:
+        reported = Q(**{f"{m.figure}_before__isnull": False, f"{m.figure}_after__isnull": False})
+        counted = reported & _status_q(m, on)
+        anything |= counted
+        if m.side == ms.REPORTING:
+            figures[f"v_{m.name}"] = Count("pk", filter=counted)
+        else:  # named apart from the fields (“revenue_before” is the measure and the field)
+            figures[f"v_{m.name}"] = Sum(f"{m.figure}_{m.side}", filter=counted)
+    qs = qs.filter(anything)  # no row for a group where no beneficiary counts
+    group = _group_fields(by, ms.BENEFICIARY)
+    names = [f"d_{d.name}" for d in by]
+    rows = (
+        [qs.aggregate(**figures)]
+        if not by
+        else qs.values(**group).annotate(**figures).values(*names, *figures)
+    )
+    for row in rows:
+        key = tuple(row[n] for n in names)
+        for m in measures:
+            cells[key][m.name] += _as_int(row[f"v_{m.name}"])
+
+
 # --- the engine -----------------------------------------------------------------------------------------
 
 
@@ -384,6 +447,8 @@ def aggregate(
         _project_facts(scope, by_fact[ms.PROJECTS], grouped, filters, on, cells)
     if by_fact[ms.INDICATOR]:
         _indicator_facts(scope, by_fact[ms.INDICATOR], grouped, filters, on, cells)
+    if by_fact[ms.BENEFICIARY]:
+        _beneficiary_facts(scope, by_fact[ms.BENEFICIARY], grouped, filters, on, cells)
 
     # from the database's grouping to the one asked (a region adds up its provinces)
     rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}

@@ -1,7 +1,9 @@
 """Every figure the reports add up, each defined once: what it sums or counts, and which projects.
 
 A *ledger* measure sums the ledger entries of some kinds (whole đồng); a *project* measure counts
-projects; an *indicator* measure adds up planned or reported results of an indicator. ``statuses``
+projects; an *indicator* measure adds up planned or reported results of an indicator; a
+*beneficiary* measure adds up the effect figures the establishments supported by the projects
+reported (revenue, production value, jobs – before and after the support). ``statuses``
 names the project statuses a measure counts (``None``: every project whose entries exist); with a
 report date, the status the project had on that date is what counts (:mod:`.engine`).
 
@@ -21,22 +23,28 @@ from khuyencong.projects.models import DECIDED, FILED, PAID_KINDS, PLAN_KINDS, L
 LEDGER = "ledger"
 PROJECTS = "projects"
 INDICATOR = "indicator"
+BENEFICIARY = "beneficiary"
 
 
 @dataclass(frozen=True)
 class Measure:
     name: str
     label: str | Promise
-    fact: str  # LEDGER, PROJECTS or INDICATOR
+    fact: str  # LEDGER, PROJECTS, INDICATOR or BENEFICIARY
     kinds: tuple[str, ...] = ()
     statuses: frozenset[str] | None = None
     # ledger measures counting projects rather than đồng: the projects whose sum is above 0
     count_projects: bool = False
-    # indicator measures: "planned" (targets of the projects) or "actual" (approved reports)
+    # indicator measures: "planned" (targets of the projects) or "actual" (approved reports);
+    # beneficiary measures: "before", "after" or "reporting" (how many beneficiaries gave both)
     side: str = ""
+    # beneficiary measures: the effect figure, "revenue", "production" or "jobs"
+    figure: str = ""
 
     @property
     def is_money(self) -> bool:
+        if self.fact == BENEFICIARY:
+            return self.figure in MONEY_FIGURES and self.side != REPORTING
         return self.fact == LEDGER and not self.count_projects
 
 
@@ -96,6 +104,43 @@ MEASURES: dict[str, Measure] = {
     ]
 }
 
+# --- the effects of support on the beneficiaries ----------------------------------------------------------
+# A beneficiary (an establishment in a project) counts in a figure only if it reported both the
+# “before” and the “after” of that figure: a revenue reported only before the support is in none of
+# the revenue measures (neither its count, nor “before”, nor “after”), so the two sides compare the
+# same establishments. Its project must have been carried out: accepted (nghiệm thu) or settled
+# (quyết toán) – the after-figures are the year after the work, reported once it was done; a project
+# stopped, in progress or only approved is not counted even if a figure was typed in.
+EFFECT_STATUSES = frozenset({Status.ACCEPTED, Status.SETTLED})
+EFFECT_FIGURES = ("revenue", "production", "jobs")
+MONEY_FIGURES = ("revenue", "production")
+BEFORE, AFTER, REPORTING = "before", "after", "reporting"
+_EFFECT_LABELS = {
+    ("revenue", REPORTING): _("Beneficiaries reporting revenue"),
+    ("revenue", BEFORE): _("Revenue before support"),
+    ("revenue", AFTER): _("Revenue after support"),
+    ("production", REPORTING): _("Beneficiaries reporting production value"),
+    ("production", BEFORE): _("Production value before support"),
+    ("production", AFTER): _("Production value after support"),
+    ("jobs", REPORTING): _("Beneficiaries reporting jobs"),
+    ("jobs", BEFORE): _("Jobs before support"),
+    ("jobs", AFTER): _("Jobs after support"),
+}
+EFFECTS = [f"{figure}_{side}" for figure in EFFECT_FIGURES for side in (REPORTING, BEFORE, AFTER)]
+MEASURES.update(
+    {
+        f"{figure}_{side}": Measure(
+            f"{figure}_{side}",
+            label,
+            BENEFICIARY,
+            statuses=EFFECT_STATUSES,
+            side=side,
+            figure=figure,
+        )
+        for (figure, side), label in _EFFECT_LABELS.items()
+    }
+)
+
 # the columns of the agency's consolidation table, in order
 CONSOLIDATION = [
     "requested",
@@ -116,4 +161,15 @@ def get(name: str) -> Measure:
         raise ValueError(f"unknown measure {name!r}") from None
 
 
-__all__ = ["CONSOLIDATION", "INDICATOR", "LEDGER", "MEASURES", "PROJECTS", "Measure", "get"]
+__all__ = [
+    "BENEFICIARY",
+    "CONSOLIDATION",
+    "EFFECTS",
+    "EFFECT_STATUSES",
+    "INDICATOR",
+    "LEDGER",
+    "MEASURES",
+    "PROJECTS",
+    "Measure",
+    "get",
+]

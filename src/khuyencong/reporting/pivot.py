@@ -46,8 +46,9 @@ DIMENSIONS = [
     "project_kind",
     "status",
 ]
-# money and counts of projects; indicator results are in units of their own and do not add up
-MEASURES = [name for name, m in ms.MEASURES.items() if m.fact != ms.INDICATOR]
+# money and counts of projects; indicator results are in units of their own and do not add up, and
+# the effects on beneficiaries are not dated (no period by movement) – they have their own report
+MEASURES = [name for name, m in ms.MEASURES.items() if m.fact in (ms.LEDGER, ms.PROJECTS)]
 
 GEOGRAPHIES = {
     "34": gettext_lazy("today's 34 provinces"),

@@ -274,7 +274,7 @@ def readiness(project: Project, on: datetime.date | None = None) -> tuple[list[s
         problems.append(_("Choose the support norm that applies to this project."))
     for breach in check_norms(project, on):
         (warnings if breach.excepted else problems).append(breach.message)
-    repeat_years = _repeat_years()
+    repeat_years = repeat_support_years()
     for b in project.beneficiaries.select_related(
         "establishment", "establishment__commune", "establishment__division__section"
     ):
@@ -297,7 +297,10 @@ def readiness(project: Project, on: datetime.date | None = None) -> tuple[list[s
     return problems, warnings
 
 
-def _repeat_years() -> int:
+def repeat_support_years() -> int:
+    """The rule on repeat support: an establishment is warned about when it was supported for the
+    same content within this many plan years (system parameter ``repeat_support_years``); the
+    repeat-support report reads the same rule."""
     from khuyencong.core.models import SystemParameter
 
     return SystemParameter.get("repeat_support_years", 3)
@@ -306,7 +309,7 @@ def _repeat_years() -> int:
 def earlier_support(establishment_id: int, project: Project, years: int | None = None):
     """Other projects of the same content, within ``years`` before this one, supporting the
     establishment (not counting proposals that never got money)."""
-    years = _repeat_years() if years is None else years
+    years = repeat_support_years() if years is None else years
     return (
         Project.objects.filter(
             beneficiaries__establishment_id=establishment_id,
@@ -335,4 +338,11 @@ def describe_deadline(deadline: datetime.date) -> str:
     ) % {"date": format_date(deadline)}
 
 
-__all__ = ["deadline_passed", "earlier_support", "proposal_save", "readiness", "roles"]
+__all__ = [
+    "deadline_passed",
+    "earlier_support",
+    "proposal_save",
+    "readiness",
+    "repeat_support_years",
+    "roles",
+]
