@@ -205,14 +205,18 @@ def _marks() -> tuple[int, int]:
 
 def marking(published: PublishedReport) -> str:
     """The line every page and file of a publication carries."""
-    text = _("Published on %(date)s by %(publisher)s; figures as recorded up to %(as_of)s.") % {
+    values = {
+        "number": published.number,
         "date": format_date(timezone.localtime(published.published_at).date()),
         "publisher": published.publisher_name,
         "as_of": format_date(published.as_of),
     }
     if published.number:
-        text = _("No. %(number)s. ") % {"number": published.number} + text
-    return text
+        return (
+            _("No. %(number)s; published on %(date)s by %(publisher)s; figures as recorded up to %(as_of)s.")
+            % values
+        )
+    return _("Published on %(date)s by %(publisher)s; figures as recorded up to %(as_of)s.") % values
 
 
 def published_tables(published: PublishedReport, marked: bool = True) -> list[Table]:
