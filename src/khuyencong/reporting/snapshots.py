@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
-from khuyencong.core.formatting import format_date
+from khuyencong.core.formatting import format_date, format_money
 from khuyencong.core.permissions import Scope, get_scope
 from khuyencong.documents.tables import (
+    MONEY,
     NUMBER_KEY,
     ROW,
     SECTION,
@@ -288,6 +289,7 @@ class Difference:
     today_value: Any
     change_value: Any
     column_key: str
+    change_exact: str = ""  # a difference of money in whole đồng, as the ledger holds it
 
 
 def _keyed(table: Table) -> dict[tuple, Row]:
@@ -313,6 +315,13 @@ def _shown(table: Table, column: Column, value: Any, signed: bool = False) -> st
     if signed and isinstance(value, int | Decimal) and value > 0:
         return "+" + text
     return text
+
+
+def _exact_dong(column: Column, change: Any) -> str:
+    if column.kind != MONEY or not isinstance(change, int):
+        return ""
+    text = format_money(change, "dong", with_unit=False)
+    return "+" + text if change > 0 else text
 
 
 def differences(published: list[Table], today: list[Table]) -> list[Difference]:
@@ -349,6 +358,7 @@ def differences(published: list[Table], today: list[Table]) -> list[Difference]:
                         today_value=b,
                         change_value=change,
                         column_key=column.key,
+                        change_exact=_exact_dong(column, change),
                     )
                 )
     return found

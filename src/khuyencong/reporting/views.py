@@ -490,7 +490,7 @@ def _confirmation(request, report, data: dict, errors: dict | None = None, statu
             "report": report,
             "form": form,
             "built": built,
-            "parameters": [(form[name].label, form[name].value()) for name in form.fields],
+            "parameters": [(form[name].label, _shown_value(form, name)) for name in form.fields],
             "hidden": {k: v for k, v in form.data.items() if k in form.fields},
             "errors": errors or {},
             "number": request.POST.get("number", ""),
@@ -500,6 +500,17 @@ def _confirmation(request, report, data: dict, errors: dict | None = None, statu
         },
         status=status,
     )
+
+
+def _shown_value(form, name: str) -> str:
+    """A parameter as the reader knows it: a choice by its label, not its code."""
+    value = form[name].value()
+    choices = getattr(form.fields[name], "choices", None)
+    if choices is not None:
+        for key, label in _flat(choices):
+            if key == str(value if value is not None else ""):
+                return label
+    return "" if value is None else str(value)
 
 
 @workspace_required

@@ -24,8 +24,8 @@ from django.utils import timezone, translation
 from khuyencong.core.models import ObjectChange
 from khuyencong.core.permissions import get_scope
 from khuyencong.documents.writers import json_data
-from khuyencong.projects.models import LedgerEntry, LedgerKind
 from khuyencong.orgs.models import Organisation
+from khuyencong.projects.models import LedgerEntry, LedgerKind
 from khuyencong.projects.services import decisions
 from khuyencong.reporting import snapshots
 from khuyencong.reporting.catalogue import REPORTS
@@ -230,7 +230,7 @@ def test_the_published_page_shows_old_figures_the_difference_and_its_cause(clien
     assert [r.entry for r in page.context["entries"]] == [entry]
     html = page.content.decode()
     assert data["p1"].code in html
-    assert "0,230" in html and "0,245" in html and "+0,015" in html and "15.000.000" in html
+    assert "0,230" in html and "0,245" in html and "+0,015" in html and "+15.000.000" in html
     assert [e.project for e in page.context["status_changes"]] == [data["p1"]]
     assert "15/BC" in html
 
