@@ -379,3 +379,27 @@ def test_the_schema_names_the_publication_endpoints(client, people):
     paths = json.loads(schema.content)["paths"]
     assert set(paths["/api/v1/reports/{name}/published/"]) >= {"get", "post"}
     assert "get" in paths["/api/v1/reports/{name}/published/{id}/"]
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+
+def test_the_command_publishes_as_an_agency_officer(people, data, tmp_path):  # noqa: F811
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    args = ["report", "ket-qua-nam", "--param", "year=2020", "--param", "source=kcqg", "--publish"]
+    for extra in ([], ["--user", people["leader"].username]):
+        with pytest.raises(CommandError):
+            call_command(*args, *extra, "--out", str(tmp_path / "x.json"), "--format", "json")
+    assert not PublishedReport.objects.exists()
+    out = tmp_path / "kq.json"
+    call_command(
+        *args, "--user", people["agency"].username, "--number", "17/BC", "--format", "json", "--out", str(out)
+    )
+    published = PublishedReport.objects.get()
+    assert published.number == "17/BC" and published.published_by == people["agency"]
+    body = json.loads(out.read_text())
+    assert body[0]["rows"][-1]["values"]["plan"] == 230_000_000
+    assert any("17/BC" in note for note in body[0]["footnotes"])
+    assert ObjectChange.objects.filter(object_id=published.pk, origin="cli", action="create").exists()
