@@ -52,6 +52,7 @@ class PublishedReport(AuditedModel):
     publisher_name = models.CharField(_("publisher"), max_length=200)
     number = models.CharField(_("number"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="vi")
     tables = models.JSONField(_("frozen tables"), default=list)
     chart = models.JSONField(_("chart"), default=dict, blank=True)
     # the last ledger entry and project event recorded when the figures were computed: what came

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
@@ -187,6 +187,7 @@ def publish(*, user, report: Report, data: dict, number: str = "", note: str = "
             publisher_name=(user.get_full_name() or user.get_username())[:200],
             number=number,
             note=note,
+            language=translation.get_language() or "vi",
             tables=[freeze(t) for t in built.tables],
             chart=built.chart,
             ledger_mark=ledger_mark,
@@ -253,14 +254,15 @@ def header(published: PublishedReport, tables: list[Table]) -> DocumentHeader:
 
 
 def today_built(published: PublishedReport, scope: Scope) -> Built | None:
-    """The same report with the same parameters from today's records (``None`` when the report or
-    its parameters no longer exist)."""
+    """The same report with the same parameters from today's records, in the language it was
+    published in (``None`` when the report or its parameters no longer exist)."""
     from khuyencong.reporting.catalogue import get
 
     report = get(published.report)
     if report is None:
         return None
-    _form, built = report.run(scope, published.parameters)
+    with translation.override(published.language):  # the rows are matched by their names
+        _form, built = report.run(scope, published.parameters)
     return built
 
 

@@ -403,3 +403,19 @@ def test_the_command_publishes_as_an_agency_officer(people, data, tmp_path):  # 
     assert body[0]["rows"][-1]["values"]["plan"] == 230_000_000
     assert any("17/BC" in note for note in body[0]["footnotes"])
     assert ObjectChange.objects.filter(object_id=published.pk, origin="cli", action="create").exists()
+
+
+def test_a_reader_in_another_language_sees_only_the_real_differences(client, people, data):  # noqa: F811
+    published = publish(people["agency"])  # in Vietnamese: rows named "Tổng cộng"…
+    assert published.language == "vi"
+    amend(people, data["p1"])
+    client.force_login(people["leader"])
+    page = client.get(f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    # today's figures are computed in the publication's language: the rows still match
+    assert [(d.row, d.column_key) for d in page.context["differences"]] == [
+        (CONTENT, "amended"),
+        (CONTENT, "plan"),
+        ("Tổng cộng", "amended"),
+        ("Tổng cộng", "plan"),
+    ]
