@@ -34,4 +34,14 @@ urlpatterns = [
     path("", include(router.urls)),
     # after the router: /reports/consolidation/ and /reports/plan/ are its actions
     path("reports/<slug:name>/", reporting_api.StandardReportView.as_view(), name="api-standard-report"),
+    path(
+        "reports/<slug:name>/published/",
+        reporting_api.PublishedReportsView.as_view(),
+        name="api-published-reports",
+    ),
+    path(
+        "reports/<slug:name>/published/<str:pk>/",
+        reporting_api.PublishedReportView.as_view(),
+        name="api-published-report",
+    ),
 ]

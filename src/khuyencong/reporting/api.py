@@ -351,3 +351,249 @@ class StandardReportView(APIView):
             "tables": [json_data(t) for t in built.tables],
         }
         return Response(StandardReportSerializer(body).data)
+
+
+# --- published snapshots: /api/v1/reports/<name>/published/ ---------------------------------------------
+
+CAUSES_CAP = 100
+
+
+class PublishedSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    report = serializers.CharField()
+    title = serializers.CharField()
+    parameters = serializers.DictField()
+    as_of = serializers.DateField(help_text="The figures as recorded up to this date.")
+    published_at = serializers.DateTimeField()
+    publisher = serializers.CharField()
+    number = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="The publication's page.")
+
+
+class DifferenceSerializer(serializers.Serializer):
+    table = serializers.CharField()
+    row = serializers.CharField()
+    column = serializers.CharField()
+    column_key = serializers.CharField()
+    published = serializers.JSONField(help_text="The published figure (VND, or a decimal as text).")
+    today = serializers.JSONField(help_text="Today's figure.")
+    change = serializers.JSONField(help_text="Today's minus the published (null for a text).")
+    published_text = serializers.CharField()
+    today_text = serializers.CharField()
+    change_text = serializers.CharField(allow_blank=True)
+
+
+class EntrySinceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField()
+    project_code = serializers.CharField()
+    project_name = serializers.CharField()
+    kind = serializers.CharField()
+    amount = serializers.IntegerField(help_text="VND")
+    value_date = serializers.DateField()
+    recorded_by = serializers.CharField(allow_blank=True)
+    recorded_at = serializers.DateTimeField(allow_null=True)
+
+
+class StatusChangeSinceSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    project_code = serializers.CharField()
+    project_name = serializers.CharField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(allow_blank=True)
+
+
+class EntriesSinceSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = EntrySinceSerializer(many=True, help_text=f"The first {CAUSES_CAP}, oldest first.")
+
+
+class StatusChangesSinceSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StatusChangeSinceSerializer(many=True, help_text=f"The first {CAUSES_CAP}, oldest first.")
+
+
+class PublishedDetailSerializer(PublishedSummarySerializer):
+    tables = serializers.ListField(
+        child=serializers.DictField(), help_text="The tables as published (as in the JSON file)."
+    )
+    differences = DifferenceSerializer(
+        many=True, allow_null=True, help_text="Cells where today's figures differ (null: cannot recompute)."
+    )
+    entries_since = EntriesSinceSerializer()
+    status_changes_since = StatusChangesSinceSerializer()
+
+
+class PublishSerializer(serializers.Serializer):
+    parameters = serializers.DictField(
+        required=False, help_text="The report's parameters, as for GET /api/v1/reports/<name>/."
+    )
+    number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+def _summary(publication) -> dict:
+    from django.urls import reverse
+
+    return {
+        "id": publication.pk,
+        "report": publication.report,
+        "title": publication.title,
+        "parameters": publication.parameters,
+        "as_of": publication.as_of,
+        "published_at": publication.published_at,
+        "publisher": publication.publisher_name,
+        "number": publication.number,
+        "note": publication.note,
+        "url": reverse("reports:published", args=[publication.report, publication.pk]),
+    }
+
+
+def _publications(request, name: str):
+    from khuyencong.reporting import snapshots
+    from khuyencong.reporting.models import PublishedReport
+
+    if catalogue.get(name) is None or not snapshots.may_read(get_scope(request.user)):
+        raise NotFound()
+    return PublishedReport.objects.restrict(request.user).filter(report=name)
+
+
+REPORT_NAME = OpenApiParameter("name", str, OpenApiParameter.PATH, enum=sorted(catalogue.REPORTS))
+
+
+class PublishedReportsView(APIView):
+    """The publications of a standard report (readers of the whole country; 404 for others), and
+    publishing it (the agency)."""
+
+    @extend_schema(parameters=[REPORT_NAME], responses=PublishedSummarySerializer(many=True))
+    def get(self, request, name: str):
+        """The report's publications, newest first."""
+        publications = _publications(request, name).defer("tables", "chart")
+        return Response(PublishedSummarySerializer([_summary(p) for p in publications], many=True).data)
+
+    @extend_schema(
+        parameters=[REPORT_NAME],
+        request=PublishSerializer,
+        responses={201: PublishedSummarySerializer},
+    )
+    def post(self, request, name: str):
+        """Publish the report with ``parameters`` as the figures stand now (the agency only: 403 for
+        everyone else). The figures are frozen; the answer names the publication."""
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import PermissionDenied
+
+        from khuyencong.reporting import snapshots
+
+        report = catalogue.get(name)
+        if report is None:
+            raise NotFound()
+        body = PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            publication = snapshots.publish(
+                user=request.user,
+                report=report,
+                data={k: v for k, v in (data.get("parameters") or {}).items() if v is not None},
+                number=data.get("number", ""),
+                note=data.get("note", ""),
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(PublishedSummarySerializer(_summary(publication)).data, status=201)
+
+
+def _json_value(value):
+    from decimal import Decimal
+
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class PublishedReportView(APIView):
+    """One publication: its frozen tables, where today's figures differ cell by cell, and the
+    records entered since it within the report's selection."""
+
+    @extend_schema(
+        parameters=[
+            REPORT_NAME,
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The publication's id."),
+        ],
+        responses=PublishedDetailSerializer,
+    )
+    def get(self, request, name: str, pk: str):
+        from khuyencong.core.parsing import parse_id
+        from khuyencong.reporting import snapshots
+
+        number = parse_id(pk)
+        publication = _publications(request, name).filter(pk=number).first() if number else None
+        if publication is None:
+            raise NotFound()
+        scope = get_scope(request.user)
+        today = snapshots.today_built(publication, scope)
+        differences = None
+        if today is not None:
+            differences = [
+                {
+                    "table": d.table,
+                    "row": d.row,
+                    "column": d.column,
+                    "column_key": d.column_key,
+                    "published": _json_value(d.published_value),
+                    "today": _json_value(d.today_value),
+                    "change": _json_value(d.change_value),
+                    "published_text": d.published,
+                    "today_text": d.today,
+                    "change_text": d.change,
+                }
+                for d in snapshots.differences(
+                    snapshots.published_tables(publication, marked=False), today.tables
+                )
+            ]
+        entries = snapshots.entries_since(publication, scope)
+        shown = snapshots.with_recorders(list(entries[:CAUSES_CAP]), scope)
+        changes = snapshots.status_changes_since(publication, scope)
+        events = snapshots.with_actors(list(changes[:CAUSES_CAP]), scope)
+        body = {
+            **_summary(publication),
+            "tables": [json_data(t) for t in snapshots.published_tables(publication)],
+            "differences": differences,
+            "entries_since": {
+                "count": entries.count(),
+                "results": [
+                    {
+                        "id": row.entry.pk,
+                        "project": row.entry.project_id,
+                        "project_code": row.entry.project.code,
+                        "project_name": row.entry.project.name,
+                        "kind": row.entry.kind,
+                        "amount": row.entry.amount,
+                        "value_date": row.entry.value_date,
+                        "recorded_by": row.recorded_by,
+                        "recorded_at": row.recorded_at,
+                    }
+                    for row in shown
+                ],
+            },
+            "status_changes_since": {
+                "count": changes.count(),
+                "results": [
+                    {
+                        "project": e.project_id,
+                        "project_code": e.project.code,
+                        "project_name": e.project.name,
+                        "from_status": e.from_status,
+                        "to_status": e.to_status,
+                        "at": e.at,
+                        "recorded_by": e.who,
+                    }
+                    for e in events
+                ],
+            },
+        }
+        return Response(PublishedDetailSerializer(body).data)

@@ -112,6 +112,25 @@ class Report:
             return form, None
         return form, self.build(scope, form.cleaned_data)
 
+    def engine_filters(self, params: dict) -> dict:
+        """The engine's filters that select the records this report reads with the checked
+        parameters ``params`` (plan years, funding source, area): what a published snapshot asks
+        the engine for the records entered after it."""
+        custom = ENGINE_FILTERS.get(self.slug)
+        if custom is not None:
+            return custom(params)
+        filters: dict[str, Any] = {}
+        first, last = params.get("from_year"), params.get("to_year")
+        if first and last:
+            filters["period"] = dims.Period(
+                datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN
+            )
+        elif params.get("year"):
+            filters["plan_year"] = params["year"]
+        if params.get("source"):
+            filters["source"] = params["source"]
+        return filters
+
     def header(self, built: Built, on: datetime.date | None = None) -> DocumentHeader:
         return DocumentHeader(
             issuer=ISSUER,
@@ -1044,3 +1063,15 @@ def errors(form: forms.Form) -> dict[str, list[str]]:
 
 
 __all__ = ["REPORTS", "Built", "Report", "errors", "get", "parameters"]
+
+
+# --- the engine filters of the reports whose parameters are more than plan years and a source ----------
+
+
+def _conference_filters(params: dict) -> dict:
+    year = params["year"]
+    region = "region" if year <= 2025 else "region_now"
+    return {"plan_year": [year - 1, year], region: params["area"]}
+
+
+ENGINE_FILTERS: dict[str, Callable[[dict], dict]] = {"hoi-nghi-vung": _conference_filters}

@@ -150,3 +150,14 @@ __all__ = [
     "share_of_total",
     "shares",
 ]
+
+
+def difference(today: int | Decimal | None, published: int | Decimal | None) -> int | Decimal | None:
+    """How far today's figure is from the published one (a figure missing on one side counts as
+    nothing there; percentages differ in points). ``None`` when neither side is a figure."""
+    if today is None and published is None:
+        return None
+    return (today or 0) - (published or 0)
+
+
+__all__ += ["difference"]

@@ -493,3 +493,19 @@ def aggregate(
 
 
 __all__ = ["KNOWN_FILTERS", "Row", "Table", "aggregate", "projects_with_status", "scoped_ledger"]
+
+
+def scoped_projects(scope: Scope, filters: dict | None = None) -> QuerySet:
+    """The projects a report reads: those of the scope narrowed by the report's filters on the
+    project (year, source, content, provinces, regions, …), as the engine narrows its facts."""
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(filters) - KNOWN_FILTERS
+    if unknown:
+        raise ValueError(f"unknown filters {sorted(unknown)}")
+    condition = _project_condition(scope, filters)
+    if condition is False:
+        return Project.objects.none()
+    return Project.objects.filter(condition)
+
+
+__all__ += ["scoped_projects"]

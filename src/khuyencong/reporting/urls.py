@@ -21,6 +21,10 @@ report_patterns = (
         path("<slug:slug>/", views.report_view, name="report"),
         # each report's own name too, for the menu (same view, same address)
         *[path(f"{slug}/", views.report_view, {"slug": slug}, name=slug) for slug in _catalogue.REPORTS],
+        # published snapshots of a report
+        path("<slug:slug>/cong-bo/", views.published_list, name="published_list"),
+        path("<slug:slug>/cong-bo/moi/", views.publish_confirm, name="publish"),
+        path("<slug:slug>/cong-bo/<str:pk>/", views.published_view, name="published"),
     ],
     "reports",
 )

@@ -394,5 +394,198 @@ def report_view(request, slug: str):
             "built": built,
             "chart": built.chart if built else {},
             "active_menu": "reports",
+            **_publications_context(request, report),
+        },
+    )
+
+
+def _publications_context(request, report) -> dict:
+    """What the report page shows of its publications: the latest ones, and the button to publish."""
+    from khuyencong.reporting import snapshots
+    from khuyencong.reporting.models import PublishedReport
+
+    scope = get_scope(request.user)
+    if not snapshots.may_read(scope):
+        return {"may_publish": False, "publications": []}
+    latest = (
+        PublishedReport.objects.restrict(request.user).filter(report=report.slug).defer("tables", "chart")
+    )
+    return {"may_publish": snapshots.may_publish(scope), "publications": list(latest[:5])}
+
+
+# --- published snapshots of the standard reports (/bao-cao/<slug>/cong-bo/) ------------------------------
+
+CAUSES_PER_PAGE = 50
+
+
+def _report_or_404(slug: str):
+    from django.http import Http404
+
+    from khuyencong.reporting.catalogue import get
+
+    report = get(slug)
+    if report is None:
+        raise Http404(_("No such report."))
+    return report
+
+
+def _readable_publications(request, slug: str):
+    """The publications of a report the user may open (none but for readers of the whole country)."""
+    from django.http import Http404
+
+    from khuyencong.reporting import snapshots
+    from khuyencong.reporting.models import PublishedReport
+
+    if not snapshots.may_read(get_scope(request.user)):
+        raise Http404(_("No such publication."))
+    return PublishedReport.objects.restrict(request.user).filter(report=slug)
+
+
+@workspace_required
+def published_list(request, slug: str):
+    """A report's publications, newest first (GET); publishing it with the given parameters (POST,
+    the agency only)."""
+    from khuyencong.reporting import snapshots
+
+    if request.method == "POST":
+        return publish_view(request, slug)
+    report = _report_or_404(slug)
+    publications = _readable_publications(request, slug)
+    return render(
+        request,
+        "reporting/published_list.html",
+        {
+            "report": report,
+            "publications": publications.defer("tables", "chart"),
+            "may_publish": snapshots.may_publish(get_scope(request.user)),
+            "active_menu": "reports",
+        },
+    )
+
+
+def publish_view(request, slug: str):
+    """Publish a report (POST from the confirmation page): the agency only (403 for others, who
+    may read the report but not publish it)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.shortcuts import redirect
+
+    from khuyencong.reporting import snapshots
+
+    report = _report_or_404(slug)
+    if not snapshots.may_publish(get_scope(request.user)):
+        raise PermissionDenied(_("Only the agency publishes reports."))
+    data = {k: request.POST.get(k) for k in report.form.base_fields if k in request.POST}
+    try:
+        published = snapshots.publish(
+            user=request.user,
+            report=report,
+            data=data,
+            number=request.POST.get("number", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        return _confirmation(request, report, data, error.message_dict, status=400)
+    from django.contrib import messages
+
+    messages.success(request, _("The report is published."))
+    return redirect("reports:published", slug=slug, pk=published.pk)
+
+
+def _confirmation(request, report, data: dict, errors: dict | None = None, status: int = 200):
+    form, built = report.run(get_scope(request.user), data)
+    return render(
+        request,
+        "reporting/publish_confirm.html",
+        {
+            "report": report,
+            "form": form,
+            "built": built,
+            "parameters": [(form[name].label, _shown_value(form, name)) for name in form.fields],
+            "hidden": {k: v for k, v in form.data.items() if k in form.fields},
+            "errors": errors or {},
+            "number": request.POST.get("number", ""),
+            "note": request.POST.get("note", ""),
+            "today": timezone.localdate(),
+            "active_menu": "reports",
+        },
+        status=status,
+    )
+
+
+def _shown_value(form, name: str) -> str:
+    """A parameter as the reader knows it: a choice by its label, not its code."""
+    value = form[name].value()
+    choices = getattr(form.fields[name], "choices", None)
+    if choices is not None:
+        for key, label in _flat(choices):
+            if key == str(value if value is not None else ""):
+                return label
+    return "" if value is None else str(value)
+
+
+@workspace_required
+def publish_confirm(request, slug: str):
+    """The confirmation before publishing: the parameters and the figures as they stand now."""
+    from django.core.exceptions import PermissionDenied
+
+    from khuyencong.reporting import snapshots
+
+    report = _report_or_404(slug)
+    if not snapshots.may_publish(get_scope(request.user)):
+        raise PermissionDenied(_("Only the agency publishes reports."))
+    data = {k: v for k, v in request.GET.items() if k in report.form.base_fields}
+    return _confirmation(request, report, data)
+
+
+@workspace_required
+def published_view(request, slug: str, pk: str):
+    """A publication: its frozen figures, where today's differ, and the records entered since."""
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from khuyencong.core.parsing import parse_id
+    from khuyencong.reporting import snapshots
+    from khuyencong.reporting.catalogue import get
+
+    number = parse_id(pk)
+    publication = _readable_publications(request, slug).filter(pk=number).first() if number else None
+    if publication is None:
+        raise Http404(_("No such publication."))
+    tables = snapshots.published_tables(publication)
+    export = request.GET.get("export")
+    if export in EXPORTS:
+        chosen = tables
+        if export == "csv":
+            index = (parse_id(request.GET.get("table")) or 1) - 1
+            chosen = [tables[index if 0 <= index < len(tables) else 0]]
+        header = snapshots.header(publication, tables) if export == "pdf" else None
+        return download(chosen, export, f"{publication.title} {publication.as_of:%Y-%m-%d}", header=header)
+    scope = get_scope(request.user)
+    today = snapshots.today_built(publication, scope)
+    differences = (
+        snapshots.differences(snapshots.published_tables(publication, marked=False), today.tables)
+        if today is not None
+        else None
+    )
+    page = Paginator(snapshots.entries_since(publication, scope), CAUSES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    changes = list(snapshots.status_changes_since(publication, scope)[:CAUSES_PER_PAGE])
+    return render(
+        request,
+        "reporting/published.html",
+        {
+            "report": get(slug),
+            "publication": publication,
+            "marking": snapshots.marking(publication),
+            "tables": tables,
+            "chart": publication.chart,
+            "differences": differences,
+            "page_obj": page,
+            "entries": snapshots.with_recorders(list(page.object_list), scope),
+            "status_changes": snapshots.with_actors(changes, scope),
+            "status_count": snapshots.status_changes_since(publication, scope).count(),
+            "status_cap": CAUSES_PER_PAGE,
+            "active_menu": "reports",
         },
     )

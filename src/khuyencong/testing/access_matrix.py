@@ -212,6 +212,36 @@ CHECKS: list[Check] = [
 ]
 
 
+def _publication(c: dict) -> str:
+    """A published national report (made once, by an agency officer): only the readers of the whole
+    country open it."""
+    if "publication" not in c:
+        from khuyencong.accounts.models import RoleAssignment
+        from khuyencong.reporting import snapshots
+        from khuyencong.reporting.catalogue import REPORTS
+
+        officer = RoleAssignment.objects.filter(role="programme_officer").first().user
+        c["publication"] = snapshots.publish(
+            user=officer, report=REPORTS["phu-luc-1"], data={"from_year": 2021, "to_year": 2025}
+        )
+    return f"{c['publication'].report}/cong-bo/{c['publication'].pk}/"
+
+
+NATIONAL_ONLY = {"expert": 404, "provincial_officer": 404, "implementing_unit": 404, "leader_province": 404}
+CHECKS += [
+    Check(
+        "a published national report",
+        lambda c: "/bao-cao/" + _publication(c),
+        _all(200, **WORKSPACE, **NATIONAL_ONLY),
+    ),
+    Check(
+        "API: a published national report",
+        lambda c: "/api/v1/reports/" + _publication(c).replace("cong-bo", "published"),
+        _all(200, anonymous=401, public=403, **NATIONAL_ONLY),
+    ),
+]
+
+
 def render_markdown(actual: dict[tuple[str, str], int]) -> str:
     header = "| page or endpoint | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
     lines = [header, "|" + "---|" * (len(ROLES) + 1)]

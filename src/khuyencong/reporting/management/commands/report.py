@@ -33,6 +33,14 @@ class Command(BaseCommand):
         parser.add_argument("--table", type=int, default=1, help="With --format csv: which table, from 1.")
         parser.add_argument("--out", type=Path, help="The file to write (default: a name from the title).")
         parser.add_argument("--user", help="Read the figures with this user's scope.")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the report (freeze its figures) as --user, an agency officer; the file then"
+            " holds the published figures.",
+        )
+        parser.add_argument("--number", default="", help="With --publish: the publication's number.")
+        parser.add_argument("--note", default="", help="With --publish: a note.")
 
     def handle(self, *args, name, year, param, format, table, out, user, **options) -> None:
         report = catalogue.get(name)
@@ -59,7 +67,13 @@ class Command(BaseCommand):
             scope = get_scope(account)
             if not scope.can_use_workspace:
                 raise CommandError(f"{user!r} has no role in the management workspace")
-        form, built = report.run(scope, data)
+        header = None
+        if options.get("publish"):
+            if not user:
+                raise CommandError("--publish needs --user: the agency officer who publishes")
+            built, header = self._publish(report, account, data, options)
+        else:
+            form, built = report.run(scope, data)
         if built is None:
             errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in catalogue.errors(form).items())
             raise CommandError(errors)
@@ -68,10 +82,33 @@ class Command(BaseCommand):
             if not 1 <= table <= len(tables):
                 raise CommandError(f"--table: 1 to {len(tables)}")
             tables = [tables[table - 1]]
-        content = render(tables, format, report.header(built) if format == "pdf" else None)
+        header = header or report.header(built)
+        content = render(tables, format, header if format == "pdf" else None)
         target = out or Path(file_name(built.title, format))
         if str(target) == "-":
             sys.stdout.buffer.write(content)
             return
         target.write_bytes(content)
         self.stdout.write(f"{target} ({len(content)} bytes)")
+
+    def _publish(self, report, account, data: dict, options: dict):
+        """Publish as ``account`` (the agency only); the published tables, marked, with their header."""
+        from django.core.exceptions import PermissionDenied, ValidationError
+
+        from khuyencong.core.audit import audit_context
+        from khuyencong.reporting import snapshots
+
+        try:
+            with audit_context(origin="cli"):
+                publication = snapshots.publish(
+                    user=account, report=report, data=data, number=options["number"], note=options["note"]
+                )
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from None
+        except ValidationError as error:
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            ) from None
+        built = snapshots.published_built(publication)
+        self.stdout.write(f"published: {publication.pk} ({publication.title})")
+        return built, snapshots.header(publication, built.tables)

@@ -1,0 +1,89 @@
+"""A published report: a standard report's figures frozen on the day the agency published them.
+
+The figures are kept as the tables were built (every cell exact: whole đồng, decimals, texts), so
+the published page and its Excel, PDF, CSV and JSON files show them as published for ever, without
+computing anything again. A publication is never changed or deleted (the model, its queryset and
+the audit trail all refuse); a correction is a new publication.
+
+Who reads it: the figures were computed for the whole country, so only readers of the whole
+country (the agency, the administrators and the national leaders) open a publication; for anyone
+else it does not exist (404), as a provincial user must not see other provinces' figures.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.fields import DateField
+from khuyencong.core.models import AuditedModel, RestrictedQuerySet
+from khuyencong.core.permissions import CHANGE, Scope
+
+NATIONAL = "national"
+
+
+class PublishedQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied(_("A published report cannot be changed; publish it again."))
+
+    def delete(self):
+        raise PermissionDenied(_("A published report cannot be deleted."))
+
+
+class PublishedReport(AuditedModel):
+    report = models.CharField(_("report"), max_length=60, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    scope = models.CharField(
+        _("figures of"), max_length=20, choices=[(NATIONAL, _("the whole country"))], default=NATIONAL
+    )
+    as_of = DateField(_("figures as they stood on"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    publisher_name = models.CharField(_("publisher"), max_length=200)
+    number = models.CharField(_("number"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    tables = models.JSONField(_("frozen tables"), default=list)
+    chart = models.JSONField(_("chart"), default=dict, blank=True)
+    # the last ledger entry and project event recorded when the figures were computed: what came
+    # after them is what may have changed the figures since
+    ledger_mark = models.BigIntegerField(default=0)
+    event_mark = models.BigIntegerField(default=0)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        indexes = [models.Index(fields=["report", "-published_at"], name="published_report_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.as_of:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionDenied(_("A published report cannot be changed; publish it again."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("A published report cannot be deleted."))
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q | bool:
+        if action == CHANGE:
+            return False  # nobody changes a publication
+        return Q(scope=NATIONAL) if scope.national_read else False
+
+
+__all__ = ["NATIONAL", "PublishedReport"]
