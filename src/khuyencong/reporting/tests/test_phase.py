@@ -1,0 +1,361 @@
+"""The phase report and its Appendix 3 against hand-computed figures.
+
+A phase of two plan years (2019–2020, programme "Chương trình thử", national funds planned
+1.000.000.000 đ), provinces as they were, every project approved by a decision:
+
+====  ====  ======  =================  ====================================  ===========  ===========
+ id   year  source  content            province                                    state  counterpart
+====  ====  ======  =================  ====================================  ===========  ===========
+ A    2019  KCQG    Đào tạo nghề       Hà Giang                              100.000.000  300.000.000
+ B    2019  KCĐP    Mô hình, máy móc   Hà Nội                                200.000.000  500.000.000
+ C    2020  KCQG    Đào tạo nghề       Tuyên Quang 60 %, Cao Bằng 40 %       150.000.000  450.000.000
+ D    2020  KCĐP    Mô hình, máy móc   Hà Nội                                250.000.000  250.000.000
+ H    2020  KCQG    Tư vấn, thông tin  Bắc Kạn                                 5.000.000    5.000.000
+ E    2020  KCQG    Đào tạo nghề       Hà Giang – appraised, never approved   (80.000.000) (100.000.000)
+====  ====  ======  =================  ====================================  ===========  ===========
+
+By hand: KCQG 255.000.000 (36,17 %), KCĐP 450.000.000 (63,83 %), state funds 705.000.000; KCQG is
+25,50 % of the 1.000.000.000 planned; 352.500.000 a year (KCQG 127.500.000); counterpart of the
+approved projects 1.505.000.000 (E's is not), leverage 1.505 ÷ 705 = 2,13; 5 projects in the plans.
+2019: KCQG 100, KCĐP 200, total 300 (million); 2020: 155 (+55,00 %), 250 (+25,00 %), 405 (+35,00 %).
+Mean per province 705.000.000 ÷ 63 = 11.190.476; provinces: Hà Nội 450, Hà Giang 100, Tuyên Quang
+90, Cao Bằng 60 (above the mean, in that order), Bắc Kạn 5 (below; the least). Regions: Đồng bằng
+sông Hồng 450.000.000 (63,83 %) ÷ 11 = 40.909.091 a province; Trung du và miền núi phía Bắc
+255.000.000 (36,17 %) ÷ 14 = 18.214.286. Contents: 250 (35,46 %), 450 (63,83 %), 5 (0,71 %).
+
+Results (approved reports only): workers trained (a flow; target at least 1.000): A 200 + 150 in
+2019, C 400 in 2020 → 750, 75,00 % of the target; planned by the approved projects 300 + 500 = 800
+(E's 1.000 is not). Demonstration models (a running total here; target 4): B reports 1 then 3 in
+2019 → 3, D 2 in 2020 (a submitted 9 does not count) → 5 = 125,00 %, “+25,00 % over target”.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.utils import translation
+
+from khuyencong.core.permissions import get_scope
+from khuyencong.documents.tables import ROW, SECTION, TOTAL
+from khuyencong.orgs.models import Organisation
+from khuyencong.programmes.models import Content, Indicator, Programme, Target
+from khuyencong.projects.models import DecisionKind, LedgerKind, LineAction, Project, ResultReport, Status
+from khuyencong.projects.services import decisions, ledger
+from khuyencong.projects.services.history import project_record_appraised
+from khuyencong.reporting.catalogue import REPORTS
+from khuyencong.reporting.tests.test_engine import former
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+M = 1_000_000
+PHASE = {"programme": "kcqg-thu"}
+
+
+def _project(people, code, year, source, content, province, state, counterpart, results=(), locations=None):
+    return project_record_appraised(
+        user=people["agency"],
+        data={
+            "plan_year": year,
+            "source": source,
+            "programme": Programme.objects.get(code="kcqg-2014-2020"),
+            "content": Content.objects.get(code=content),
+            "kind": "ordinary",
+            "name": f"Đề án {code} năm {year} tại {province.name}",
+            "objectives": "Thử báo cáo giai đoạn",
+            "implementing_org": Organisation.objects.get(code=f"ttkc-{province.code}-2008"),
+            "lead_province": province,
+            "start_date": D(year, 3, 1),
+            "end_date": D(year, 12, 15),
+        },
+        budget_lines=[
+            {"category": "training", "item": "Hạng mục", "state_support": state, "counterpart": counterpart}
+        ],
+        locations=locations,
+        results=[{"indicator": i, "target": t} for i, t in results],
+        filed_on=D(year - 1, 6, 15),
+    )
+
+
+def _approve(people, year, source, projects):
+    decision = decisions.decision_create(
+        user=people["agency"],
+        data={
+            "kind": DecisionKind.ALLOCATION,
+            "number": f"{year}-{source}/QĐ",
+            "date": D(year, 1, 20),
+            "signer": "Người ký",
+            "issuer": Organisation.objects.get(code="bo-cong-thuong"),
+            "plan_year": year,
+            "source": source,
+            "title": f"Giao kế hoạch {year}",
+        },
+    )
+    for project, amount in projects:
+        project.refresh_from_db()
+        decisions.decision_set_line(
+            user=people["agency"],
+            decision=decision,
+            project=project,
+            action=LineAction.APPROVE,
+            amount=amount,
+        )
+    decisions.decision_issue(user=people["agency"], decision=decision)
+
+
+@pytest.fixture
+def phase(people):
+    ha_giang, tuyen_quang, cao_bang, bac_kan, hanoi = (former(c) for c in ("02", "08", "04", "06", "01"))
+    workers = Indicator.objects.get(code="lao-dong-dao-tao")
+    models_built = Indicator.objects.get(code="mo-hinh-trinh-dien")
+    models_built.cumulative = True
+    models_built.save()
+    programme = Programme.objects.create(
+        code="kcqg-thu",
+        name="Chương trình thử",
+        level="national",
+        start_year=2019,
+        end_year=2020,
+        planned_state_funds=1_000 * M,
+    )
+    Target.objects.create(
+        programme=programme, indicator=workers, value=1000, qualifier="at_least", source="thử"
+    )
+    Target.objects.create(programme=programme, indicator=models_built, value=4, source="thử")
+    a = _project(people, "A", 2019, "kcqg", "dao-tao-nghe", ha_giang, 100 * M, 300 * M, [(workers, 300)])
+    b = _project(people, "B", 2019, "kcdp", "mo-hinh-may-moc", hanoi, 200 * M, 500 * M, [(models_built, 2)])
+    c = _project(
+        people,
+        "C",
+        2020,
+        "kcqg",
+        "dao-tao-nghe",
+        tuyen_quang,
+        150 * M,
+        450 * M,
+        [(workers, 500)],
+        locations=[{"province": tuyen_quang, "share_bp": 6000}, {"province": cao_bang, "share_bp": 4000}],
+    )
+    d = _project(people, "D", 2020, "kcdp", "mo-hinh-may-moc", hanoi, 250 * M, 250 * M, [(models_built, 2)])
+    h = _project(people, "H", 2020, "kcqg", "tu-van-thong-tin", bac_kan, 5 * M, 5 * M)
+    e = _project(people, "E", 2020, "kcqg", "dao-tao-nghe", ha_giang, 80 * M, 100 * M, [(workers, 1000)])
+    _approve(people, 2019, "kcqg", [(a, 100 * M)])
+    _approve(people, 2020, "kcqg", [(c, 150 * M), (h, 5 * M)])
+    # A past KCĐP project is recorded as the agency appraised it, which a provincial decision does
+    # not take (it approves what the DOIT appraised): its allocation is booked in the ledger and the
+    # project marked approved, as an import of the province's past decisions would leave it.
+    for project, amount in ((b, 200 * M), (d, 250 * M)):
+        ledger.record(project, LedgerKind.ALLOCATED, amount, D(project.plan_year, 2, 1))
+        Project.objects.filter(pk=project.pk).update(status=Status.APPROVED)
+    for project, indicator, value, day, state in [
+        (a, workers, 200, D(2019, 6, 30), "approved"),
+        (a, workers, 150, D(2019, 12, 31), "approved"),
+        (c, workers, 400, D(2020, 12, 31), "approved"),
+        (e, workers, 999, D(2020, 12, 31), "submitted"),
+        (b, models_built, 1, D(2019, 6, 30), "approved"),
+        (b, models_built, 3, D(2019, 12, 31), "approved"),
+        (d, models_built, 2, D(2020, 12, 31), "approved"),
+        (d, models_built, 9, D(2021, 3, 31), "submitted"),
+    ]:
+        ResultReport.objects.create(
+            project=project, indicator=indicator, value=value, period_end=day, state=state
+        )
+    return {"programme": programme, "workers": workers, "models": models_built}
+
+
+def run(user, slug, **params):
+    with translation.override("vi"):
+        form, built = REPORTS[slug].run(get_scope(user), {**PHASE, **params})
+    assert built is not None, form.errors
+    return built
+
+
+def rows_of(table):
+    return {r.values[table.label_key]: r.values for r in table.rows if r.level == ROW}
+
+
+def test_appendix_3_results_by_indicator_against_the_targets(people, phase):
+    built = run(people["agency"], "phu-luc-3")
+    (table,) = built.tables
+    assert [(r.level, r.values[table.label_key]) for r in table.rows] == [
+        (SECTION, Content.objects.get(code="dao-tao-nghe").name),
+        (ROW, phase["workers"].name),
+        (SECTION, Content.objects.get(code="mo-hinh-may-moc").name),
+        (ROW, phase["models"].name),
+    ]
+    rows = rows_of(table)
+    workers, models_built = rows[phase["workers"].name], rows[phase["models"].name]
+    assert {
+        k: workers[k] for k in ("unit", "qualifier", "target", "planned", "y2019", "y2020", "achieved", "pct")
+    } == {
+        "unit": "người",
+        "qualifier": "ít nhất",
+        "target": Decimal(1000),
+        "planned": Decimal(800),  # E was never approved: its 1.000 is no one's plan
+        "y2019": Decimal(350),  # a flow: 200 + 150
+        "y2020": Decimal(400),
+        "achieved": Decimal(750),
+        "pct": Decimal("75.00"),
+    }
+    assert workers["against"] == "đạt 75,00 % mục tiêu"
+    # a running total: B's last value (3), not 1 + 3; D's submitted 9 does not count
+    assert (models_built["y2019"], models_built["y2020"], models_built["achieved"]) == (
+        Decimal(3),
+        Decimal(2),
+        Decimal(5),
+    )
+    assert (models_built["qualifier"], models_built["pct"]) == ("", Decimal("125.00"))
+    assert models_built["against"] == "+25,00 % so với mục tiêu"
+    assert built.chart["series"][0]["data"] == [75.0, 125.0]
+
+
+def test_the_key_figures_of_the_phase(people, phase):
+    built = run(people["agency"], "bao-cao-giai-doan")
+    key = built.tables[0]
+    figures = [
+        (r.values["name"], {k: v for k, v in r.values.items() if k not in ("name", "_number", "basis")})
+        for r in key.rows
+    ]
+    assert figures == [
+        ("Kinh phí nhà nước được duyệt", {"amount": 705 * M}),
+        ("Kinh phí khuyến công quốc gia (KCQG)", {"amount": 255 * M, "percent": Decimal("36.17")}),
+        ("Kinh phí KCQG so với kinh phí dự kiến của chương trình", {"percent": Decimal("25.50")}),
+        ("Kinh phí khuyến công địa phương (KCĐP)", {"amount": 450 * M, "percent": Decimal("63.83")}),
+        ("Kinh phí nhà nước bình quân một năm", {"amount": 352_500_000}),
+        ("Kinh phí KCQG bình quân một năm", {"amount": 127_500_000}),
+        ("Vốn đối ứng của các đề án được phê duyệt", {"amount": 1_505 * M}),
+        ("Vốn đối ứng trên một đồng kinh phí nhà nước", {"ratio": Decimal("2.13")}),
+        ("Số đề án trong kế hoạch", {"count": 5}),
+        ("Kinh phí bình quân một tỉnh", {"amount": 11_190_476}),
+        ("Số tỉnh có kinh phí trên mức bình quân", {"count": 4}),
+        ("Tăng bình quân hằng năm của kinh phí KCQG", {"percent": Decimal("55.00")}),
+        ("Tăng bình quân hằng năm của kinh phí KCĐP", {"percent": Decimal("25.00")}),
+        ("Tăng bình quân hằng năm của kinh phí nhà nước", {"percent": Decimal("35.00")}),
+    ]
+    basis = {r.values["name"]: r.values.get("basis") for r in key.rows}
+    assert basis["Kinh phí KCQG so với kinh phí dự kiến của chương trình"] == "0,255 ÷ 1,000"
+    assert "÷ 63" in basis["Kinh phí bình quân một tỉnh"]
+    assert basis["Số tỉnh có kinh phí trên mức bình quân"] == "4/63"
+    lead = " ".join(key.lead)
+    assert "0,705 tỷ đồng" in lead and "36,17%" in lead and "25,50%" in lead and "2,13 đồng" in lead
+
+
+def test_funds_by_year_content_region_and_province(people, phase):
+    by_year, by_content, by_region, above = run(people["agency"], "bao-cao-giai-doan").tables[1:5]
+    years = rows_of(by_year)
+    assert years["2019"] | {} == {**years["2019"], "kcqg": 100 * M, "kcdp": 200 * M, "total": 300 * M}
+    assert years["2019"]["kcqg_growth"] is None
+    assert {
+        k: years["2020"][k] for k in ("kcqg", "kcqg_growth", "kcdp", "kcdp_growth", "total", "total_growth")
+    } == {
+        "kcqg": 155 * M,
+        "kcqg_growth": Decimal("55.00"),
+        "kcdp": 250 * M,
+        "kcdp_growth": Decimal("25.00"),
+        "total": 405 * M,
+        "total_growth": Decimal("35.00"),
+    }
+    total = by_year.rows[-1]
+    assert total.level == TOTAL and (total.values["total"], total.values["total_growth"]) == (
+        705 * M,
+        Decimal("35.00"),
+    )
+    assert "2020: +55,00%" in by_year.lead[0]
+    contents = rows_of(by_content)
+    assert [(v["amount"], v["share"]) for v in contents.values()] == [
+        (250 * M, Decimal("35.46")),
+        (450 * M, Decimal("63.83")),
+        (5 * M, Decimal("0.71")),
+    ]
+    regions = rows_of(by_region)
+    assert regions["Vùng Đồng bằng sông Hồng"] | {} == {
+        **regions["Vùng Đồng bằng sông Hồng"],
+        "provinces": 11,
+        "amount": 450 * M,
+        "share": Decimal("63.83"),
+        "mean": 40_909_091,
+    }
+    assert regions["Vùng Trung du và miền núi phía Bắc"] | {} == {
+        **regions["Vùng Trung du và miền núi phía Bắc"],
+        "provinces": 14,
+        "amount": 255 * M,
+        "share": Decimal("36.17"),
+        "mean": 18_214_286,
+    }
+    whole = by_region.rows[-1].values
+    assert (whole["provinces"], whole["amount"], whole["mean"]) == (63, 705 * M, 11_190_476)
+    # the lowest regional mean is named from the figures, whichever the text of a report says
+    assert "thấp nhất là Vùng Trung du và miền núi phía Bắc" in by_region.lead[1]
+    assert "Vùng Đồng bằng sông Hồng, 0,041 tỷ đồng" in by_region.lead[1]
+    provinces = rows_of(above)
+    assert [(name, v["amount"], v["over"]) for name, v in provinces.items()] == [
+        ("Hà Nội", 450 * M, 450 * M - 11_190_476),
+        ("Hà Giang", 100 * M, 100 * M - 11_190_476),
+        ("Tuyên Quang", 90 * M, 90 * M - 11_190_476),  # 60 % of C
+        ("Cao Bằng", 60 * M, 60 * M - 11_190_476),  # 40 % of C: the split project counted once overall
+    ]
+    assert "4 trong số 63 tỉnh" in above.lead[0] and "Bắc Kạn (0,005 tỷ đồng)" in above.lead[1]
+
+
+def test_results_against_targets_and_the_appendices_attached(people, phase):
+    built = run(people["agency"], "bao-cao-giai-doan")
+    results = built.tables[5]
+    rows = rows_of(results)
+    assert [(v["target"], v["achieved"], v["pct"]) for v in rows.values()] == [
+        ("ít nhất 1.000", Decimal(750), Decimal("75.00")),
+        ("4", Decimal(5), Decimal("125.00")),
+    ]
+    assert any("750 người" in s and "đạt 75,00 % mục tiêu" in s for s in results.lead)
+    appendices = built.tables[6:]
+    assert [t.title.split(":")[0] for t in appendices] == ["Phụ lục 1", "Phụ lục 2", "Phụ lục 2", "Phụ lục 3"]
+    # the body and the appendices are one set of figures
+    assert appendices[0].rows[-1].values["total"] == 705 * M
+    assert appendices[0].rows[-1].values["kcqg"] == 255 * M
+    assert appendices[1].rows[-1].values["total"] == 705 * M
+    appendix_3 = run(people["agency"], "phu-luc-3").tables[0]
+    assert [r.values for r in appendices[3].rows] == [r.values for r in appendix_3.rows]
+
+
+def test_a_province_reads_its_own_part(people, phase):
+    key = run(people["other_doit"], "bao-cao-giai-doan").tables[0]  # Hà Nội: B and D
+    values = {r.values["name"]: r.values for r in key.rows}
+    assert values["Kinh phí nhà nước được duyệt"]["amount"] == 450 * M
+    assert values["Kinh phí khuyến công quốc gia (KCQG)"]["amount"] == 0
+    assert values["Vốn đối ứng của các đề án được phê duyệt"]["amount"] == 750 * M
+
+
+def test_the_page_and_the_files(client, people, phase):
+    client.force_login(people["agency"])
+    page = client.get("/bao-cao/bao-cao-giai-doan/", PHASE, HTTP_ACCEPT_LANGUAGE="vi")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Phụ lục 3" in text and "0,705 tỷ đồng" in text
+    xlsx = client.get("/bao-cao/bao-cao-giai-doan/", {**PHASE, "export": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert len(book.worksheets) == 10
+    pdf = client.get("/bao-cao/bao-cao-giai-doan/", {**PHASE, "export": "pdf"})
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
+    csv = client.get("/bao-cao/bao-cao-giai-doan/", {**PHASE, "export": "csv", "table": "2"})
+    assert csv.status_code == 200 and "2020" in csv.content.decode("utf-8-sig")
+    api = client.get("/api/v1/reports/bao-cao-giai-doan/", PHASE)
+    assert api.status_code == 200
+    body = api.json()
+    assert body["parameters"] == {"programme": "kcqg-thu"} and len(body["tables"]) == 10
+    assert body["tables"][0]["rows"][0]["values"]["amount"] == 705 * M
+    assert body["tables"][0]["lead"]
+    appendix = client.get("/api/v1/reports/phu-luc-3/", PHASE).json()
+    assert appendix["tables"][0]["rows"][1]["values"]["achieved"] == "750"
+    assert json.loads(client.get("/bao-cao/phu-luc-3/", {**PHASE, "export": "json"}).content)
+    bad = client.get("/api/v1/reports/phu-luc-3/", {"programme": "khong-co"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert bad.status_code == 400 and "programme" in bad.json()["error"]["fields"]
+    assert client.get("/bao-cao/phu-luc-3/", {"programme": "khong-co"}).status_code == 200
