@@ -87,6 +87,7 @@ class Built:
     tables: list[Table]
     title: str
     chart: dict[str, Any] = field(default_factory=dict)
+    document_title: str = ""  # the title a document of several tables carries, if not the report's
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Report:
             issuer=ISSUER,
             parent=PARENT,
             # one table: its title heads the document; several: the report's name does
-            title=str(self.title) if len(built.tables) > 1 else "",
+            title=built.document_title or (str(self.title) if len(built.tables) > 1 else ""),
             date=on or timezone.localdate(),
             document_type=_("Report"),
         )
@@ -767,8 +768,18 @@ class Result:
 
         if self.target is None:
             return ""
-        text = "" if self.target.qualifier == TargetQualifier.EXACT else self.target.get_qualifier_display()
-        return f"{text} *".strip() if self.target.back_computed else text
+        text = (
+            "" if self.target.qualifier == TargetQualifier.EXACT else str(self.target.get_qualifier_display())
+        )
+        return f"{text} (*)".strip() if self.target.back_computed else text
+
+    def target_text(self) -> str:
+        """``ít nhất 1.000``; ``140.000 (*)`` for a target derived from a reported rate."""
+        if self.target is None:
+            return ""
+        marker = " (*)" if self.target.back_computed else ""
+        words = self.qualifier().replace("(*)", "").strip()
+        return f"{words} {_qty(self.target.value)}{marker}".strip()
 
 
 def phase_results(scope: Scope, programme) -> list[Result]:
@@ -833,8 +844,8 @@ def appendix_3(scope: Scope, params: dict) -> Built:
         unit=None,
         sheet_name=_("Appendix 3"),
         columns=[
-            Column("name", _("Indicator"), kind=TEXT),
-            Column("unit", _("Unit"), kind=TEXT, width=10),
+            Column("name", _("Indicator"), kind=TEXT, width=34),
+            Column("unit", _("Unit"), kind=TEXT, width=9),
             Group(
                 _("Target of the phase"),
                 [
@@ -845,7 +856,7 @@ def appendix_3(scope: Scope, params: dict) -> Built:
             Column("planned", _("Planned in the approved projects"), kind=NUMBER, summed=False),
             Group(
                 _("Achieved by plan year"),
-                [Column(f"y{year}", str(year), kind=NUMBER, summed=False) for year in years],
+                [Column(f"y{year}", str(year), kind=NUMBER, summed=False, width=8) for year in years],
             ),
             Column("achieved", _("Achieved in the phase"), kind=NUMBER, summed=False),
             Column("pct", _("% of target"), kind=PERCENT),
@@ -857,7 +868,7 @@ def appendix_3(scope: Scope, params: dict) -> Built:
                 " of the periods for a flow, the last value reported for a running total."
             ),
             _(
-                "Targets marked * were not read from the decision: they are derived from a reported result"
+                "Targets marked (*) were not read from the decision: they are derived from a reported result"
                 " and the achievement rate the ministry stated."
             ),
             _("Rates and averages are not added up and are not listed."),
@@ -904,13 +915,24 @@ def _pct(value) -> str:
     return format_percent(value)
 
 
-def _changes(series: dict[int, int]) -> str:
-    """``2015: +17,07%; 2016: +14,66%`` – each year's change on the year before."""
-    parts = []
-    for year, change in derived.growth(series).items():
-        sign = "+" if change is not None and change > 0 else ""
-        parts.append(f"{year}: {sign}{_pct(change)}")
-    return "; ".join(parts)
+def _growth_sentence(label: str, series: dict[int, int], mean) -> str:
+    """``KCQG so với năm trước: 2015: +17,07%; …; tăng bình quân 9,59%/năm`` – or which years have
+    no funds, when a change has no base."""
+    empty = [str(year) for year, amount in series.items() if not amount]
+    if mean is None:
+        return _("%(label)s: no funds recorded for %(years)s; the growth is not computed.") % {
+            "label": label,
+            "years": ", ".join(empty) or "–",
+        }
+    changes = "; ".join(
+        f"{year}: {'+' if change and change > 0 else ''}{_pct(change)}"
+        for year, change in derived.growth(series).items()
+    )
+    return _("%(label)s changed on the year before: %(changes)s; mean annual growth %(mean)s.") % {
+        "label": label,
+        "changes": changes,
+        "mean": _pct(mean),
+    }
 
 
 def phase_report(scope: Scope, params: dict) -> Built:
@@ -1078,7 +1100,13 @@ def phase_report(scope: Scope, params: dict) -> Built:
         ("kcdp", _("Mean annual growth of the local funds")),
         ("total", _("Mean annual growth of the state funds")),
     ):
-        key.row(label, percent=growth_of[name], basis=_("mean of the yearly changes"))
+        key.row(
+            label,
+            percent=growth_of[name],
+            basis=_("mean of the yearly changes")
+            if growth_of[name] is not None
+            else _("not computed: a year of the phase has no funds"),
+        )
 
     # --- 2. by year ----------------------------------------------------------------------------------
     growth = {name: derived.growth(s) for name, s in (*series.items(), ("total", total_series))}
@@ -1087,12 +1115,12 @@ def phase_report(scope: Scope, params: dict) -> Built:
         unit="ty",
         sheet_name=_("By year"),
         lead=[
-            _("National funds changed on the year before: %(changes)s; mean annual growth %(mean)s.")
-            % {"changes": _changes(series["kcqg"]) or "–", "mean": _pct(growth_of["kcqg"])},
-            _("Local funds changed on the year before: %(changes)s; mean annual growth %(mean)s.")
-            % {"changes": _changes(series["kcdp"]) or "–", "mean": _pct(growth_of["kcdp"])},
-            _("State funds together changed on the year before: %(changes)s; mean annual growth %(mean)s.")
-            % {"changes": _changes(total_series) or "–", "mean": _pct(growth_of["total"])},
+            _growth_sentence(label, values, growth_of[name])
+            for name, label, values in (
+                ("kcqg", _("National funds"), series["kcqg"]),
+                ("kcdp", _("Local funds"), series["kcdp"]),
+                ("total", _("State funds together"), total_series),
+            )
         ],
         columns=[
             Column("name", _("Plan year"), kind=TEXT),
@@ -1299,7 +1327,7 @@ def phase_report(scope: Scope, params: dict) -> Built:
             "indicator": r.indicator.name,
             "achieved": _qty(r.achieved),
             "unit": r.indicator.unit,
-            "target": f"{r.qualifier()} {_qty(r.target.value)}".strip(),
+            "target": r.target_text(),
             "against": r.against.text if r.against else "–",
         }
         for r in results
@@ -1323,7 +1351,7 @@ def phase_report(scope: Scope, params: dict) -> Built:
         result_table.row(
             r.indicator.name,
             unit=r.indicator.unit,
-            target=f"{r.qualifier()} {_qty(r.target.value)}".strip(),
+            target=r.target_text(),
             achieved=r.achieved,
             pct=r.against.percent if r.against else None,
             against=r.against.text if r.against else "",
@@ -1355,7 +1383,10 @@ def phase_report(scope: Scope, params: dict) -> Built:
         ],
     }
     return Built(
-        [key, by_year, by_content_table, region_table, above_table, result_table, *appendices], title, chart
+        [key, by_year, by_content_table, region_table, above_table, result_table, *appendices],
+        title,
+        chart,
+        document_title=title,
     )
 
 

@@ -359,3 +359,36 @@ def test_the_page_and_the_files(client, people, phase):
     bad = client.get("/api/v1/reports/phu-luc-3/", {"programme": "khong-co"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert bad.status_code == 400 and "programme" in bad.json()["error"]["fields"]
     assert client.get("/bao-cao/phu-luc-3/", {"programme": "khong-co"}).status_code == 200
+
+
+def test_a_year_without_funds_and_a_derived_target_are_said_so(people, phase):
+    longer = Programme.objects.create(
+        code="kcqg-thu-3", name="Chương trình ba năm", level="national", start_year=2018, end_year=2020
+    )
+    Target.objects.create(
+        programme=longer,
+        indicator=phase["workers"],
+        value=1000,
+        qualifier="approximately",
+        back_computed=True,
+        source="thử",
+    )
+    built = run(people["agency"], "bao-cao-giai-doan", programme="kcqg-thu-3")
+    key = {r.values["name"]: r.values for r in built.tables[0].rows}
+    growth = key["Tăng bình quân hằng năm của kinh phí KCQG"]
+    assert growth.get("percent") is None and growth["basis"].startswith("chưa tính được")
+    assert "không có" not in built.tables[1].lead[0] and "các năm 2018" in built.tables[1].lead[0]
+    assert (
+        "Kinh phí nhà nước bình quân một năm" in key
+        and key["Kinh phí nhà nước bình quân một năm"]["amount"] == 235 * M
+    )
+    (result,) = rows_of(built.tables[5]).values()
+    assert result["target"] == "khoảng 1.000 (*)"
+    assert (
+        rows_of(run(people["agency"], "phu-luc-3", programme="kcqg-thu-3").tables[0])[phase["workers"].name][
+            "qualifier"
+        ]
+        == "khoảng (*)"
+    )
+    header = REPORTS["bao-cao-giai-doan"].header(built)
+    assert header.title == "Báo cáo tổng kết Chương trình ba năm, giai đoạn 2018–2020"
