@@ -782,6 +782,12 @@ class Result:
         return f"{words} {_qty(self.target.value)}{marker}".strip()
 
 
+def _figure(value) -> Decimal:
+    """A result as one exact figure whatever the database returned (``750``, not ``750.00``)."""
+    value = Decimal(value or 0)
+    return Decimal(int(value)) if value == value.to_integral_value() else value.quantize(Decimal("0.01"))
+
+
 def phase_results(scope: Scope, programme) -> list[Result]:
     """Each indicator added up over the phase (the engine: the sum of a flow, a running total's last
     value), in the order of the contents, with the programme's target where it sets one. Indicators
@@ -798,7 +804,7 @@ def phase_results(scope: Scope, programme) -> list[Result]:
     figures = {r.key: r for r in whole.rows}
     years: dict[int, dict[int, Decimal]] = {}
     for row in yearly.rows:
-        years.setdefault(row.keys["indicator"], {})[row.keys["plan_year"]] = Decimal(
+        years.setdefault(row.keys["indicator"], {})[row.keys["plan_year"]] = _figure(
             row.value("indicator_actual")
         )
     wanted = set(targets) | {
@@ -816,8 +822,8 @@ def phase_results(scope: Scope, programme) -> list[Result]:
             Result(
                 indicator,
                 targets.get(indicator.pk),
-                Decimal(row.value("indicator_planned")) if row else Decimal(0),
-                Decimal(row.value("indicator_actual")) if row else Decimal(0),
+                _figure(row.value("indicator_planned")) if row else Decimal(0),
+                _figure(row.value("indicator_actual")) if row else Decimal(0),
                 years.get(indicator.pk, {}),
             )
         )
@@ -886,7 +892,7 @@ def appendix_3(scope: Scope, params: dict) -> Built:
             result.indicator.name,
             unit=result.indicator.unit,
             qualifier=result.qualifier(),
-            target=result.target.value if result.target else None,
+            target=_figure(result.target.value) if result.target else None,
             planned=result.planned,
             achieved=result.achieved,
             pct=against.percent if against else None,
