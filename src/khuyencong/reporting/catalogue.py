@@ -712,6 +712,14 @@ def _source_name(source: str | None):
 # --- the phase: results by indicator against its targets (Appendix 3), and the phase report ------------
 
 
+def _service_kinds() -> list[str]:
+    """The kinds of implementing organisation whose projects the phase report counts apart from the
+    localities' (central units, partners): every kind but the provincial bodies and centres."""
+    from khuyencong.orgs.models import PROVINCIAL_KINDS, OrgKind
+
+    return [kind for kind in OrgKind.values if kind not in PROVINCIAL_KINDS]
+
+
 def _national_programmes():
     from khuyencong.programmes.models import Programme, ProgrammeLevel
 
@@ -720,7 +728,7 @@ def _national_programmes():
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({_years_label(obj.start_year, obj.end_year)})"
+        return f"{_years_label(obj.start_year, obj.end_year)}: {obj.name}"
 
 
 class PhaseForm(StyledForm):
@@ -962,8 +970,14 @@ def phase_report(scope: Scope, params: dict) -> Built:
     yearly = aggregate(scope, ["plan"], by=["plan_year", "source"], filters=filters, labels=False)
     year_totals = aggregate(scope, ["plan"], by=["plan_year"], filters=filters, labels=False)
     by_content = aggregate(scope, ["plan"], by=["content"], filters=filters)
+    # the localities' funds by region and province: all funds less those carried out by the service
+    # organisations (central units, partners), which the ministry reports apart
+    service = {**filters, "organisation_kind": _service_kinds()}
     by_region = aggregate(scope, ["plan"], by=[region], filters=filters)
     by_province = aggregate(scope, ["plan"], by=[region, province], filters=filters)
+    service_by_region = aggregate(scope, ["plan"], by=[region], filters=service, labels=False)
+    service_by_province = aggregate(scope, ["plan"], by=[province], filters=service, labels=False)
+    service_total = int(service_by_region.total.value("plan"))
 
     state = int(whole.value("plan"))
     counterpart = int(whole.value("counterpart_approved"))
@@ -980,7 +994,10 @@ def phase_report(scope: Scope, params: dict) -> Built:
     growth_of = {name: derived.mean_growth(s) for name, s in (*series.items(), ("total", total_series))}
     provinces = dims.province_count(province)
     mean = derived.mean_per_province(state, provinces)
-    province_values = {r.keys[province]: int(r.value("plan")) for r in by_province.rows if r.keys[province]}
+    province_values = derived.excluding(
+        {r.keys[province]: int(r.value("plan")) for r in by_province.rows},
+        {r.key: int(r.value("plan")) for r in service_by_province.rows},
+    )
     province_names = {r.keys[province]: r.labels[province] for r in by_province.rows}
     province_region = {r.keys[province]: r.keys[region] for r in by_province.rows}
     above = derived.above_mean(province_values, mean)
@@ -1216,13 +1233,15 @@ def phase_report(scope: Scope, params: dict) -> Built:
     regions = {
         r.pk: r for r in Region.objects.filter(pk__in=[r.key for r in by_region.rows if r.key is not None])
     }
-    region_rows = sorted(
-        by_region.rows, key=lambda r: (r.key is None, regions[r.key].order if r.key in regions else 0)
+    local = derived.excluding(
+        {r.key: int(r.value("plan")) for r in by_region.rows},
+        {r.key: int(r.value("plan")) for r in service_by_region.rows},
     )
+    region_keys = sorted(local, key=lambda k: (k is None, regions[k].order if k in regions else 0))
     means = {
-        r.key: derived.mean_per_province(int(r.value("plan")), counts[r.key])
-        for r in region_rows
-        if r.key in regions and counts.get(r.key)
+        k: derived.mean_per_province(local[k], counts[k])
+        for k in region_keys
+        if k in regions and counts.get(k)
     }
     region_lead = [
         _("The mean per province over the phase was %(mean)s (%(formula)s).")
@@ -1261,20 +1280,28 @@ def phase_report(scope: Scope, params: dict) -> Built:
         ],
         footnotes=[
             _(
+                "Regions: the funds of the projects their localities carried out (provincial bodies and"
+                " centres, establishments); the service organisations' projects are counted apart."
+            ),
+            _(
                 "Mean per province: the region's funds ÷ its provinces; whole country: national total ÷"
                 " number of provinces of the geography."
             ),
-            _("Without a region: projects of central organisations, not tied to a province."),
         ],
     )
-    for row in region_rows:
-        amount = int(row.value("plan"))
+    for region_key in region_keys:
         region_table.row(
-            regions[row.key].name if row.key in regions else _("Without a region"),
-            provinces=counts.get(row.key, 0) if row.key in regions else None,
-            amount=amount,
-            share=derived.share_of_total(amount, state),
-            mean=int(means[row.key].value) if row.key in means else None,
+            regions[region_key].name if region_key in regions else _("Without a region"),
+            provinces=counts.get(region_key, 0) if region_key in regions else None,
+            amount=local[region_key],
+            share=derived.share_of_total(local[region_key], state),
+            mean=int(means[region_key].value) if region_key in means else None,
+        )
+    if service_total:
+        region_table.row(
+            _("Service organisations (central units, partners)"),
+            amount=service_total,
+            share=derived.share_of_total(service_total, state),
         )
     region_table.total(
         _("Whole country"),

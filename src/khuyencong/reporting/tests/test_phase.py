@@ -47,6 +47,7 @@ from khuyencong.programmes.models import Content, Indicator, Programme, Target
 from khuyencong.projects.models import DecisionKind, LedgerKind, LineAction, Project, ResultReport, Status
 from khuyencong.projects.services import decisions, ledger
 from khuyencong.projects.services.history import project_record_appraised
+from khuyencong.reporting import derived
 from khuyencong.reporting.catalogue import REPORTS
 from khuyencong.reporting.tests.test_engine import former
 
@@ -86,7 +87,7 @@ def _approve(people, year, source, projects):
         user=people["agency"],
         data={
             "kind": DecisionKind.ALLOCATION,
-            "number": f"{year}-{source}/QĐ",
+            "number": f"{year}-{source}-{projects[0][0].pk}/QĐ",
             "date": D(year, 1, 20),
             "signer": "Người ký",
             "issuer": Organisation.objects.get(code="bo-cong-thuong"),
@@ -393,3 +394,26 @@ def test_a_year_without_funds_and_a_derived_target_are_said_so(people, phase):
     )
     header = REPORTS["bao-cao-giai-doan"].header(built)
     assert header.title == "Báo cáo tổng kết Chương trình ba năm, giai đoạn 2018–2020"
+
+
+def test_the_service_organisations_are_counted_apart_from_the_regions(people, phase):
+    """P: 45.000.000 đ of the 2020 KCQG plan carried out in Hà Nội by a partner (Hội Nông dân): the
+    regions keep their localities' funds, the partner's are a row of their own; the national total
+    750.000.000 and its mean 750.000.000 ÷ 63 = 11.904.762 include them (as the ministry divides)."""
+    partner = _project(people, "P", 2020, "kcqg", "nang-luc-khuyen-cong", former("01"), 45 * M, 0)
+    partner.implementing_org = Organisation.objects.get(code="hoi-nong-dan")
+    partner.save()
+    _approve(people, 2020, "kcqg", [(partner, 45 * M)])
+    built = run(people["agency"], "bao-cao-giai-doan")
+    regions = rows_of(built.tables[3])
+    assert [(name, v["amount"], v["share"], v.get("mean")) for name, v in regions.items()] == [
+        ("Vùng Đồng bằng sông Hồng", 450 * M, Decimal("60.00"), 40_909_091),
+        ("Vùng Trung du và miền núi phía Bắc", 255 * M, Decimal("34.00"), 18_214_286),
+        ("Các tổ chức dịch vụ khuyến công (Trung ương, đối tác)", 45 * M, Decimal("6.00"), None),
+    ]
+    total = built.tables[3].rows[-1].values
+    assert (total["amount"], total["mean"]) == (750 * M, 11_904_762)
+    assert total["amount"] == sum(v["amount"] for v in regions.values())  # nothing dropped or doubled
+    above = rows_of(built.tables[4])
+    assert above["Hà Nội"]["amount"] == 450 * M  # the partner's project is not Hà Nội's
+    assert derived.excluding({1: 10, 2: 5, 3: 7}, {1: 4, 2: 5}) == {1: 6, 3: 7}
