@@ -417,3 +417,101 @@ def test_the_service_organisations_are_counted_apart_from_the_regions(people, ph
     above = rows_of(built.tables[4])
     assert above["Hà Nội"]["amount"] == 450 * M  # the partner's project is not Hà Nội's
     assert derived.excluding({1: 10, 2: 5, 3: 7}, {1: 4, 2: 5}) == {1: 6, 3: 7}
+
+
+# --- the ministry's phase report (Báo cáo tổng kết Chương trình khuyến công quốc gia đến năm 2020) -------
+
+BN = 10_000_000  # 0,01 tỷ đồng: the report's figures are in hundredths of a billion
+SEED_REGIONS = [  # region's province, source, funds – the regions' totals of Part I.III.2
+    ("01", "kcdp", 36331),  # Đồng bằng sông Hồng 363,31
+    ("02", "kcdp", 24669),  # Trung du và miền núi phía Bắc 246,69
+    ("38", "kcdp", 32312),  # Bắc Trung Bộ và duyên hải miền Trung 323,12
+    ("68", "kcqg", 12695),  # Tây Nguyên 126,95
+    ("75", "kcqg", 13498),  # Đông Nam Bộ 183,88 = 134,98 KCQG
+    ("75", "kcdp", 4890),  #                     + 48,90 KCĐP
+    ("92", "kcqg", 22011),  # Đồng bằng sông Cửu Long 220,11
+]
+SEED_SERVICE = 27367  # the service organisations: 1.737,73 − 1.464,06 = 273,67 (KCQG)
+SEED_RESULTS = [  # Part I.III.1: the results against the targets of Decision 1288 (back-computed)
+    ("lao-dong-dao-tao", 18400),
+    ("hoc-vien-quan-ly", 13985),
+    ("mo-hinh-trinh-dien", 261),
+    ("co-so-ung-dung-may-moc", 1121),
+    ("luot-co-so-hoi-cho", 5500),
+]
+
+
+@pytest.fixture
+def seed_phase(people):
+    """The 2014–2020 phase as the ministry's report totals it, as records of the 2020 plan (the report
+    gives no projects): one project per region and source in a province of the region, one of a
+    partner for the service organisations; counterpart “gần 9.500 tỷ đồng”; the results quoted."""
+    projects = []
+    for code, source, hundredths in SEED_REGIONS:
+        projects.append(
+            _project(
+                people, f"{code}{source}", 2020, source, "mo-hinh-may-moc", former(code), hundredths * BN, 0
+            )
+        )
+    service = _project(people, "TW", 2020, "kcqg", "nang-luc-khuyen-cong", former("01"), SEED_SERVICE * BN, 0)
+    service.implementing_org = Organisation.objects.get(code="hoi-nong-dan")
+    service.save()
+    projects.append(service)
+    for project in projects:  # the phase's totals, booked as approved plans
+        ledger.record(
+            project, LedgerKind.ALLOCATED, ledger.total(project, LedgerKind.REQUESTED), D(2020, 2, 1)
+        )
+        Project.objects.filter(pk=project.pk).update(status=Status.APPROVED)
+    ledger.record(projects[0], LedgerKind.COUNTERPART_REQUESTED, 9_500_000_000_000, D(2019, 6, 15))
+    for code, value in SEED_RESULTS:
+        ResultReport.objects.create(
+            project=projects[0],
+            indicator=Indicator.objects.get(code=code),
+            value=value,
+            period_end=D(2020, 12, 31),
+            state="approved",
+        )
+
+
+def test_the_ministrys_phase_report_figures_from_records(people, seed_phase):
+    built = run(people["agency"], "bao-cao-giai-doan", programme="kcqg-2014-2020")
+    key = {r.values["name"]: r.values for r in built.tables[0].rows}
+    # “tổng kế hoạch kinh phí … 1.737,73 tỷ đồng. (i) KCQG 755,71 tỷ đồng, chiếm 43,49%, đạt 62,35% so với
+    # kinh phí KCQG dự kiến …; (ii) KCĐP 982,011 tỷ đồng, chiếm 56,51%”: 755,71 + 982,011 is 1.737,721,
+    # not 1.737,73 – the records say 982,02
+    assert key["Kinh phí nhà nước được duyệt"]["amount"] == 173_773 * BN
+    assert key["Kinh phí khuyến công quốc gia (KCQG)"] | {} == {
+        **key["Kinh phí khuyến công quốc gia (KCQG)"],
+        "amount": 75_571 * BN,
+        "percent": Decimal("43.49"),
+    }
+    assert key["Kinh phí KCQG so với kinh phí dự kiến của chương trình"]["percent"] == Decimal("62.35")
+    assert key["Kinh phí khuyến công địa phương (KCĐP)"]["amount"] == 98_202 * BN
+    assert key["Kinh phí khuyến công địa phương (KCĐP)"]["percent"] == Decimal("56.51")
+    # “trung bình khoảng 107,96 tỷ đồng/năm” (national funds ÷ 7 years)
+    assert key["Kinh phí KCQG bình quân một năm"]["amount"] == 107_958_571_429
+    # “1 đồng vốn từ ngân sách nhà nước thu hút được khoảng 5,5 đồng”: 9.500 ÷ 1.737,73
+    assert key["Vốn đối ứng trên một đồng kinh phí nhà nước"]["ratio"] == Decimal("5.47")
+    # “Kinh phí khuyến công bình quân giai đoạn của các địa phương là 27,58 tỷ đồng”
+    assert key["Kinh phí bình quân một tỉnh"]["amount"] == 27_583_015_873
+    regions = rows_of(built.tables[3])
+    assert [(v["amount"], v["share"], v.get("mean")) for v in regions.values()] == [
+        (36331 * BN, Decimal("20.91"), 33_028_181_818),  # “363,31 tỷ đồng, chiếm 20,91%”; 33,03/tỉnh
+        (24669 * BN, Decimal("14.20"), 17_620_714_286),  # “246,69 …, 14,2%”; 17,62/tỉnh
+        (32312 * BN, Decimal("18.59"), 24_855_384_615),  # “323,12 …, 18,6%”; 24,86/tỉnh
+        (12695 * BN, Decimal("7.31"), 25_390_000_000),  # “126,95 …, 7,31%”
+        (18388 * BN, Decimal("10.58"), 26_268_571_429),  # “183,88 …, 10,58%”; 26,27/tỉnh
+        (22011 * BN, Decimal("12.67"), 16_931_538_462),  # “220,11 …, 12,67%”: 16,93/tỉnh
+        (SEED_SERVICE * BN, Decimal("15.75"), None),
+    ]
+    # the report calls the Northern Midlands' 17,62 the lowest mean; the Mekong Delta's 16,93 is lower
+    assert "thấp nhất là Vùng Đồng bằng sông Cửu Long, 16,932 tỷ đồng/tỉnh" in built.tables[3].lead[1]
+    assert "cao nhất là Vùng Đồng bằng sông Hồng, 33,028 tỷ đồng/tỉnh" in built.tables[3].lead[1]
+    results = {v["achieved"]: v["against"] for v in rows_of(built.tables[5]).values()}
+    assert results == {
+        Decimal(18400): "đạt 13,14 % mục tiêu",  # “đạt 13,14% mục tiêu giai đoạn”
+        Decimal(13985): "đạt 99,89 % mục tiêu",  # “đạt 99,89% mục tiêu giai đoạn”
+        Decimal(261): "+30,50 % so với mục tiêu",  # “tăng 30,5% so với mục tiêu giai đoạn”
+        Decimal(1121): "+31,88 % so với mục tiêu",  # “tăng 31,88 % so với mục tiêu giai đoạn”
+        Decimal(5500): "+200,05 % so với mục tiêu",  # “tăng gần 200%” (its target is an estimate)
+    }
