@@ -1003,7 +1003,9 @@ def phase_report(scope: Scope, params: dict) -> Built:
     above = derived.above_mean(province_values, mean)
     leverage = derived.leverage(counterpart, state)
     planned_funds = programme.planned_state_funds
-    kcqg_of_planned = derived.percent(kcqg, planned_funds) if planned_funds else None
+    national = scope.national_read or scope.is_admin
+    # the programme's planned funds are the whole country's: a province's part is not compared with them
+    kcqg_of_planned = derived.percent(kcqg, planned_funds) if planned_funds and national else None
     per_year = int(derived.ratio(state, n_years, 0) or 0)
     kcqg_per_year = int(derived.ratio(kcqg, n_years, 0) or 0)
 
@@ -1067,7 +1069,14 @@ def phase_report(scope: Scope, params: dict) -> Built:
             Column("count", _("Quantity"), kind=NUMBER, summed=False),
             Column("basis", _("How it is computed"), kind=TEXT, width=40),
         ],
-        footnotes=[_cutoff()],
+        footnotes=[
+            *(
+                []
+                if national
+                else [_("Figures of the projects you may see (your province's), not the whole country's.")]
+            ),
+            _cutoff(),
+        ],
     )
     key.row(_("State funds approved"), amount=state, basis=_("allocations and amendments of the plan years"))
     key.row(

@@ -327,6 +327,9 @@ def test_a_province_reads_its_own_part(people, phase):
     assert values["Kinh phí nhà nước được duyệt"]["amount"] == 450 * M
     assert values["Kinh phí khuyến công quốc gia (KCQG)"]["amount"] == 0
     assert values["Vốn đối ứng của các đề án được phê duyệt"]["amount"] == 750 * M
+    # the programme's planned funds are the country's: a province's part is not compared with them
+    assert "Kinh phí KCQG so với kinh phí dự kiến của chương trình" not in values
+    assert any("không phải của cả nước" in note for note in key.footnotes)
 
 
 def test_the_page_and_the_files(client, people, phase):
