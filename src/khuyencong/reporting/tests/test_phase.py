@@ -518,3 +518,20 @@ def test_the_ministrys_phase_report_figures_from_records(people, seed_phase):
         Decimal(1121): "+31,88 % so với mục tiêu",  # “tăng 31,88 % so với mục tiêu giai đoạn”
         Decimal(5500): "+200,05 % so với mục tiêu",  # “tăng gần 200%” (its target is an estimate)
     }
+
+
+def test_the_command_writes_the_phase_report_and_its_appendix(people, phase, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = tmp_path / "giai-doan.json"
+    call_command(
+        "report", "bao-cao-giai-doan", "--param", "programme=kcqg-thu", "--format", "json", "--out", str(out)
+    )
+    tables = json.loads(out.read_text())
+    assert len(tables) == 10 and tables[0]["rows"][0]["values"]["amount"] == 705 * M
+    pdf = tmp_path / "phu-luc-3.pdf"
+    call_command("report", "phu-luc-3", "--param", "programme=kcqg-thu", "--format", "pdf", "--out", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="programme"):
+        call_command("report", "phu-luc-3", "--param", "programme=khong-co", "--format", "json")
