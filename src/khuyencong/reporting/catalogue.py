@@ -1242,13 +1242,11 @@ def phase_report(scope: Scope, params: dict) -> Built:
     regions = {
         r.pk: r for r in Region.objects.filter(pk__in=[r.key for r in by_region.rows if r.key is not None])
     }
-    local = derived.excluding(
-        {r.key: int(r.value("plan")) for r in by_region.rows},
-        {r.key: int(r.value("plan")) for r in service_by_region.rows},
-    )
-    region_keys = sorted(local, key=lambda k: (k is None, regions[k].order if k in regions else 0))
+    in_region = {r.key: int(r.value("plan")) for r in by_region.rows}  # every implementer (Appendix 2)
+    local = derived.excluding(in_region, {r.key: int(r.value("plan")) for r in service_by_region.rows})
+    region_keys = sorted(in_region, key=lambda k: (k is None, regions[k].order if k in regions else 0))
     means = {
-        k: derived.mean_per_province(local[k], counts[k])
+        k: derived.mean_per_province(local.get(k, 0), counts[k])
         for k in region_keys
         if k in regions and counts.get(k)
     }
@@ -1283,14 +1281,24 @@ def phase_report(scope: Scope, params: dict) -> Built:
         columns=[
             Column("name", _("Economic region"), kind=TEXT),
             Column("provinces", _("Provinces"), kind=NUMBER),
-            Column("amount", _("Amount")),
-            Column("share", _("Share of total"), kind=PERCENT),
-            Column("mean", _("Mean per province"), summed=False),
+            Group(
+                _("Carried out by the localities"),
+                [
+                    Column("amount", _("Amount")),
+                    Column("share", _("Share of total"), kind=PERCENT),
+                    Column("mean", _("Mean per province"), summed=False),
+                ],
+            ),
+            Column("all", _("Every implementer in the region (as in Appendix 2)")),
         ],
         footnotes=[
             _(
                 "Regions: the funds of the projects their localities carried out (provincial bodies and"
                 " centres, establishments); the service organisations' projects are counted apart."
+            ),
+            _(
+                "The last column adds the service organisations' projects carried out in the region's"
+                " provinces: the regional totals of Appendix 2."
             ),
             _(
                 "Mean per province: the region's funds ÷ its provinces; whole country: national total ÷"
@@ -1302,9 +1310,10 @@ def phase_report(scope: Scope, params: dict) -> Built:
         region_table.row(
             regions[region_key].name if region_key in regions else _("Without a region"),
             provinces=counts.get(region_key, 0) if region_key in regions else None,
-            amount=local[region_key],
-            share=derived.share_of_total(local[region_key], state),
+            amount=local.get(region_key, 0),
+            share=derived.share_of_total(local.get(region_key, 0), state),
             mean=int(means[region_key].value) if region_key in means else None,
+            all=in_region[region_key],
         )
     if service_total:
         region_table.row(
@@ -1318,6 +1327,7 @@ def phase_report(scope: Scope, params: dict) -> Built:
         amount=state,
         share=derived.share_of_total(state, state),
         mean=int(mean.value),
+        all=state,
     )
 
     # --- 5. the provinces above the mean -------------------------------------------------------------

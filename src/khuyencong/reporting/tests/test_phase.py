@@ -415,8 +415,12 @@ def test_the_service_organisations_are_counted_apart_from_the_regions(people, ph
         ("Các tổ chức dịch vụ khuyến công (Trung ương, đối tác)", 45 * M, Decimal("6.00"), None),
     ]
     total = built.tables[3].rows[-1].values
-    assert (total["amount"], total["mean"]) == (750 * M, 11_904_762)
+    assert (total["amount"], total["mean"], total["all"]) == (750 * M, 11_904_762, 750 * M)
     assert total["amount"] == sum(v["amount"] for v in regions.values())  # nothing dropped or doubled
+    # every implementer in the region, as Appendix 2 adds it up: the partner's project is in Hà Nội
+    appendix_2 = built.tables[7]
+    subtotals = [r.values["total"] for r in appendix_2.rows if r.level == "subtotal"]
+    assert [v.get("all") for v in regions.values()] == [495 * M, 255 * M, None] == [*subtotals, None]
     above = rows_of(built.tables[4])
     assert above["Hà Nội"]["amount"] == 450 * M  # the partner's project is not Hà Nội's
     assert derived.excluding({1: 10, 2: 5, 3: 7}, {1: 4, 2: 5}) == {1: 6, 3: 7}
