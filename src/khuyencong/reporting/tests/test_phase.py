@@ -539,3 +539,27 @@ def test_the_command_writes_the_phase_report_and_its_appendix(people, phase, tmp
     assert pdf.read_bytes().startswith(b"%PDF")
     with pytest.raises(CommandError, match="programme"):
         call_command("report", "phu-luc-3", "--param", "programme=khong-co", "--format", "json")
+
+
+def test_the_reports_yearly_growth_rates_average_9_64_not_9_59():
+    """Part I.IV.1.d: state funds grew 17,07 %, 14,66 %, 4,72 %, 14,39 %, 1 % and 6 % in 2015–2020,
+    “tốc độ tăng bình quân cả giai đoạn là 9,59%/năm”. A series with exactly those rates (2014 = 100.000)
+    has the mean annual growth the phase report computes: 57,84 ÷ 6 = 9,64."""
+    series = {
+        2014: 100_000,
+        2015: 117_070,
+        2016: 134_233,
+        2017: 140_569,
+        2018: 160_797,
+        2019: 162_405,
+        2020: 172_149,
+    }
+    assert list(derived.growth(series).values()) == [
+        Decimal("17.07"),
+        Decimal("14.66"),
+        Decimal("4.72"),
+        Decimal("14.39"),
+        Decimal("1.00"),
+        Decimal("6.00"),
+    ]
+    assert derived.mean_growth(series) == Decimal("9.64")
