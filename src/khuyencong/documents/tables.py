@@ -155,6 +155,8 @@ class Table:
 
     ``unit`` is the money unit of the table (its "Đơn vị tính" line); ``numbered`` adds the "TT"
     column ministry tables start with (sections I, II, …; rows 1, 2, … within each section).
+    ``lead``: paragraphs of text printed between the title and the table – a report's sentences
+    that quote the table's figures (the sentences are written from the same exact figures).
     """
 
     def __init__(
@@ -168,6 +170,7 @@ class Table:
         numbered: bool = True,
         footnotes: Sequence[str] = (),
         sheet_name: str = "",
+        lead: Sequence[str] = (),
     ):
         if unit is not None and unit not in formatting.UNITS:
             raise ValueError(f"unknown unit {unit!r}")
@@ -178,6 +181,7 @@ class Table:
         self.numbered = numbered
         self.footnotes = list(footnotes)
         self.sheet_name = sheet_name
+        self.lead = list(lead)
         self.tree: list[Column | Group] = list(columns)
         if numbered:
             self.tree.insert(0, Column(NUMBER_KEY, _("No."), kind=TEXT, width=6))

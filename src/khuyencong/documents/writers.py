@@ -108,6 +108,11 @@ def write_sheet(book: Workbook, sheet, table: Table) -> None:
     if table.subtitle:
         book.merge(sheet, row, 0, row, last, table.subtitle, fmt(italic=True, align="center"))
         row += 1
+    line = max(20, int(sum(table.width(c) for c in table.columns)))  # characters a merged row holds
+    for paragraph in table.lead:  # the report's sentences, one merged row each, wrapped
+        book.merge(sheet, row, 0, row, last, paragraph, fmt(text_wrap=True, align="justify", valign="top"))
+        sheet.set_row(row, 18 * max(1, -(-len(paragraph) // line)))
+        row += 1
     if table.unit_line():
         book.merge(sheet, row, 0, row, last, table.unit_line(), fmt(italic=True, align="right"))
         row += 1
@@ -238,6 +243,7 @@ def json_data(table: Table) -> dict[str, Any]:
             for row in table.rows
         ],
         "footnotes": table.footnotes,
+        "lead": table.lead,
     }
 
 

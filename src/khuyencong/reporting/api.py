@@ -305,6 +305,11 @@ STANDARD_PARAMS = [
     OpenApiParameter("area", str, description="Code of the conference area (conference report)."),
     OpenApiParameter("table", int, description="With `export=csv`: which table, from 1 (default 1)."),
     STANDARD_EXPORT,
+    OpenApiParameter(
+        "programme",
+        str,
+        description="Code of the national programme (phase), e.g. kcqg-2014-2020 (Appendix 3, phase report).",
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -18,10 +19,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.core.formatting import format_date
+from khuyencong.core.formatting import format_date, format_money, format_number, format_percent
 from khuyencong.core.permissions import Scope
 from khuyencong.core.text import fold
-from khuyencong.documents.tables import PERCENT, TEXT, Column, DocumentHeader, Group, Table
+from khuyencong.documents.tables import NUMBER, PERCENT, TEXT, Column, DocumentHeader, Group, Table
 from khuyencong.projects.forms import StyledForm
 from khuyencong.reporting import derived
 from khuyencong.reporting import dimensions as dims
@@ -86,6 +87,7 @@ class Built:
     tables: list[Table]
     title: str
     chart: dict[str, Any] = field(default_factory=dict)
+    document_title: str = ""  # the title a document of several tables carries, if not the report's
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class Report:
             issuer=ISSUER,
             parent=PARENT,
             # one table: its title heads the document; several: the report's name does
-            title=str(self.title) if len(built.tables) > 1 else "",
+            title=built.document_title or (str(self.title) if len(built.tables) > 1 else ""),
             date=on or timezone.localdate(),
             document_type=_("Report"),
         )
@@ -959,6 +961,739 @@ def repeat_support(scope: Scope, params: dict) -> Built:
     return Built([table], title, chart)
 
 
+# --- the phase: results by indicator against its targets (Appendix 3), and the phase report ------------
+
+
+def _service_kinds() -> list[str]:
+    """The kinds of implementing organisation whose projects the phase report counts apart from the
+    localities' (central units, partners): every kind but the provincial bodies and centres."""
+    from khuyencong.orgs.models import PROVINCIAL_KINDS, OrgKind
+
+    return [kind for kind in OrgKind.values if kind not in PROVINCIAL_KINDS]
+
+
+def _national_programmes():
+    from khuyencong.programmes.models import Programme, ProgrammeLevel
+
+    return Programme.objects.filter(level=ProgrammeLevel.NATIONAL).order_by("-start_year", "code")
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{_years_label(obj.start_year, obj.end_year)}: {obj.name}"
+
+
+class PhaseForm(StyledForm):
+    """A phase of the national programme: its plan years and its targets."""
+
+    programme: forms.ModelChoiceField = ProgrammeChoiceField(
+        label=gettext_lazy("programme (phase)"), queryset=None, empty_label=None, to_field_name="code"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_ = self.fields["programme"]
+        assert isinstance(field_, forms.ModelChoiceField)
+        field_.queryset = _national_programmes()
+
+
+def _programme_initial() -> dict:
+    """The last complete phase (the one a phase report is written about), else the latest."""
+    programmes = _national_programmes()
+    done = programmes.filter(end_year__lt=timezone.localdate().year).first() or programmes.first()
+    return {"programme": done.code if done else ""}
+
+
+def _phase_filters(programme) -> dict:
+    first, last = programme.start_year, programme.end_year
+    return {"period": dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)}
+
+
+@dataclass
+class Result:
+    """One indicator's result over a phase, against its target (``target`` ``None``: none set)."""
+
+    indicator: Any
+    target: Any  # programmes.Target or None
+    planned: Decimal
+    achieved: Decimal
+    by_year: dict[int, Decimal]
+
+    @property
+    def against(self) -> derived.Target | None:
+        return derived.against_target(self.achieved, self.target.value) if self.target else None
+
+    def qualifier(self) -> str:
+        from khuyencong.programmes.models import TargetQualifier
+
+        if self.target is None:
+            return ""
+        text = (
+            "" if self.target.qualifier == TargetQualifier.EXACT else str(self.target.get_qualifier_display())
+        )
+        return f"{text} (*)".strip() if self.target.back_computed else text
+
+    def target_text(self) -> str:
+        """``ít nhất 1.000``; ``140.000 (*)`` for a target derived from a reported rate."""
+        if self.target is None:
+            return ""
+        marker = " (*)" if self.target.back_computed else ""
+        words = self.qualifier().replace("(*)", "").strip()
+        return f"{words} {_qty(self.target.value)}{marker}".strip()
+
+
+def _figure(value) -> Decimal:
+    """A result as one exact figure whatever the database returned (``750``, not ``750.00``)."""
+    value = Decimal(value or 0)
+    return Decimal(int(value)) if value == value.to_integral_value() else value.quantize(Decimal("0.01"))
+
+
+def phase_results(scope: Scope, programme) -> list[Result]:
+    """Each indicator added up over the phase (the engine: the sum of a flow, a running total's last
+    value), in the order of the contents, with the programme's target where it sets one. Indicators
+    that are rates or averages are not added up, so not listed."""
+    from khuyencong.programmes.models import Aggregation, Indicator, Target
+
+    filters = _phase_filters(programme)
+    measures = ["indicator_planned", "indicator_actual"]
+    whole = aggregate(scope, measures, by=["indicator"], filters=filters, labels=False)
+    yearly = aggregate(
+        scope, ["indicator_actual"], by=["indicator", "plan_year"], filters=filters, labels=False
+    )
+    targets = {t.indicator_id: t for t in Target.objects.filter(programme=programme)}
+    figures = {r.key: r for r in whole.rows}
+    years: dict[int, dict[int, Decimal]] = {}
+    for row in yearly.rows:
+        years.setdefault(row.keys["indicator"], {})[row.keys["plan_year"]] = _figure(
+            row.value("indicator_actual")
+        )
+    wanted = set(targets) | {
+        k for k, r in figures.items() if r.value("indicator_planned") or r.value("indicator_actual")
+    }
+    indicators = (
+        Indicator.objects.filter(pk__in=wanted, aggregation=Aggregation.SUM)
+        .select_related("content")
+        .order_by("content__order", "order", "code")
+    )
+    results = []
+    for indicator in indicators:
+        row = figures.get(indicator.pk)
+        results.append(
+            Result(
+                indicator,
+                targets.get(indicator.pk),
+                _figure(row.value("indicator_planned")) if row else Decimal(0),
+                _figure(row.value("indicator_actual")) if row else Decimal(0),
+                years.get(indicator.pk, {}),
+            )
+        )
+    return results
+
+
+def _qty(value) -> str:
+    """A result as the ministry writes it: whole numbers without decimals, others with two."""
+    value = Decimal(value)
+    return format_number(value, 0 if value == value.to_integral_value() else 2)
+
+
+def appendix_3(scope: Scope, params: dict) -> Built:
+    programme = params["programme"]
+    first, last = programme.start_year, programme.end_year
+    results = phase_results(scope, programme)
+    title = _("Main results of the programme by indicator against the phase targets, %(years)s") % {
+        "years": _years_label(first, last)
+    }
+    years = list(range(first, last + 1))
+    table = Table(
+        title,
+        subtitle=str(programme.name),
+        unit=None,
+        sheet_name=_("Appendix 3"),
+        columns=[
+            Column("name", _("Indicator"), kind=TEXT, width=34),
+            Column("unit", _("Unit"), kind=TEXT, width=9),
+            Group(
+                _("Target of the phase"),
+                [
+                    Column("qualifier", _("level of the target"), kind=TEXT, width=9),
+                    Column("target", _("Quantity"), kind=NUMBER, summed=False),
+                ],
+            ),
+            Column("planned", _("Planned in the approved projects"), kind=NUMBER, summed=False),
+            Group(
+                _("Achieved by plan year"),
+                [Column(f"y{year}", str(year), kind=NUMBER, summed=False, width=8) for year in years],
+            ),
+            Column("achieved", _("Achieved in the phase"), kind=NUMBER, summed=False),
+            Column("pct", _("% of target"), kind=PERCENT),
+            Column("against", _("Against the target"), kind=TEXT, width=14),
+        ],
+        footnotes=[
+            _(
+                "Achieved: the approved result reports of the projects of the phase's plan years – the sum"
+                " of the periods for a flow, the last value reported for a running total."
+            ),
+            _(
+                "Targets marked (*) were not read from the decision: they are derived from a reported result"
+                " and the achievement rate the ministry stated."
+            ),
+            _("Rates and averages are not added up and are not listed."),
+            _cutoff(),
+        ],
+    )
+    section = None
+    for result in results:
+        content = result.indicator.content
+        if content != section:
+            table.section(content.name)
+            section = content
+        against = result.against
+        table.row(
+            result.indicator.name,
+            unit=result.indicator.unit,
+            qualifier=result.qualifier(),
+            target=_figure(result.target.value) if result.target else None,
+            planned=result.planned,
+            achieved=result.achieved,
+            pct=against.percent if against else None,
+            against=against.text if against else "",
+            **{f"y{year}": result.by_year.get(year, Decimal(0)) for year in years},
+        )
+    targeted = [r for r in results if r.against is not None and r.against.percent is not None]
+    chart = {
+        "kind": "bar",
+        "unit": "%",
+        "labels": [r.indicator.name for r in targeted],
+        "series": [{"name": _("% of target"), "data": [float(r.against.percent) for r in targeted]}],
+    }
+    return Built([table], title, chart)
+
+
+def _ty(amount: int) -> str:
+    return format_money(amount, "ty")
+
+
+def _ty_bare(amount: int) -> str:
+    return format_money(amount, "ty", with_unit=False)
+
+
+def _pct(value) -> str:
+    return format_percent(value)
+
+
+def _growth_sentence(label: str, series: dict[int, int], mean) -> str:
+    """``KCQG so với năm trước: 2015: +17,07%; …; tăng bình quân 9,59%/năm`` – or which years have
+    no funds, when a change has no base."""
+    empty = [str(year) for year, amount in series.items() if not amount]
+    if mean is None:
+        return _("%(label)s: no funds recorded for %(years)s; the growth is not computed.") % {
+            "label": label,
+            "years": ", ".join(empty) or "–",
+        }
+    changes = "; ".join(
+        f"{year}: {'+' if change and change > 0 else ''}{_pct(change)}"
+        for year, change in derived.growth(series).items()
+    )
+    return _("%(label)s changed on the year before: %(changes)s; mean annual growth %(mean)s.") % {
+        "label": label,
+        "changes": changes,
+        "mean": _pct(mean),
+    }
+
+
+def phase_report(scope: Scope, params: dict) -> Built:
+    """The phase report: every figure the ministry's phase report quotes, each computed by the
+    engine and :mod:`.derived`, as sentences over tables; then Appendices 1, 2 and 3."""
+    from khuyencong.geo.models import Region
+    from khuyencong.programmes.models import Content
+
+    programme = params["programme"]
+    first, last = programme.start_year, programme.end_year
+    years = list(range(first, last + 1))
+    span = _years_label(first, last)
+    filters = _phase_filters(programme)
+    province = _geography({"to_year": last})
+    region = "region" if province == "province" else "region_now"
+
+    whole = aggregate(scope, ["plan", "counterpart_approved", "planned_projects"], filters=filters).total
+    sources = {
+        r.key: int(r.value("plan")) for r in aggregate(scope, ["plan"], by=["source"], filters=filters).rows
+    }
+    yearly = aggregate(scope, ["plan"], by=["plan_year", "source"], filters=filters, labels=False)
+    year_totals = aggregate(scope, ["plan"], by=["plan_year"], filters=filters, labels=False)
+    by_content = aggregate(scope, ["plan"], by=["content"], filters=filters)
+    # the localities' funds by region and province: all funds less those carried out by the service
+    # organisations (central units, partners), which the ministry reports apart
+    service = {**filters, "organisation_kind": _service_kinds()}
+    by_region = aggregate(scope, ["plan"], by=[region], filters=filters)
+    by_province = aggregate(scope, ["plan"], by=[region, province], filters=filters)
+    service_by_region = aggregate(scope, ["plan"], by=[region], filters=service, labels=False)
+    service_by_province = aggregate(scope, ["plan"], by=[province], filters=service, labels=False)
+    service_total = int(service_by_region.total.value("plan"))
+
+    state = int(whole.value("plan"))
+    counterpart = int(whole.value("counterpart_approved"))
+    kcqg, kcdp, other = (sources.get(s, 0) for s in ("kcqg", "kcdp", "other"))
+    n_years = len(years)
+    series = {source: dict.fromkeys(years, 0) for source in ("kcqg", "kcdp")}
+    for row in yearly.rows:
+        if row.keys["source"] in series and row.keys["plan_year"] in years:
+            series[row.keys["source"]][row.keys["plan_year"]] = int(row.value("plan"))
+    total_series = dict.fromkeys(years, 0)
+    for row in year_totals.rows:
+        if row.key in total_series:
+            total_series[row.key] = int(row.value("plan"))
+    growth_of = {name: derived.mean_growth(s) for name, s in (*series.items(), ("total", total_series))}
+    provinces = dims.province_count(province)
+    mean = derived.mean_per_province(state, provinces)
+    province_values = derived.excluding(
+        {r.keys[province]: int(r.value("plan")) for r in by_province.rows},
+        {r.key: int(r.value("plan")) for r in service_by_province.rows},
+    )
+    province_names = {r.keys[province]: r.labels[province] for r in by_province.rows}
+    province_region = {r.keys[province]: r.keys[region] for r in by_province.rows}
+    above = derived.above_mean(province_values, mean)
+    leverage = derived.leverage(counterpart, state)
+    planned_funds = programme.planned_state_funds
+    national = scope.national_read or scope.is_admin
+    # the programme's planned funds are the whole country's: a province's part is not compared with them
+    kcqg_of_planned = derived.percent(kcqg, planned_funds) if planned_funds and national else None
+    per_year = int(derived.ratio(state, n_years, 0) or 0)
+    kcqg_per_year = int(derived.ratio(kcqg, n_years, 0) or 0)
+
+    # --- 1. the key figures --------------------------------------------------------------------------
+    lead = [
+        _(
+            "In the phase %(years)s the approved industrial promotion funds came to %(total)s: national"
+            " funds (KCQG) %(kcqg)s, %(kcqg_share)s of the total; local funds (KCĐP) %(kcdp)s,"
+            " %(kcdp_share)s of the total."
+        )
+        % {
+            "years": span,
+            "total": _ty(state),
+            "kcqg": _ty(kcqg),
+            "kcqg_share": _pct(derived.share_of_total(kcqg, state)),
+            "kcdp": _ty(kcdp),
+            "kcdp_share": _pct(derived.share_of_total(kcdp, state)),
+        }
+    ]
+    if other:
+        lead.append(
+            _("Other state sources: %(other)s, %(share)s of the total.")
+            % {"other": _ty(other), "share": _pct(derived.share_of_total(other, state))}
+        )
+    if kcqg_of_planned is not None:
+        lead.append(
+            _("The national funds reached %(pct)s of the %(planned)s the programme planned.")
+            % {"pct": _pct(kcqg_of_planned), "planned": _ty(planned_funds)}
+        )
+    lead.append(
+        _(
+            "State funds averaged %(per_year)s a year, of which national funds %(kcqg_per_year)s a year;"
+            " %(projects)s projects were in the plans of the phase."
+        )
+        % {
+            "per_year": _ty(per_year),
+            "kcqg_per_year": _ty(kcqg_per_year),
+            "projects": format_number(int(whole.value("planned_projects"))),
+        }
+    )
+    lead.append(
+        _(
+            "The establishments and organisations taking part planned %(counterpart)s of counterpart"
+            " funds: each đồng of state funds drew %(leverage)s đồng."
+        )
+        % {
+            "counterpart": _ty(counterpart),
+            "leverage": format_number(leverage, 2) if leverage is not None else "–",
+        }
+    )
+    key = Table(
+        _("Key figures of the phase %(years)s") % {"years": span},
+        unit="ty",
+        sheet_name=_("Key figures"),
+        lead=lead,
+        columns=[
+            Column("name", _("Figure"), kind=TEXT),
+            Column("amount", _("Amount"), summed=False),
+            Column("percent", _("Percentage"), kind=PERCENT),
+            Column("ratio", _("Ratio"), kind=NUMBER, decimals=2, summed=False),
+            Column("count", _("Quantity"), kind=NUMBER, summed=False),
+            Column("basis", _("How it is computed"), kind=TEXT, width=40),
+        ],
+        footnotes=[
+            *(
+                []
+                if national
+                else [_("Figures of the projects you may see (your province's), not the whole country's.")]
+            ),
+            _cutoff(),
+        ],
+    )
+    key.row(_("State funds approved"), amount=state, basis=_("allocations and amendments of the plan years"))
+    key.row(
+        _("National funds (KCQG)"),
+        amount=kcqg,
+        percent=derived.share_of_total(kcqg, state),
+        basis=_("share of the state funds"),
+    )
+    if kcqg_of_planned is not None:
+        key.row(
+            _("National funds against the programme's planned funds"),
+            percent=kcqg_of_planned,
+            basis=f"{_ty_bare(kcqg)} ÷ {_ty_bare(planned_funds)}",
+        )
+    key.row(
+        _("Local funds (KCĐP)"),
+        amount=kcdp,
+        percent=derived.share_of_total(kcdp, state),
+        basis=_("share of the state funds"),
+    )
+    if other:
+        key.row(
+            _("Other state sources"),
+            amount=other,
+            percent=derived.share_of_total(other, state),
+            basis=_("share of the state funds"),
+        )
+    key.row(
+        _("State funds a year on average"),
+        amount=per_year,
+        basis=_("state funds ÷ %(n)s years") % {"n": n_years},
+    )
+    key.row(
+        _("National funds a year on average"),
+        amount=kcqg_per_year,
+        basis=_("national funds ÷ %(n)s years") % {"n": n_years},
+    )
+    key.row(_("Counterpart of the approved projects"), amount=counterpart)
+    key.row(_("Counterpart per đồng of state funds"), ratio=leverage, basis=_("counterpart ÷ state funds"))
+    key.row(
+        _("Projects in the plans"),
+        count=int(whole.value("planned_projects")),
+        basis=_("approved support above 0"),
+    )
+    key.row(_("Mean per province"), amount=int(mean.value), basis=mean.formula)
+    key.row(
+        _("Provinces above the mean"),
+        count=len(above),
+        basis=f"{len(above)}/{provinces}",
+    )
+    for name, label in (
+        ("kcqg", _("Mean annual growth of the national funds")),
+        ("kcdp", _("Mean annual growth of the local funds")),
+        ("total", _("Mean annual growth of the state funds")),
+    ):
+        key.row(
+            label,
+            percent=growth_of[name],
+            basis=_("mean of the yearly changes")
+            if growth_of[name] is not None
+            else _("not computed: a year of the phase has no funds"),
+        )
+
+    # --- 2. by year ----------------------------------------------------------------------------------
+    growth = {name: derived.growth(s) for name, s in (*series.items(), ("total", total_series))}
+    by_year = Table(
+        _("State funds by plan year, %(years)s") % {"years": span},
+        unit="ty",
+        sheet_name=_("By year"),
+        lead=[
+            _growth_sentence(label, values, growth_of[name])
+            for name, label, values in (
+                ("kcqg", _("National funds"), series["kcqg"]),
+                ("kcdp", _("Local funds"), series["kcdp"]),
+                ("total", _("State funds together"), total_series),
+            )
+        ],
+        columns=[
+            Column("name", _("Plan year"), kind=TEXT),
+            Group(
+                _("National funds (KCQG)"),
+                [
+                    Column("kcqg", _("Amount")),
+                    Column("kcqg_growth", _("Change on the year before"), kind=PERCENT),
+                ],
+            ),
+            Group(
+                _("Local funds (KCĐP)"),
+                [
+                    Column("kcdp", _("Amount")),
+                    Column("kcdp_growth", _("Change on the year before"), kind=PERCENT),
+                ],
+            ),
+            Group(
+                _("Total state funds"),
+                [
+                    Column("total", _("Amount")),
+                    Column("total_growth", _("Change on the year before"), kind=PERCENT),
+                ],
+            ),
+        ],
+        footnotes=[
+            _(
+                "Total state funds include other state sources. The total row's changes are the mean"
+                " annual growth (the mean of the yearly changes)."
+            ),
+        ],
+    )
+    for year in years:
+        by_year.row(
+            str(year),
+            kcqg=series["kcqg"][year],
+            kcqg_growth=growth["kcqg"].get(year),
+            kcdp=series["kcdp"][year],
+            kcdp_growth=growth["kcdp"].get(year),
+            total=total_series[year],
+            total_growth=growth["total"].get(year),
+        )
+    by_year.total(
+        _("Whole phase"),
+        kcqg=kcqg,
+        kcdp=kcdp,
+        total=state,
+        kcqg_growth=growth_of["kcqg"],
+        kcdp_growth=growth_of["kcdp"],
+        total_growth=growth_of["total"],
+    )
+
+    # --- 3. by content -------------------------------------------------------------------------------
+    order = dict(Content.objects.filter(pk__in=[r.key for r in by_content.rows]).values_list("pk", "order"))
+    contents = sorted(by_content.rows, key=lambda r: order.get(r.key, 0))
+    largest = max(contents, key=lambda r: int(r.value("plan")), default=None)
+    by_content_table = Table(
+        _("State funds by content, %(years)s") % {"years": span},
+        unit="ty",
+        sheet_name=_("By content"),
+        lead=[
+            _("The largest content was %(content)s with %(amount)s, %(share)s of the state funds.")
+            % {
+                "content": largest.labels["content"],
+                "amount": _ty(int(largest.value("plan"))),
+                "share": _pct(derived.share_of_total(int(largest.value("plan")), state)),
+            }
+        ]
+        if largest is not None
+        else [],
+        columns=[
+            Column("name", _("Content"), kind=TEXT),
+            Column("amount", _("Amount")),
+            Column("share", _("Share of total"), kind=PERCENT),
+        ],
+    )
+    for row in contents:
+        by_content_table.row(
+            row.labels["content"],
+            amount=int(row.value("plan")),
+            share=derived.share_of_total(int(row.value("plan")), state),
+        )
+    by_content_table.total(_("Total"), amount=state, share=derived.share_of_total(state, state))
+
+    # --- 4. by economic region: totals, shares, means per province -------------------------------------
+    counts = dims.region_province_counts(province)
+    regions = {
+        r.pk: r for r in Region.objects.filter(pk__in=[r.key for r in by_region.rows if r.key is not None])
+    }
+    in_region = {r.key: int(r.value("plan")) for r in by_region.rows}  # every implementer (Appendix 2)
+    local = derived.excluding(in_region, {r.key: int(r.value("plan")) for r in service_by_region.rows})
+    region_keys = sorted(in_region, key=lambda k: (k is None, regions[k].order if k in regions else 0))
+    means = {
+        k: derived.mean_per_province(local.get(k, 0), counts[k])
+        for k in region_keys
+        if k in regions and counts.get(k)
+    }
+    region_lead = [
+        _("The mean per province over the phase was %(mean)s (%(formula)s).")
+        % {"mean": _ty(int(mean.value)), "formula": mean.formula}
+    ]
+    if means:
+        high = max(means, key=lambda k: means[k].value)
+        low = min(means, key=lambda k: means[k].value)
+        region_lead.append(
+            _(
+                "The highest mean per province was that of the %(high)s, %(high_mean)s a province; the"
+                " lowest that of the %(low)s, %(low_mean)s a province."
+            )
+            % {
+                "high": regions[high].name,
+                "high_mean": _ty(int(means[high].value)),
+                "low": regions[low].name,
+                "low_mean": _ty(int(means[low].value)),
+            }
+        )
+    region_table = Table(
+        _("State funds by economic region, %(years)s") % {"years": span},
+        subtitle=(
+            _("Provinces as they were (%(n)s).") if province == "province" else _("Today's %(n)s provinces.")
+        )
+        % {"n": provinces},
+        unit="ty",
+        sheet_name=_("By region"),
+        lead=region_lead,
+        columns=[
+            Column("name", _("Economic region"), kind=TEXT),
+            Column("provinces", _("Provinces"), kind=NUMBER),
+            Group(
+                _("Carried out by the localities"),
+                [
+                    Column("amount", _("Amount")),
+                    Column("share", _("Share of total"), kind=PERCENT),
+                    Column("mean", _("Mean per province"), summed=False),
+                ],
+            ),
+            Column("all", _("Every implementer in the region (as in Appendix 2)")),
+        ],
+        footnotes=[
+            _(
+                "Regions: the funds of the projects their localities carried out (provincial bodies and"
+                " centres, establishments); the service organisations' projects are counted apart."
+            ),
+            _(
+                "The last column adds the service organisations' projects carried out in the region's"
+                " provinces: the regional totals of Appendix 2."
+            ),
+            _(
+                "Mean per province: the region's funds ÷ its provinces; whole country: national total ÷"
+                " number of provinces of the geography."
+            ),
+        ],
+    )
+    for region_key in region_keys:
+        region_table.row(
+            regions[region_key].name if region_key in regions else _("Without a region"),
+            provinces=counts.get(region_key, 0) if region_key in regions else None,
+            amount=local.get(region_key, 0),
+            share=derived.share_of_total(local.get(region_key, 0), state),
+            mean=int(means[region_key].value) if region_key in means else None,
+            all=in_region[region_key],
+        )
+    if service_total:
+        region_table.row(
+            _("Service organisations (central units, partners)"),
+            amount=service_total,
+            share=derived.share_of_total(service_total, state),
+        )
+    region_table.total(
+        _("Whole country"),
+        provinces=provinces,
+        amount=state,
+        share=derived.share_of_total(state, state),
+        mean=int(mean.value),
+        all=state,
+    )
+
+    # --- 5. the provinces above the mean -------------------------------------------------------------
+    lowest = min(province_values, key=lambda k: province_values[k], default=None)
+    above_lead = [
+        _("%(n)s of the %(total)s provinces had more funds than the mean per province (%(mean)s): %(list)s.")
+        % {
+            "n": len(above),
+            "total": provinces,
+            "mean": _ty(int(mean.value)),
+            "list": ", ".join(f"{province_names[k]} {_ty(province_values[k])}" for k in above) or "–",
+        }
+    ]
+    if lowest is not None:
+        above_lead.append(
+            _("The province with the least funds: %(name)s (%(amount)s).")
+            % {"name": province_names[lowest], "amount": _ty(province_values[lowest])}
+        )
+    above_table = Table(
+        _("Provinces above the mean per province, %(years)s") % {"years": span},
+        unit="ty",
+        sheet_name=_("Above the mean"),
+        lead=above_lead,
+        columns=[
+            Column("name", _("Province"), kind=TEXT),
+            Column("region", _("Economic region"), kind=TEXT),
+            Column("amount", _("Amount")),
+            Column("share", _("Share of total"), kind=PERCENT),
+            Column("over", _("Above the mean by"), summed=False),
+        ],
+        footnotes=[_("Mean per province: %(formula)s.") % {"formula": mean.formula}],
+    )
+    region_names = {k: r.name for k, r in regions.items()}
+    for unit in above:
+        above_table.row(
+            province_names[unit],
+            region=region_names.get(province_region.get(unit), ""),
+            amount=province_values[unit],
+            share=derived.share_of_total(province_values[unit], state),
+            over=province_values[unit] - int(mean.value),
+        )
+    above_table.total(_("Total"), share=derived.share_of_total(sum(province_values[u] for u in above), state))
+
+    # --- 6. the results against the targets ------------------------------------------------------------
+    results = [r for r in phase_results(scope, programme) if r.target is not None]
+    result_lead = [
+        _("%(indicator)s: %(achieved)s %(unit)s, target %(target)s (%(against)s).")
+        % {
+            "indicator": r.indicator.name,
+            "achieved": _qty(r.achieved),
+            "unit": r.indicator.unit,
+            "target": r.target_text(),
+            "against": r.against.text if r.against else "–",
+        }
+        for r in results
+    ]
+    result_table = Table(
+        _("Main results against the targets of the phase, %(years)s") % {"years": span},
+        unit=None,
+        sheet_name=_("Results"),
+        lead=result_lead,
+        columns=[
+            Column("name", _("Indicator"), kind=TEXT),
+            Column("unit", _("Unit"), kind=TEXT, width=10),
+            Column("target", _("Target of the phase"), kind=TEXT, width=14),
+            Column("achieved", _("Achieved in the phase"), kind=NUMBER, summed=False),
+            Column("pct", _("% of target"), kind=PERCENT),
+            Column("against", _("Against the target"), kind=TEXT, width=14),
+        ],
+        footnotes=[_("Every indicator, with its results by plan year, is in Appendix 3.")],
+    )
+    for r in results:
+        result_table.row(
+            r.indicator.name,
+            unit=r.indicator.unit,
+            target=r.target_text(),
+            achieved=r.achieved,
+            pct=r.against.percent if r.against else None,
+            against=r.against.text if r.against else "",
+        )
+
+    # --- the appendices, built by their own reports -------------------------------------------------
+    span_params = {"from_year": first, "to_year": last, "geography": ""}
+    appendices = []
+    for number, built in (
+        (1, appendix_1(scope, span_params)),
+        (2, appendix_2(scope, span_params)),
+        (3, appendix_3(scope, {"programme": programme})),
+    ):
+        for table in built.tables:
+            table.title = _("Appendix %(n)s: %(title)s") % {"n": number, "title": table.title}
+            appendices.append(table)
+
+    title = _("Report on the results of %(programme)s, %(years)s") % {
+        "programme": programme.name,
+        "years": span,
+    }
+    chart = {
+        "kind": "bar",
+        "unit": _("billion VND"),
+        "labels": [str(y) for y in years],
+        "series": [
+            {"name": _("National funds (KCQG)"), "data": [_bn(series["kcqg"][y]) for y in years]},
+            {"name": _("Local funds (KCĐP)"), "data": [_bn(series["kcdp"][y]) for y in years]},
+        ],
+    }
+    return Built(
+        [key, by_year, by_content_table, region_table, above_table, result_table, *appendices],
+        title,
+        chart,
+        document_title=title,
+    )
+
+
 # --- the catalogue -------------------------------------------------------------------------------------
 
 REPORTS: dict[str, Report] = {
@@ -1040,6 +1775,29 @@ REPORTS: dict[str, Report] = {
             _repeat_initial,
             repeat_support,
         ),
+        Report(
+            "phu-luc-3",
+            gettext_lazy("Appendix 3 – results against the phase targets"),
+            gettext_lazy(
+                "The main results of a phase by indicator, year by year, against the targets of the"
+                " programme: percentage of the target or how far beyond it."
+            ),
+            PhaseForm,
+            _programme_initial,
+            appendix_3,
+        ),
+        Report(
+            "bao-cao-giai-doan",
+            gettext_lazy("Phase report"),
+            gettext_lazy(
+                "Every figure of the phase report computed from the records: funds by source and year with"
+                " their growth, counterpart and leverage, shares by content and region, means per province,"
+                " the provinces above the mean, results against the targets; with Appendices 1, 2 and 3."
+            ),
+            PhaseForm,
+            _programme_initial,
+            phase_report,
+        ),
     ]
 }
 
@@ -1074,4 +1832,12 @@ def _conference_filters(params: dict) -> dict:
     return {"plan_year": [year - 1, year], region: params["area"]}
 
 
-ENGINE_FILTERS: dict[str, Callable[[dict], dict]] = {"hoi-nghi-vung": _conference_filters}
+def _programme_filters(params: dict) -> dict:
+    return _phase_filters(params["programme"])
+
+
+ENGINE_FILTERS: dict[str, Callable[[dict], dict]] = {
+    "hoi-nghi-vung": _conference_filters,
+    "phu-luc-3": _programme_filters,
+    "bao-cao-giai-doan": _programme_filters,
+}

@@ -130,6 +130,13 @@ def mean_growth(series: Mapping[int, int | Decimal]) -> Decimal | None:
     return _round(sum((r for r in rates if r is not None), Decimal(0)) / len(rates))
 
 
+def excluding(whole: Mapping, part: Mapping) -> dict:
+    """Each key's ``whole`` less its ``part`` (a region's funds less those its service organisations
+    carried out: what its localities did), exact to the đồng; keys left with nothing are dropped."""
+    result = {key: value - part.get(key, 0) for key, value in whole.items()}
+    return {key: value for key, value in result.items() if value}
+
+
 def total_of(values: Iterable[int]) -> int:
     return sum(values, 0)
 
@@ -140,6 +147,7 @@ __all__ = [
     "above_mean",
     "against_target",
     "change_on_previous",
+    "excluding",
     "growth",
     "leverage",
     "mean_growth",

@@ -301,6 +301,22 @@ def province_count(geography: str) -> int:
     return provinces_on(geography_date("34" if geography == "province_now" else "63")).count()
 
 
+def region_province_counts(geography: str, scheme: str = "economic") -> dict[int, int]:
+    """``{region id: how many provinces of the geography it holds}`` (held as data: the memberships
+    of the provinces of ``province`` – as they were – or ``province_now``), the divisor of a
+    region's mean per province."""
+    from khuyencong.geo.models import RegionMembership
+    from khuyencong.geo.queries import geography_date, provinces_on
+
+    units = provinces_on(geography_date("34" if geography == "province_now" else "63"))
+    counts: dict[int, int] = {}
+    for region in RegionMembership.objects.filter(region__scheme=scheme, unit__in=units).values_list(
+        "region", flat=True
+    ):
+        counts[region] = counts.get(region, 0) + 1
+    return counts
+
+
 # --- periods ----------------------------------------------------------------------------------------
 
 
@@ -400,5 +416,6 @@ __all__ = [
     "plan_year",
     "province_count",
     "quarter",
+    "region_province_counts",
     "year",
 ]

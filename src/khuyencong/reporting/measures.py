@@ -101,6 +101,14 @@ MEASURES: dict[str, Measure] = {
         Measure("projects", _("Approved projects"), PROJECTS, statuses=frozenset(DECIDED)),
         Measure("indicator_planned", _("Planned result"), INDICATOR, side="planned"),
         Measure("indicator_actual", _("Achieved result"), INDICATOR, side="actual"),
+        # the counterpart the approved projects planned (a stopped project's is out, as its money is):
+        # what the state funds of a phase drew (“1 đồng of the state drew 5.5 đồng”)
+        _ledger(
+            "counterpart_approved",
+            _("Counterpart of the approved projects"),
+            [LedgerKind.COUNTERPART_REQUESTED],
+            set(DECIDED) - {Status.STOPPED},
+        ),
     ]
 }
 

@@ -37,6 +37,8 @@ class PublishedQuerySet(RestrictedQuerySet):
 class PublishedReport(AuditedModel):
     report = models.CharField(_("report"), max_length=60, db_index=True)
     title = models.CharField(_("title"), max_length=500)
+    # a document of several tables: the title its heading carries (the phase report's own), if any
+    document_title = models.CharField(_("document title"), max_length=500, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict)
     scope = models.CharField(
         _("figures of"), max_length=20, choices=[(NATIONAL, _("the whole country"))], default=NATIONAL

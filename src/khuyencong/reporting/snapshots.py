@@ -105,6 +105,7 @@ def freeze(table: Table) -> dict[str, Any]:
         "unit_text": table.unit_text,
         "numbered": table.numbered,
         "footnotes": [str(f) for f in table.footnotes],
+        "lead": [str(p) for p in table.lead],
         "sheet_name": table.sheet_name,
         "columns": [_node(n) for n in tree],
         "rows": [
@@ -129,6 +130,7 @@ def thaw(data: dict[str, Any]) -> Table:
         unit_text=data["unit_text"],
         numbered=data["numbered"],
         footnotes=data["footnotes"],
+        lead=data.get("lead", []),
         sheet_name=data["sheet_name"],
     )
     table.rows = [
@@ -179,6 +181,7 @@ def publish(*, user, report: Report, data: dict, number: str = "", note: str = "
         published = PublishedReport(
             report=report.slug,
             title=built.title[:500],
+            document_title=built.document_title[:500],
             parameters=parameters(form),
             scope=NATIONAL,
             as_of=timezone.localdate(),
@@ -231,7 +234,9 @@ def published_tables(published: PublishedReport, marked: bool = True) -> list[Ta
 
 
 def published_built(published: PublishedReport) -> Built:
-    return Built(published_tables(published), published.title, published.chart)
+    return Built(
+        published_tables(published), published.title, published.chart, document_title=published.document_title
+    )
 
 
 def header(published: PublishedReport, tables: list[Table]) -> DocumentHeader:
@@ -243,7 +248,7 @@ def header(published: PublishedReport, tables: list[Table]) -> DocumentHeader:
     return DocumentHeader(
         issuer=ISSUER,
         parent=PARENT,
-        title=title if len(tables) > 1 else "",
+        title=published.document_title or (title if len(tables) > 1 else ""),
         number=published.number,
         date=timezone.localtime(published.published_at).date(),
         document_type=_("Report"),

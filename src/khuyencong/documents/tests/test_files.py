@@ -134,3 +134,29 @@ def test_json_has_column_metadata_and_exact_values():
     assert first["number"] == "1" and first["values"]["name"] == "Hà Giang"
     assert Decimal(first["values"]["share"]) == Decimal(100 * 25_000_000_000) / GRAND
     assert data["footnotes"] == ["Bình quân một tỉnh = tổng ÷ 63 tỉnh, thành phố."]
+
+
+def test_lead_paragraphs_go_between_the_title_and_the_table_in_every_document():
+    from khuyencong.documents.pdf import document_html
+    from khuyencong.documents.tables import DocumentHeader
+
+    lead = ["Tổng kinh phí giai đoạn là 1.737,73 tỷ đồng.", "Trong đó kinh phí KCQG chiếm 43,49%."]
+    table = Table(
+        "Kinh phí theo nguồn",
+        [Column("name", "Nguồn", kind=TEXT), Column("amount", "Số tiền")],
+        unit="ty",
+        lead=lead,
+    )
+    table.row("KCQG", amount=755_710_000_000)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table))).worksheets[0]
+    assert [sheet["A2"].value, sheet["A3"].value] == lead  # under the title, above the unit line
+    assert sheet["A4"].value == "Đơn vị tính: tỷ đồng" and sheet["A5"].value == "TT"
+    assert "A2:C2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert json.loads(json_text(table))["lead"] == lead
+    html = document_html([table, table], DocumentHeader(issuer="Cục", title="Báo cáo"))
+    assert html.index(lead[0]) < html.index(lead[1]) < html.index('class="figures"')
+    from khuyencong.documents.writers import html_table
+
+    page = html_table(table, show_title=True)
+    assert page.index("Kinh phí theo nguồn") < page.index(lead[1]) < page.index("<table")
+    assert lead[0] not in csv_text(table)  # a CSV file is the figures only

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('report', models.CharField(db_index=True, max_length=60, verbose_name='report')),
                 ('title', models.CharField(max_length=500, verbose_name='title')),
+                ('document_title', models.CharField(blank=True, max_length=500, verbose_name='document title')),
                 ('parameters', models.JSONField(default=dict, verbose_name='parameters')),
                 ('scope', models.CharField(choices=[('national', 'the whole country')], default='national', max_length=20, verbose_name='figures of')),
                 ('as_of', models.DateField(verbose_name='figures as they stood on')),

@@ -419,3 +419,30 @@ def test_a_reader_in_another_language_sees_only_the_real_differences(client, peo
         ("Tổng cộng", "amended"),
         ("Tổng cộng", "plan"),
     ]
+
+
+def test_a_phase_report_is_frozen_with_its_sentences_title_and_years(people, data):  # noqa: F811
+    """The phase report's tables carry lead sentences and the document its own title: a publication
+    keeps both, and the records that may change it are those of the programme's plan years."""
+    from khuyencong.programmes.models import Programme
+
+    programme = Programme.objects.get(code="kcqg-2014-2020")
+    period = REPORTS["bao-cao-giai-doan"].engine_filters({"programme": programme})["period"]
+    assert list(period.plan_years) == list(range(2014, 2021))
+    assert REPORTS["phu-luc-3"].engine_filters({"programme": programme})["period"] == period
+    with translation.override("vi"):
+        published = snapshots.publish(
+            user=people["agency"],
+            report=REPORTS["bao-cao-giai-doan"],
+            data={"programme": programme.code},
+        )
+        built = REPORTS["bao-cao-giai-doan"].run(get_scope(people["agency"]), {"programme": programme.code})[
+            1
+        ]
+    assert built is not None and built.document_title and any(t.lead for t in built.tables)
+    back = snapshots.published_built(published)
+    assert back.document_title == built.document_title
+    assert [t.lead for t in snapshots.published_tables(published, marked=False)] == [
+        t.lead for t in built.tables
+    ]
+    assert snapshots.header(published, back.tables).title == built.document_title
