@@ -59,6 +59,7 @@ class ReportingConfig(AppConfig):
         )
         _register_dashboard()
         _register_standard_reports()
+        _register_project_results()
 
 
 def _register_dashboard() -> None:
@@ -86,3 +87,20 @@ def _register_standard_reports() -> None:
         navigation.add_menu_item(
             "reports", navigation.MenuItem(report.title, f"reports:{slug}", "file-earmark-text")
         )
+
+
+def achieved_results(project, scope) -> dict:
+    """Per indicator, what the project's approved reports achieved – the engine's figure, for the
+    project's page (``projects.extensions.ACHIEVED_RESULTS``)."""
+    from khuyencong.reporting.engine import aggregate
+
+    figures = aggregate(
+        scope, ["indicator_actual"], by=["indicator"], filters={"project": project}, labels=False
+    )
+    return {row.keys["indicator"]: row.value("indicator_actual") for row in figures.rows}
+
+
+def _register_project_results() -> None:
+    from khuyencong.projects.extensions import ACHIEVED_RESULTS
+
+    ACHIEVED_RESULTS.register(achieved_results)

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectListView, workspace_required
-from khuyencong.core.permissions import CHANGE, VIEW, Scope, get_scope
+from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.tables import Column
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects import forms as pforms
 from khuyencong.projects.actions import PROJECT_ACTIONS
+from khuyencong.projects.extensions import ACHIEVED_RESULTS
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import (
     Decision,
@@ -30,7 +31,6 @@ from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
 from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
 from khuyencong.projects.services.roles import doit_or_agency, owner_doit_or_agency
-from khuyencong.reporting.engine import aggregate
 
 
 class ProjectListView(ObjectListView):
@@ -86,15 +86,6 @@ class ProjectListView(ObjectListView):
         return can_propose(self.request.user)
 
 
-def _actuals(project: Project, scope: Scope) -> dict[int, Decimal]:
-    """Per indicator, what the project's approved reports achieved – the engine's figure (the last
-    value of a running total, the sum of a flow), so the page and the reports never disagree."""
-    figures = aggregate(
-        scope, ["indicator_actual"], by=["indicator"], filters={"project": project}, labels=False
-    )
-    return {row.keys["indicator"]: row.value("indicator_actual") for row in figures.rows}
-
-
 @workspace_required
 def project_detail(request, pk: int):
     project = get_object_or_404(
@@ -124,7 +115,7 @@ def project_detail(request, pk: int):
                 "effect": effect_row(b),
             }
         )
-    actuals = _actuals(project, scope)
+    actuals = ACHIEVED_RESULTS.context(project, scope)
     results = [(r, actuals.get(r.indicator_id)) for r in project.planned_results.select_related("indicator")]
     problems, warnings = readiness(project) if project.is_editable else ([], [])
     from khuyencong.projects.models import ExpertAssignment
