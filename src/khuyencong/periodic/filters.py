@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, YearFilter
+from khuyencong.geo.forms import ProvinceFilter
+from khuyencong.periodic.models import PeriodicReport, ReportForm, State
+from khuyencong.periodic.periods import parse_period_key
+
+
+class ReportFilterSet(BaseFilterSet):
+    form = IdChoiceFilter(label=_("Report form"), queryset=ReportForm.objects.all())
+    year = YearFilter(label=_("Year"), field_name="period_end__year")
+    period = django_filters.CharFilter(label=_("Period"), method="in_period")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
+    province = ProvinceFilter()
+
+    class Meta:
+        model = PeriodicReport
+        fields = ["form", "year", "period", "state", "province"]
+
+    def in_period(self, queryset, name, value):
+        span = parse_period_key(value)
+        if span is None:
+            return queryset.none() if value else queryset
+        return queryset.filter(period_start=span[0], period_end=span[1])
