@@ -22,9 +22,9 @@ from khuyencong.periodic.models import FormField, FormSection, PeriodicReport, R
 from khuyencong.periodic.services import fields_of, report_open, report_save_values
 
 
-class FieldSerializer(serializers.ModelSerializer):
+class FormFieldSerializer(serializers.ModelSerializer):
     locked = serializers.BooleanField(read_only=True)
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FormField
@@ -44,31 +44,34 @@ class FieldSerializer(serializers.ModelSerializer):
         ]
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    fields = FieldSerializer(many=True, read_only=True)  # type: ignore[assignment]
+class FormSectionSerializer(serializers.ModelSerializer):
+    fields = FormFieldSerializer(many=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = FormSection
         fields = ["code", "order", "title", "kind", "fields"]
 
 
-class FormSerializer(serializers.ModelSerializer):
-    sections = SectionSerializer(many=True, read_only=True)
+class ReportFormSerializer(serializers.ModelSerializer):
+    sections = FormSectionSerializer(many=True, read_only=True)
 
     class Meta:
         model = ReportForm
         fields = ["id", "code", "name", "period_type", "months", "deadline_days", "active", "sections"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ReportEventSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # the states as plain codes (the report's ``state`` documents their values once)
+    from_state = serializers.CharField(read_only=True)
+    to_state = serializers.CharField(read_only=True)
 
     class Meta:
         model = ReportEvent
         fields = ["at", "user", "action", "from_state", "to_state", "reason"]
 
 
-class ReportListSerializer(serializers.ModelSerializer):
+class PeriodicReportListSerializer(serializers.ModelSerializer):
     form = serializers.SlugRelatedField(slug_field="code", read_only=True)
     province_name = serializers.CharField(source="province.name", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
@@ -89,7 +92,7 @@ class ReportListSerializer(serializers.ModelSerializer):
         ]
 
 
-class ValueSerializer(serializers.Serializer):
+class ReportValueSerializer(serializers.Serializer):
     section = serializers.CharField()
     code = serializers.CharField()
     label = serializers.CharField()
@@ -99,14 +102,14 @@ class ValueSerializer(serializers.Serializer):
     locked = serializers.BooleanField()
 
 
-class ReportSerializer(ReportListSerializer):
+class PeriodicReportSerializer(PeriodicReportListSerializer):
     values = serializers.SerializerMethodField()
-    events = EventSerializer(many=True, read_only=True)
+    events = ReportEventSerializer(many=True, read_only=True)
 
-    class Meta(ReportListSerializer.Meta):
-        fields = [*ReportListSerializer.Meta.fields, "values", "events"]
+    class Meta(PeriodicReportListSerializer.Meta):
+        fields = [*PeriodicReportListSerializer.Meta.fields, "values", "events"]
 
-    @extend_schema_field(ValueSerializer(many=True))
+    @extend_schema_field(ReportValueSerializer(many=True))
     def get_values(self, report) -> list[dict]:
         stored = {v.field_id: v for v in report.values.all()}
         rows = []
@@ -126,7 +129,7 @@ class ReportSerializer(ReportListSerializer):
         return rows
 
 
-class OpenSerializer(serializers.Serializer):
+class ReportOpenSerializer(serializers.Serializer):
     form = serializers.SlugRelatedField(slug_field="code", queryset=ReportForm.objects.all())
     province = serializers.PrimaryKeyRelatedField(
         queryset=AdministrativeUnit.objects.filter(level=Level.PROVINCE)
@@ -135,7 +138,7 @@ class OpenSerializer(serializers.Serializer):
     period_end = serializers.DateField()
 
 
-class ValuesSerializer(serializers.Serializer):
+class ReportValuesSerializer(serializers.Serializer):
     values = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
     comments = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
@@ -144,7 +147,7 @@ class ReportFormViewSet(ReferenceViewSet):
     """The report forms with their sections and fields (public reference data)."""
 
     base_queryset = ReportForm.objects.prefetch_related("sections__fields__indicator")
-    serializer_class = FormSerializer
+    serializer_class = ReportFormSerializer
     pagination_class = None
     filter_backends: list = []
 
@@ -170,12 +173,12 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
 
     def get_serializer_class(self):
         if self.action == "list":
-            return ReportListSerializer
+            return PeriodicReportListSerializer
         if self.action == "create":
-            return OpenSerializer
+            return ReportOpenSerializer
         if self.action == "save_values":
-            return ValuesSerializer
-        return ReportSerializer
+            return ReportValuesSerializer
+        return PeriodicReportSerializer
 
     def can_write(self, scope) -> bool:
         """Opening a report: a province's officer."""
@@ -183,11 +186,13 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
 
     def _answer(self, report, code=status.HTTP_200_OK):
         report = self.get_queryset().get(pk=report.pk)
-        return Response(ReportSerializer(report, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            PeriodicReportSerializer(report, context=self.get_serializer_context()).data, status=code
+        )
 
-    @extend_schema(request=OpenSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportOpenSerializer, responses=PeriodicReportSerializer)
     def create(self, request):
-        data = OpenSerializer(data=request.data)
+        data = ReportOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         start: datetime.date = data.validated_data["period_start"]
         end: datetime.date = data.validated_data["period_end"]
@@ -200,12 +205,12 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
         )
         return self._answer(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ValuesSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportValuesSerializer, responses=PeriodicReportSerializer)
     @action(detail=True, methods=["post"], url_path="values", url_name="values", filter_backends=[])
     def save_values(self, request, pk=None):
         """Save values (and comments) by field code; the ledger's values are not typed."""
         report = self.get_visible_object()
-        data = ValuesSerializer(data=request.data)
+        data = ReportValuesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report_save_values(
             user=request.user,
@@ -241,7 +246,7 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses=ReportSerializer,
+        responses=PeriodicReportSerializer,
         description="Perform a workflow step: `submit`, `accept`, `approve` (no fields); `return` and "
         "`unlock` take `reason`. Unknown action: 404; not available to you now: 403; a rule broken: 400.",
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=REPORT_ACTIONS.names())],

@@ -73,6 +73,8 @@ class ReportForm(ReferenceModel):
 
 
 class FormSection(ReferenceModel):
+    constraint_fields = {"periodic_section_code_unique": "code"}
+
     form = models.ForeignKey(
         ReportForm, verbose_name=_("report form"), on_delete=models.CASCADE, related_name="sections"
     )
@@ -83,7 +85,14 @@ class FormSection(ReferenceModel):
 
     class Meta:
         ordering = ["form", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["form", "code"], name="periodic_section_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "code"],
+                name="periodic_section_code_unique",
+                violation_error_message=_("The form already has a section with this code."),
+                violation_error_code="section_code_taken",
+            )
+        ]
         verbose_name = _("form section")
         verbose_name_plural = _("form sections")
 
@@ -92,6 +101,8 @@ class FormSection(ReferenceModel):
 
 
 class FormField(ReferenceModel):
+    constraint_fields = {"periodic_field_code_unique": "code"}
+
     section = models.ForeignKey(
         FormSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="fields"
     )
@@ -130,7 +141,14 @@ class FormField(ReferenceModel):
 
     class Meta:
         ordering = ["section__order", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["section", "code"], name="periodic_field_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "code"],
+                name="periodic_field_code_unique",
+                violation_error_message=_("The section already has a field with this code."),
+                violation_error_code="field_code_taken",
+            )
+        ]
         verbose_name = _("form field")
         verbose_name_plural = _("form fields")
 
@@ -148,6 +166,8 @@ class FormField(ReferenceModel):
 
 
 class PeriodicReport(AuditedModel):
+    constraint_fields = {"periodic_report_unique": "period_start", "periodic_period": "period_end"}
+
     form = models.ForeignKey(
         ReportForm, verbose_name=_("report form"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -182,9 +202,13 @@ class PeriodicReport(AuditedModel):
                 fields=["form", "province", "period_start", "period_end"],
                 name="periodic_report_unique",
                 violation_error_message=_("This province already has this report for this period."),
+                violation_error_code="report_exists",
             ),
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="periodic_period"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="periodic_period",
+                violation_error_message=_("The period ends before it starts."),
+                violation_error_code="period_reversed",
             ),
         ]
         verbose_name = _("periodic report")
@@ -216,6 +240,8 @@ class PeriodicReport(AuditedModel):
 
 
 class ReportValue(AuditedModel):
+    constraint_fields = {"periodic_value_unique": "field"}
+
     report = models.ForeignKey(
         PeriodicReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values"
     )
@@ -230,7 +256,14 @@ class ReportValue(AuditedModel):
 
     class Meta:
         ordering = ["field__section__order", "field__order"]
-        constraints = [models.UniqueConstraint(fields=["report", "field"], name="periodic_value_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "field"],
+                name="periodic_value_unique",
+                violation_error_message=_("The report already has a value for this field."),
+                violation_error_code="value_exists",
+            )
+        ]
         verbose_name = _("report value")
         verbose_name_plural = _("report values")
 
