@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.filters import BaseFilterSet, IdChoiceFilter, YearFilter
 from khuyencong.geo.forms import ProvinceFilter
@@ -12,7 +13,7 @@ from khuyencong.periodic.periods import parse_period_key
 class ReportFilterSet(BaseFilterSet):
     form = IdChoiceFilter(label=_("Report form"), queryset=ReportForm.objects.all())
     year = YearFilter(label=_("Year"), field_name="period_end__year")
-    period = django_filters.CharFilter(label=_("Period"), method="in_period")
+    period = django_filters.CharFilter(label=pgettext_lazy("reporting period", "Period"), method="in_period")
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
     province = ProvinceFilter()
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import Scope
@@ -42,11 +43,11 @@ class Prefill(models.TextChoices):
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    RETURNED = "returned", _("returned")
-    ACCEPTED = "accepted", _("accepted")
-    APPROVED = "approved", _("approved")
+    DRAFT = "draft", pgettext_lazy("periodic report", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("periodic report", "submitted")
+    RETURNED = "returned", pgettext_lazy("periodic report", "returned")
+    ACCEPTED = "accepted", pgettext_lazy("periodic report", "accepted")
+    APPROVED = "approved", pgettext_lazy("periodic report", "approved")
 
 
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})

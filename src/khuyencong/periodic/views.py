@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.generic import ObjectListView, workspace_required
@@ -41,7 +41,9 @@ class ReportListView(ObjectListView):
     default_sort = "-period_end"
     columns = [
         Column("form", gettext_lazy("Report form"), accessor="form.name", sort="form__order", link=True),
-        Column("period", gettext_lazy("Period"), accessor="period_label", sort="period_end"),
+        Column(
+            "period", pgettext_lazy("reporting period", "Period"), accessor="period_label", sort="period_end"
+        ),
         Column("province", gettext_lazy("Province"), accessor="province.name", sort="province__name"),
         Column("state", gettext_lazy("State"), kind="choice", sort="state"),
         Column("submitted_at", gettext_lazy("Submitted at"), kind="datetime", sort="submitted_at"),
@@ -71,7 +73,7 @@ def _report(request, pk: int) -> PeriodicReport:
 
 class OpenForm(forms.Form):
     form = forms.ModelChoiceField(label=gettext_lazy("Report form"), queryset=ReportForm.objects.none())
-    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    period = forms.ChoiceField(label=pgettext_lazy("reporting period", "Period"))
     province = forms.ModelChoiceField(
         label=gettext_lazy("Province"), queryset=AdministrativeUnit.objects.none()
     )
@@ -276,7 +278,7 @@ class CompletenessForm(forms.Form):
     form = forms.ModelChoiceField(
         label=gettext_lazy("Report form"), queryset=ReportForm.objects.none(), required=False
     )
-    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+    period = forms.ChoiceField(label=pgettext_lazy("reporting period", "Period"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
