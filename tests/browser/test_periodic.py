@@ -75,6 +75,7 @@ def test_a_quarterly_report_from_draft_to_approved_and_locked(browser, site):
     province.fill("#v-chuong-trinh-tinh-so", "1234/QĐ-UBND")
     province.select_option("#v-quy-che-kinh-phi", "0")
     province.fill("#v-danh-gia", "Các đề án triển khai đúng tiến độ.")
+    screenshot(province, "periodic-report-edit")
     province.click("[data-testid=save-submit]")
     # the submission is refused with the section, the field and the reason
     expect(province.locator("[data-testid=problems]")).to_contain_text(

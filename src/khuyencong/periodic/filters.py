@@ -21,6 +21,18 @@ class ReportFilterSet(BaseFilterSet):
         model = PeriodicReport
         fields = ["form", "year", "period", "state", "province"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django import forms
+        from django.utils import timezone
+
+        from khuyencong.periodic.queries import period_choices
+
+        choices = [("", "---------"), *period_choices(list(ReportForm.objects.all()), timezone.localdate())]
+        self.form.fields["period"].widget = forms.Select(
+            choices=choices, attrs={"class": "form-select form-select-sm"}
+        )
+
     def in_period(self, queryset, name, value):
         span = parse_period_key(value)
         if span is None:
