@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
+from khuyencong.core.bounds import MAX_VND
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.formatting import parse_vnd
 from khuyencong.core.permissions import VIEW, Scope, get_scope
@@ -157,17 +158,30 @@ def parse_value(field: FormField, raw: Any) -> Any:
         return None
     text = str(raw).strip() if not isinstance(raw, bool) else raw
     try:
+        number: int | Decimal | None = None
+        if field.is_number and isinstance(raw, bool):
+            raise ValueError
         if field.value_type == ValueType.MONEY:
             if isinstance(raw, float) and not raw.is_integer():
                 raise ValueError
-            return parse_vnd(text if not isinstance(raw, (int, float)) else int(raw))
-        if field.value_type == ValueType.INTEGER:
+            number = parse_vnd(text if not isinstance(raw, (int, float)) else int(raw))
+        elif field.value_type == ValueType.INTEGER:
             if isinstance(raw, float) and not raw.is_integer():
                 raise ValueError
-            cleaned = str(text).replace(".", "").replace(" ", "") if isinstance(text, str) else text
-            return int(cleaned)
-        if field.value_type == ValueType.DECIMAL:
-            return Decimal(str(text).replace(" ", "").replace(",", "."))
+            if isinstance(raw, (int, float)):  # JSON
+                number = int(raw)
+            else:  # typed: “1.500” is one thousand five hundred
+                number = int(str(text).replace(".", "").replace(" ", ""))
+        elif field.value_type == ValueType.DECIMAL:
+            number = Decimal(str(text).replace(" ", "").replace(",", "."))
+            if not number.is_finite():
+                raise ValueError
+        if number is not None:
+            if abs(number) >= MAX_VND:
+                raise ValidationError(
+                    {field.code: [_("%(field)s: the number is too large.") % {"field": field.label}]}
+                )
+            return number
         if field.value_type == ValueType.YES_NO:
             if raw in (True, "true", "1", "yes", "co", "có", "on", 1):
                 return True

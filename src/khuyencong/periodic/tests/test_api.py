@@ -46,6 +46,12 @@ def test_the_whole_cycle_through_the_api_and_the_lock_is_409(people, tuyen_quang
     bad = doit.post(f"{BASE}/reports/{pk}/values/", {"values": {"ctv-xa": "nhiều"}}, format="json")
     assert bad.status_code == 400
     assert "Số xã có cộng tác viên khuyến công: nhập một số nguyên." in str(bad.json())
+    odd = doit.post(
+        f"{BASE}/reports/{pk}/values/", {"values": {"ctv-xa": True, "tru-so": 2.5}}, format="json"
+    )
+    assert odd.status_code == 400 and set(odd.json()["error"]["fields"]) == {"ctv-xa", "tru-so"}
+    numbers = doit.post(f"{BASE}/reports/{pk}/values/", {"values": {"ctv-xa": 60.0}}, format="json")
+    assert {v["code"]: v["value"] for v in numbers.json()["values"]}["ctv-xa"] == 60
     saved = doit.post(f"{BASE}/reports/{pk}/values/", {"values": FILLED}, format="json")
     assert saved.status_code == 200
     values = {v["code"]: v["value"] for v in saved.json()["values"]}

@@ -132,6 +132,14 @@ def test_a_typed_value_that_is_not_a_number_names_the_field(people, q2_report):
     assert error.value.message_dict == {"ctv-xa": ["Số xã có cộng tác viên khuyến công: nhập một số nguyên."]}
     with pytest.raises(ValidationError):
         report_save_values(user=people["doit"], report=q2_report, values={"khong-co": "1"})
+    for huge in ["99999999999999999999", "1000000000000000"]:
+        with pytest.raises(ValidationError) as error:
+            report_save_values(user=people["doit"], report=q2_report, values={"tu-van-doanh-thu": huge})
+        assert error.value.message_dict == {
+            "tu-van-doanh-thu": ["Doanh thu từ hoạt động tư vấn: số quá lớn."]
+        }
+    with pytest.raises(ValidationError):
+        report_save_values(user=people["doit"], report=q2_report, values={"ctv-xa": "1,5"})
 
 
 def test_far_from_the_same_period_last_year_warns_without_blocking(people, quarterly, tuyen_quang):
