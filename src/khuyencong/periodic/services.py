@@ -177,7 +177,7 @@ def parse_value(field: FormField, raw: Any) -> Any:
             if not number.is_finite():
                 raise ValueError
         if number is not None:
-            if abs(number) >= MAX_VND:
+            if not -MAX_VND < number < MAX_VND:
                 raise ValidationError(
                     {field.code: [_("%(field)s: the number is too large.") % {"field": field.label}]}
                 )
