@@ -192,3 +192,15 @@ def _scope(user):
     from khuyencong.core.permissions import get_scope
 
     return get_scope(user)
+
+
+def test_the_history_of_a_report_lists_its_value_changes(client, people, filled_report):
+    from khuyencong.core.templatetags.kc import history_url
+
+    url = history_url(filled_report)
+    login(client, people["doit"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "ctv-xa" in page.content.decode()  # the values' changes are listed under the report
+    login(client, people["other_doit"])
+    assert client.get(url).status_code == 404
