@@ -252,6 +252,8 @@ class ReportValue(AuditedModel):
     text = models.TextField(_("text"), blank=True)
     flag = models.BooleanField(_("yes / no"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # a pre-filled indicator the province changed by hand: no longer refreshed from the projects
+    typed = models.BooleanField(_("typed by the province"), default=False)
 
     audit_scope_from_parent = True
 

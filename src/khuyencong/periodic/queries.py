@@ -45,6 +45,7 @@ class Line:
     change: Decimal | None = None
     plan: int | None = None
     of_plan: Decimal | None = None
+    typed: bool = False
 
     def _show(self, value: Any) -> str:
         if value is None or value == "":
@@ -101,7 +102,7 @@ def report_sections(report: PeriodicReport) -> list[Section]:
     for f in fields_of(report.form):
         section = sections.setdefault(f.section_id, Section(f.section.title, f.section.kind))
         row = rows.get(f.pk)
-        line = Line(f, row.value if row else None, row.comment if row else "")
+        line = Line(f, row.value if row else None, row.comment if row else "", typed=bool(row and row.typed))
         if f.is_number:
             line.last_year = before.get(f.pk)
             if line.value is not None and line.last_year is not None:

@@ -135,7 +135,7 @@ def _store(value_row: ReportValue, field: FormField, value: Any) -> None:
 
 def refresh_prefilled(report: PeriodicReport) -> None:
     """Write the engine's figures into a report still being prepared: the ledger's values always
-    (they are locked), the indicators' only where the province has not typed a value."""
+    (they are locked), the indicators' until the province changes them by hand."""
     if not report.is_editable:
         return
     stored = {v.field_id: v for v in report.values.select_related("field")}
@@ -145,8 +145,8 @@ def refresh_prefilled(report: PeriodicReport) -> None:
         row = stored.get(field_id)
         if row is None:
             row = ReportValue(report=report, field=field)
-        elif field.prefill == Prefill.INDICATOR and row.value is not None:
-            continue
+        elif row.typed:
+            continue  # the province's own figure stands
         if row.pk is None or row.value != value:
             _store(row, field, value)
             row.save()
@@ -267,6 +267,8 @@ def report_save_values(
             field = fields[code]
             row = stored.get(code) or ReportValue(report=report, field=field)
             if code in parsed:
+                if field.prefill == Prefill.INDICATOR and parsed[code] != row.value:
+                    row.typed = parsed[code] is not None  # emptied: the projects' figure again
                 _store(row, field, parsed[code])
             if code in comments:
                 row.comment = (comments[code] or "").strip()

@@ -253,3 +253,21 @@ def test_prefilled_values_are_computed_for_every_prefilled_field(q2_report):
     values = prefilled_values(q2_report)
     assert len(values) == 2 + 5  # two ledger fields, five indicators
     assert set(values.values()) == {0}
+
+
+def test_indicators_follow_the_projects_until_the_province_changes_them(people, q2_report, monkeypatch):
+    from khuyencong.periodic import services
+    from khuyencong.periodic.models import FormField
+
+    fields = {f.code: f.pk for f in FormField.objects.filter(section__form=q2_report.form)}
+    report_save_values(
+        user=people["doit"], report=q2_report, values={"lao-dong-dao-tao": "120", "hoi-thao": "0"}
+    )
+    # projects' results approved later: 35 workers trained, 2 workshops
+    later = {fields["lao-dong-dao-tao"]: 35, fields["hoi-thao"]: 2}
+    monkeypatch.setattr(services, "prefilled_values", lambda report: later)
+    services.refresh_prefilled(q2_report)
+    assert value_of(q2_report, "lao-dong-dao-tao") == 120  # typed by the province: kept
+    assert value_of(q2_report, "hoi-thao") == 2  # not changed by hand: follows the projects
+    report_save_values(user=people["doit"], report=q2_report, values={"lao-dong-dao-tao": ""})
+    assert value_of(q2_report, "lao-dong-dao-tao") == 35  # emptied: the projects' figure again
