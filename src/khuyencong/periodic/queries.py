@@ -12,6 +12,7 @@ from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from khuyencong.core.formatting import format_money, format_number
 from khuyencong.core.permissions import VIEW, Scope
@@ -251,3 +252,66 @@ def reminders(scope: Scope, today: datetime.date | None = None) -> list:
                 )
             )
     return cards
+
+
+# --- the report as a table (Excel, CSV) -------------------------------------------------------------------
+
+
+def report_table(report: PeriodicReport):
+    """The report's sections and values as one table of ``documents`` – the same figures as its page
+    (``report_sections``): money in whole đồng, the comparisons beside each number."""
+    from khuyencong.documents.tables import NUMBER, PERCENT, TEXT, Column, Table
+
+    table = Table(
+        report.form.name,
+        [
+            Column("label", _("Indicator"), kind=TEXT, width=48),
+            Column("unit", _("Unit"), kind=TEXT, width=10),
+            Column("value", _("Reported"), kind=NUMBER, summed=False),
+            Column("last_year", _("Same period last year"), kind=NUMBER, summed=False),
+            Column("change", _("Change on the same period last year (%)"), kind=PERCENT),
+            Column("plan", _("Plan of the year"), kind=NUMBER, summed=False),
+            Column("of_plan", _("Share of the plan"), kind=PERCENT),
+            Column("comment", pgettext("periodic report", "Comment"), kind=TEXT, width=30),
+        ],
+        subtitle=_("%(province)s – %(period)s (%(start)s–%(end)s) – %(state)s")
+        % {
+            "province": report.province.full_name,
+            "period": report.period_label,
+            "start": f"{report.period_start:%d/%m/%Y}",
+            "end": f"{report.period_end:%d/%m/%Y}",
+            "state": report.get_state_display(),
+        },
+        unit=None,
+        numbered=False,
+        sheet_name=report.period_label,
+    )
+    for section in report_sections(report):
+        table.section(section.title)
+        for line in section.lines:
+            f = line.field
+            if f.is_number:
+                value: Any = None if line.value is None else Decimal(line.value)
+                if f.value_type != ValueType.DECIMAL and value is not None:
+                    value = int(value)
+                last = line.last_year
+                table.row(
+                    f.label,
+                    unit=f.unit,
+                    value=value,
+                    last_year=None
+                    if last is None
+                    else (Decimal(last) if f.value_type == ValueType.DECIMAL else int(last)),
+                    change=line.change,
+                    plan=line.plan,
+                    of_plan=line.of_plan,
+                    comment=line.comment,
+                )
+            else:
+                table.row(
+                    f.label,
+                    unit=f.unit,
+                    value=None if line.value is None else line.shown,
+                    comment=line.comment,
+                )
+    return table

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/sua/", views.report_edit, name="edit"),
     path("<int:pk>/thao-tac/<slug:action>/", views.report_action, name="action"),
+    path("<int:pk>/tai-ve.<slug:fmt>", views.report_export, name="export"),
 ]

@@ -322,3 +322,18 @@ def completeness_view(request):
             "active_menu": "reports",
         },
     )
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+@workspace_required
+def report_export(request, pk: int, fmt: str):
+    """The report as Excel or CSV: the figures of its page, within the same scope."""
+    from khuyencong.documents.responses import download
+
+    report = _report(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    name = f"{report.form.name} {report.province.name} {report.period_label}"
+    return download(queries.report_table(report), fmt, name)

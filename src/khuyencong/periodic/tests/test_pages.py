@@ -204,3 +204,25 @@ def test_the_history_of_a_report_lists_its_value_changes(client, people, filled_
     assert "ctv-xa" in page.content.decode()  # the values' changes are listed under the report
     login(client, people["other_doit"])
     assert client.get(url).status_code == 404
+
+
+def test_the_report_downloads_as_excel_and_csv_with_the_pages_figures(client, people, filled_report):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, people["doit"])
+    response = client.get(reverse("periodic:export", args=[filled_report.pk, "xlsx"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Doanh thu từ hoạt động tư vấn"][1:3] == ("đồng", 350_000_000)
+    assert rows["Tổng số cán bộ của trung tâm"][2] == 18
+    assert rows["Chương trình khuyến công của tỉnh đã được phê duyệt"][2] == "Có"
+    text = client.get(reverse("periodic:export", args=[filled_report.pk, "csv"])).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert any(line[:3] == ["Số cộng tác viên khuyến công", "người", "75"] for line in lines)
+    assert client.get(f"/bao-cao-dinh-ky/{filled_report.pk}/tai-ve.pdf").status_code == 404
+    login(client, people["other_doit"])
+    assert client.get(reverse("periodic:export", args=[filled_report.pk, "xlsx"])).status_code == 404
