@@ -27,6 +27,7 @@ ORDER = [
     "establishments",
     "projects",
     "reporting",
+    "periodic",
 ]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 

@@ -7,6 +7,7 @@ from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
 from khuyencong.geo.api import views as geo_api
 from khuyencong.orgs.api import views as orgs_api
+from khuyencong.periodic import api as periodic_api
 from khuyencong.programmes.api import views as programmes_api
 from khuyencong.projects.api import views as projects_api
 from khuyencong.reporting import api as reporting_api
@@ -26,6 +27,8 @@ router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
 router.register("reports", reporting_api.ReportViewSet, basename="report")
 router.register("reports/pivot", reporting_api.PivotViewSet, basename="report-pivot")
+router.register("periodic/forms", periodic_api.ReportFormViewSet, basename="periodic-form")
+router.register("periodic/reports", periodic_api.PeriodicReportViewSet, basename="periodic-report")
 
 urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),

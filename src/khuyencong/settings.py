@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "khuyencong.establishments",
     "khuyencong.projects",
     "khuyencong.reporting",
+    "khuyencong.periodic",
 ]
 
 MIDDLEWARE = [

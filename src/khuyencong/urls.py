@@ -19,6 +19,7 @@ urlpatterns = [
     path("de-an/", include("khuyencong.reporting.urls")),  # the reports keep their addresses
     path("de-an/", include("khuyencong.projects.urls")),
     path("bao-cao/", include(reporting_urls.report_patterns)),
+    path("bao-cao-dinh-ky/", include("khuyencong.periodic.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("khuyencong.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

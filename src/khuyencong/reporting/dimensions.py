@@ -364,6 +364,12 @@ def plan_year(y: int) -> Period:
     return year(y, PLAN)
 
 
+def month(y: int, m: int) -> Period:
+    if not 1 <= m <= 12:
+        raise ValueError(m)
+    return _months(y, m, m, label=f"{m:02d}/{y}")
+
+
 def quarter(y: int, q: int) -> Period:
     if not 1 <= q <= 4:
         raise ValueError(q)
@@ -411,6 +417,7 @@ __all__ = [
     "first_months",
     "get",
     "half",
+    "month",
     "nine_months",
     "phase",
     "plan_year",
