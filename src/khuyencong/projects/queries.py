@@ -159,16 +159,44 @@ def flags(project: Project, today: datetime.date | None = None) -> list[str]:
         result.append("overdue")
     if project.status == Status.IN_PROGRESS and project.end_date >= today:
         last = project.progress_reports.order_by("-month", "-id").first()
-        span = max(1, (project.end_date - project.start_date).days)
-        elapsed = max(0, (today - project.start_date).days) * 100 // span
-        if last is None:
-            if elapsed > 25:
-                result.append("at_risk")
-        elif last.percent_done + 25 < elapsed or (today - last.month).days > 60:
+        if behind_time(
+            project.start_date,
+            project.end_date,
+            today,
+            last.percent_done if last else None,
+            last.month if last else None,
+        ):
             result.append("at_risk")
     if project.status in (Status.STOPPED, Status.SETTLED) and money_of(project).refund_due > 0:
         result.append("refund_due")
     return result
+
+
+def behind_time(
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    percent_done: int | None,
+    reported: datetime.date | None,
+) -> bool:
+    """A running project is at risk when its work is more than 25 points behind the time elapsed, or
+    its last progress report (``percent_done`` of the month ``reported``) is more than 60 days old;
+    without any report, once a quarter of its time has passed."""
+    span = max(1, (end - start).days)
+    elapsed = max(0, (today - start).days) * 100 // span
+    if percent_done is None or reported is None:
+        return elapsed > 25
+    return percent_done + 25 < elapsed or (today - reported).days > 60
+
+
+def last_progress(field: str):
+    """The ``field`` of a project's last progress report, as a subquery (for a list of projects)."""
+    from django.db.models import OuterRef, Subquery
+
+    from khuyencong.projects.models import ProgressReport
+
+    last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-month", "-id")
+    return Subquery(last.values(field)[:1])
 
 
 def flagged_projects(scope: Scope, today: datetime.date | None = None):

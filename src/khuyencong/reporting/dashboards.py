@@ -175,7 +175,7 @@ def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict
     overdue first; at most ``limit``, with how many more there are."""
     from khuyencong.core.permissions import VIEW
     from khuyencong.projects.models import Project, Status
-    from khuyencong.projects.queries import flagged_projects, flags
+    from khuyencong.projects.queries import behind_time, flagged_projects, last_progress
 
     overdue = list(
         flagged_projects(scope, on)
@@ -184,18 +184,21 @@ def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict
     )
     overdue_count = flagged_projects(scope, on).count()
     found = [{"project": p, "flags": ["overdue"]} for p in overdue[:limit]]
-    at_risk = []
-    in_progress = (
+    # the running projects with their last progress report, in one query (the rule of
+    # ``projects.queries.flags``); only the ones shown are read as records
+    running = (
         Project.objects.within(scope, VIEW)
         .filter(status=Status.IN_PROGRESS, end_date__gte=on)
-        .select_related("lead_province", "content")
+        .annotate(last_percent=last_progress("percent_done"), last_month=last_progress("month"))
         .order_by("end_date", "code")
+        .values_list("pk", "start_date", "end_date", "last_percent", "last_month")
     )
-    for project in in_progress:
-        if "at_risk" in flags(project, on):
-            at_risk.append({"project": project, "flags": ["at_risk"]})
+    at_risk_ids = [pk for pk, start, end, done, month in running if behind_time(start, end, on, done, month)]
+    shown_ids = at_risk_ids[: max(0, limit - len(found))]
+    shown = Project.objects.select_related("lead_province", "content").in_bulk(shown_ids)
+    at_risk = [{"project": shown[pk], "flags": ["at_risk"]} for pk in shown_ids]
     rows = found + at_risk
-    total = overdue_count + len(at_risk)
+    total = overdue_count + len(at_risk_ids)
     return rows[:limit], max(0, total - limit)
 
 
