@@ -98,7 +98,8 @@ def pivot_floor() -> object:
         [
             (
                 f"SELECT province_id, content_id, SUM(amount) FROM projects_ledgerentry "
-                f"WHERE plan_year BETWEEN %s AND %s AND kind IN {PLAN_KINDS} GROUP BY province_id, content_id",
+                f"WHERE plan_year BETWEEN %s AND %s AND kind IN {PLAN_KINDS} "
+                "GROUP BY province_id, content_id",
                 [FIRST, LAST],
             ),
             ("SELECT id, name FROM geo_administrativeunit WHERE level = 'province'", []),
@@ -150,14 +151,16 @@ def dashboard_floor(year: int, on: datetime.date) -> object:
     settled = "SELECT id FROM projects_project WHERE plan_year = %s AND status = 'settled'"
     statements = [
         (
-            f"SELECT {sums} FROM projects_ledgerentry WHERE plan_year = %s AND value_date <= %s AND kind IN {kinds}",
+            f"SELECT {sums} FROM projects_ledgerentry WHERE plan_year = %s AND value_date <= %s "
+            f"AND kind IN {kinds}",
             [year, on],
         ),
         (
             "SELECT SUM(CASE WHEN kind = 'requested' THEN amount ELSE 0 END), "
             "SUM(CASE WHEN kind = 'counterpart_requested' THEN amount ELSE 0 END) FROM projects_ledgerentry "
             "WHERE plan_year = %s AND value_date <= %s AND kind IN ('requested', 'counterpart_requested') "
-            f"AND project_id IN (SELECT id FROM projects_project WHERE plan_year = %s AND status IN {_in(FILED)})",
+            f"AND project_id IN (SELECT id FROM projects_project WHERE plan_year = %s "
+            f"AND status IN {_in(FILED)})",
             [year, on, year],
         ),
         (
@@ -185,7 +188,8 @@ def dashboard_floor(year: int, on: datetime.date) -> object:
             [year, on],
         ),
         (
-            "SELECT content_id, SUM(amount) FROM projects_ledgerentry WHERE plan_year = %s AND value_date <= %s "
+            "SELECT content_id, SUM(amount) FROM projects_ledgerentry WHERE plan_year = %s "
+            "AND value_date <= %s "
             f"AND kind = 'settled' AND project_id IN ({settled}) GROUP BY content_id",
             [year, on, year],
         ),
@@ -194,11 +198,13 @@ def dashboard_floor(year: int, on: datetime.date) -> object:
             "SELECT p.id, p.code, p.name, p.end_date, a.name, c.short_name FROM projects_project p "
             "JOIN geo_administrativeunit a ON a.id = p.lead_province_id "
             "JOIN programmes_content c ON c.id = p.content_id "
-            "WHERE p.status IN ('approved', 'in_progress') AND p.end_date < %s ORDER BY p.end_date, p.code LIMIT 21",
+            "WHERE p.status IN ('approved', 'in_progress') AND p.end_date < %s "
+            "ORDER BY p.end_date, p.code LIMIT 21",
             [on],
         ),
         (
-            "SELECT COUNT(*) FROM projects_project WHERE status IN ('approved', 'in_progress') AND end_date < %s",
+            "SELECT COUNT(*) FROM projects_project WHERE status IN ('approved', 'in_progress') "
+            "AND end_date < %s",
             [on],
         ),
         (
