@@ -95,6 +95,8 @@ def reset_sequences(*models_: type[models.Model]) -> None:
 
 
 def analyse() -> None:
-    """Fresh planner statistics after a bulk load (the state autovacuum reaches in production)."""
+    """Fresh planner statistics after a bulk load (the state autovacuum reaches in production; inside
+    a transaction, where PostgreSQL cannot vacuum, the statistics only)."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

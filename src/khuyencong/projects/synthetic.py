@@ -586,8 +586,11 @@ def wipe() -> None:
         not Project.objects.exclude(code__startswith=PREFIX).exists()
         and not Decision.objects.exclude(number__startswith=PREFIX).exists()
     )
+    # TRUNCATE at once when nothing else is there – not inside a caller's transaction, where rows
+    # written earlier may still have their foreign keys to check (PostgreSQL refuses it then)
+    truncate = only_synthetic and connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if only_synthetic and connection.vendor == "postgresql":
+        if truncate:
             # the projects, the decisions and every table that refers to them (not the reference data)
             cursor.execute(f"TRUNCATE {project}, {decision} RESTART IDENTITY CASCADE")
             return
