@@ -16,6 +16,8 @@ What is generated, deterministically for a seed and a “today”:
   counterpart, recommended by the DOIT and by the council, allocated, amended, advance, payments,
   settled, refunded, counterpart spent – each split over the project's provinces, dated, never after
   “today”;
+* **the status history**: an event for each step of the cycle the project took, dated by its
+  movements (so that a report as of a past date finds the status each project had then);
 * **indicator values**: the planned results of every filed project (two to five indicators of its
   content) and the result reports of every project that was carried out (six periods, approved,
   with some submitted and rejected ones that do not count).
@@ -169,7 +171,7 @@ def movements(
     moves.append(("advanced", advance, capped(datetime.date(year, 3, rng.randint(5, 28))), None))
     paid = advance
     if status == "stopped":
-        moves.append(("amended", advance - plan, amendment.date, amendment))
+        moves.append(("amended", advance - plan, capped(amendment.date), amendment))
         lines.append((amendment, "stop", advance, plan))
         return moves, lines
     if rng.random() < 0.2 and amendment.date <= today:
@@ -202,6 +204,62 @@ def movements(
     if refund:
         moves.append(("refunded", plan - settled, capped(closing + datetime.timedelta(days=30)), None))
     return moves, lines
+
+
+# the event that records each status a synthetic project reaches
+EVENT_OF = {
+    "submitted": "submitted",
+    "returned": "returned",
+    "doit_appraised": "doit_appraised",
+    "forwarded": "forwarded",
+    "under_review": "expert_assigned",
+    "agency_appraised": "council_concluded",
+    "approved": "approved",
+    "in_progress": "contract_signed",
+    "accepted": "accepted",
+    "settled": "settled",
+    "stopped": "stopped",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+# the ledger movement that dates the step into each status of the cycle
+STEP_OF = [
+    ("requested", "submitted"),
+    ("recommended_doit", "doit_appraised"),
+    ("recommended", "agency_appraised"),
+    ("allocated", "approved"),
+    ("advanced", "in_progress"),
+    ("settled", "settled"),
+]
+STEPS = [status for _kind, status in STEP_OF]
+
+
+def status_events(status: str, moves: list) -> list[tuple[str, str, str, datetime.date]]:
+    """``[(event kind, from status, to status, date)]``: the project's way to ``status``, dated by its
+    movements, so that a report as of a past date finds the status the project had then."""
+    if status == "draft" or not moves:
+        return []
+    first: dict[str, datetime.date] = {}
+    for kind, _amount, day, _decision in moves:
+        first.setdefault(kind, day)
+    path: list[tuple[str, datetime.date]] = []
+    reached = STEPS.index(status) if status in STEPS else len(STEPS)
+    for kind, step in STEP_OF[: reached + 1]:
+        if kind in first:
+            path.append((step, first[kind]))
+    last_day = max(day for _kind, _amount, day, _decision in moves)
+    if status == "accepted":
+        path.append((status, last_day))
+    elif status == "stopped":
+        path.append((status, max(d for k, _a, d, _dec in moves if k == "amended")))
+    elif not path or path[-1][0] != status:
+        path.append((status, max(last_day, path[-1][1]) if path else last_day))
+    events, previous, day_before = [], "draft", datetime.date.min
+    for step, day in path:
+        day = max(day, day_before)  # never before the step it follows
+        events.append((EVENT_OF[step], previous, step, day))
+        previous, day_before = step, day
+    return events
 
 
 def report_dates(year: int, today: datetime.date) -> list[datetime.date]:
@@ -281,6 +339,7 @@ def generate_projects(
         LedgerEntry,
         PlannedResult,
         Project,
+        ProjectEvent,
         ProjectLocation,
         ResultReport,
     )
@@ -414,6 +473,9 @@ def generate_projects(
         ],
     )
     planned_table = RawTable(PlannedResult, ["project", "indicator", "target"])
+    events_table = RawTable(
+        ProjectEvent, ["project", "kind", "at", "on", "from_status", "to_status", "note", "document"]
+    )
     reports_table = RawTable(ResultReport, ["project", "indicator", "value", "period_end", "state", "note"])
     statuses: Counter = Counter()
     pending: dict[int, list[tuple]] = defaultdict(list)  # ledger rows by calendar year of their date
@@ -437,7 +499,7 @@ def generate_projects(
         content_codes, content_weights = list(weights), list(weights.values())
         serial: Counter = Counter()
         project_rows, location_rows, line_rows = [], [], []
-        planned_rows, report_rows = [], []
+        planned_rows, report_rows, event_rows = [], [], []
         for _ in range(n):
             pid, next_id = next_id, next_id + 1
             source = "kcqg" if rng.random() < 0.4 else "kcdp"
@@ -514,6 +576,9 @@ def generate_projects(
                                 "",
                             )
                         )
+            for kind, before, after, day in status_events(status, moves):
+                at = datetime.datetime.combine(day, datetime.time(10), datetime.UTC)
+                event_rows.append((pid, kind, at, day, before, after, "", ""))
             planned, reported = results(rng, year, status, indicators_of[content], today)
             planned_rows += [(pid, ind, target) for ind, target in planned]
             report_rows += [(pid, ind, value, end, state, "") for ind, value, end, state in reported]
@@ -523,6 +588,7 @@ def generate_projects(
             lines.write(line_rows)
             planned_table.write(planned_rows)
             reports_table.write(report_rows)
+            events_table.write(event_rows)
         flush(year - 1)  # later plan years write nothing dated before this year
         if progress:
             progress(
@@ -541,6 +607,7 @@ def generate_projects(
             "ledger entries": ledger.written,
             "planned results": planned_table.written,
             "result reports": reports_table.written,
+            "status events": events_table.written,
         },
         statuses=statuses,
         seconds=time.perf_counter() - started,
@@ -620,6 +687,7 @@ __all__ = [
     "generate_projects",
     "movements",
     "results",
+    "status_events",
     "status_weights",
     "synthetic_projects",
     "wipe",

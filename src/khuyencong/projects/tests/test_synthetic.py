@@ -147,3 +147,27 @@ def test_refuses_a_database_with_business_data_unless_forced(make_proposal):
     generate("0.05", 2, "--force")  # a new run replaces the synthetic records, never the others
     assert Project.objects.filter(code__startswith="SYN-").count() == 50
     assert Project.objects.filter(pk=real.pk).exists()
+
+
+def test_a_report_as_of_a_past_date_finds_the_statuses_then():
+    """Plan year 2018: proposals filed in May 2017, settled on 20/12/2018 or 15/02/2019 – so as of
+    01/01/2017 there is no proposal yet, as of 01/10/2018 nothing is executed yet although the plan
+    is, and as of 31/12/2019 everything executed today was."""
+    generate("0.4", 9)
+    year = {"plan_year": 2018}
+    assert aggregate(NATIONAL, ["proposals"], filters=year, on=datetime.date(2017, 1, 1)).total.values == {
+        "proposals": 0
+    }
+    assert (
+        aggregate(NATIONAL, ["proposals"], filters=year, on=datetime.date(2017, 12, 31)).total.values[
+            "proposals"
+        ]
+        == Project.objects.filter(plan_year=2018).exclude(status__in=["draft", "withdrawn"]).count()
+    )
+    autumn = aggregate(NATIONAL, ["plan", "executed"], filters=year, on=datetime.date(2018, 10, 1)).total
+    assert autumn.values["plan"] > 0 and autumn.values["executed"] == 0
+    now = aggregate(NATIONAL, ["executed"], filters=year).total.values["executed"]
+    assert now > 0
+    assert aggregate(NATIONAL, ["executed"], filters=year, on=datetime.date(2019, 12, 31)).total.values == {
+        "executed": now
+    }
