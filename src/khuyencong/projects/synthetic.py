@@ -77,7 +77,9 @@ PRODUCTS = [
 ]
 # the plan years' statuses that carry out the project (they report results)
 CARRIED_OUT = {"in_progress", "accepted", "settled", "stopped"}
-TARGETS = [1, 2, 3, 5, 10, 20, 30, 50, 100]
+# what one project plans: tens of people or establishments, a few of anything else
+TARGETS = {"người": [20, 30, 40, 50, 60, 100], "cơ sở": [1, 2, 3, 5, 10], "lượt cơ sở": [5, 10, 20, 30]}
+OTHER_TARGETS = [1, 1, 1, 2, 2, 3]
 
 
 def years(today: datetime.date) -> range:
@@ -276,14 +278,20 @@ def report_dates(year: int, today: datetime.date) -> list[datetime.date]:
 
 
 def results(
-    rng: random.Random, year: int, status: str, indicators: list[int], today: datetime.date
+    rng: random.Random,
+    year: int,
+    status: str,
+    indicators: list[int],
+    today: datetime.date,
+    units: dict[int, str] | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """``([(indicator, target)], [(indicator, value, period_end, state)])`` of one filed project:
     two to five indicators of its content planned, and, when it was carried out, a report per
     period (six of them) – the achieved amount split over the periods (a stopped project reports
     part of it)."""
     chosen = rng.sample(indicators, min(len(indicators), rng.randint(2, 5)))
-    planned = [(ind, rng.choice(TARGETS)) for ind in chosen]
+    units = units or {}
+    planned = [(ind, rng.choice(TARGETS.get(units.get(ind, ""), OTHER_TARGETS))) for ind in chosen]
     reports: list[tuple] = []
     if status not in CARRIED_OUT:
         return planned, reports
@@ -364,12 +372,14 @@ def generate_projects(
     if len(contents) != len(CONTENT_WEIGHTS):
         raise ValueError(f"missing contents: {sorted(set(CONTENT_WEIGHTS) - set(contents))}")
     indicators_of: dict[str, list[int]] = defaultdict(list)
-    for pk, content_code in (
+    units: dict[int, str] = {}
+    for pk, content_code, unit in (
         Indicator.objects.filter(aggregation="sum", cumulative=False)
         .order_by("content__code", "order", "code")
-        .values_list("pk", "content__code")
+        .values_list("pk", "content__code", "unit")
     ):
         indicators_of[content_code].append(pk)
+        units[pk] = unit
     programmes = sorted(Programme.objects.filter(level="national"), key=lambda p: p.start_year)
     centre, committee = {}, {}
     for org_id, kind, province_id in (
@@ -579,7 +589,7 @@ def generate_projects(
             for kind, before, after, day in status_events(status, moves):
                 at = datetime.datetime.combine(day, datetime.time(10), datetime.UTC)
                 event_rows.append((pid, kind, at, day, before, after, "", ""))
-            planned, reported = results(rng, year, status, indicators_of[content], today)
+            planned, reported = results(rng, year, status, indicators_of[content], today, units)
             planned_rows += [(pid, ind, target) for ind, target in planned]
             report_rows += [(pid, ind, value, end, state, "") for ind, value, end, state in reported]
         with transaction.atomic():
