@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from khuyencong.core.permissions import VIEW, Scope
@@ -19,6 +19,7 @@ from khuyencong.projects.models import (
     Decision,
     DecisionLine,
     LedgerKind,
+    ProgressReport,
     Project,
     ProjectBeneficiary,
     ProjectEvent,
@@ -159,44 +160,42 @@ def flags(project: Project, today: datetime.date | None = None) -> list[str]:
         result.append("overdue")
     if project.status == Status.IN_PROGRESS and project.end_date >= today:
         last = project.progress_reports.order_by("-month", "-id").first()
-        if behind_time(
-            project.start_date,
-            project.end_date,
-            today,
-            last.percent_done if last else None,
-            last.month if last else None,
-        ):
+        percent, month = (last.percent_done, last.month) if last is not None else (None, None)
+        if _behind_time(project, today, percent, month):
             result.append("at_risk")
     if project.status in (Status.STOPPED, Status.SETTLED) and money_of(project).refund_due > 0:
         result.append("refund_due")
     return result
 
 
-def behind_time(
-    start: datetime.date,
-    end: datetime.date,
-    today: datetime.date,
-    percent_done: int | None,
-    reported: datetime.date | None,
+def _behind_time(
+    project: Project, today: datetime.date, percent_done: int | None, month: datetime.date | None
 ) -> bool:
-    """A running project is at risk when its work is more than 25 points behind the time elapsed, or
-    its last progress report (``percent_done`` of the month ``reported``) is more than 60 days old;
-    without any report, once a quarter of its time has passed."""
-    span = max(1, (end - start).days)
-    elapsed = max(0, (today - start).days) * 100 // span
-    if percent_done is None or reported is None:
+    """The at-risk rule, once: the last progress report is more than 25 points behind the share of
+    the project's time gone by, or older than 60 days; without a report, a quarter of the time gone."""
+    span = max(1, (project.end_date - project.start_date).days)
+    elapsed = max(0, (today - project.start_date).days) * 100 // span
+    if month is None or percent_done is None:
         return elapsed > 25
-    return percent_done + 25 < elapsed or (today - reported).days > 60
+    return percent_done + 25 < elapsed or (today - month).days > 60
 
 
-def last_progress(field: str):
-    """The ``field`` of a project's last progress report, as a subquery (for a list of projects)."""
-    from django.db.models import OuterRef, Subquery
-
-    from khuyencong.projects.models import ProgressReport
-
+def at_risk_projects(scope: Scope, today: datetime.date | None = None) -> list[Project]:
+    """The running projects behind time (the ``at_risk`` flag), soonest end first – one query, each
+    project with its last progress report beside it."""
+    today = today or timezone.localdate()
     last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-month", "-id")
-    return Subquery(last.values(field)[:1])
+    running = (
+        Project.objects.within(scope, VIEW)
+        .filter(status=Status.IN_PROGRESS, end_date__gte=today)
+        .annotate(
+            last_percent=Subquery(last.values("percent_done")[:1]),
+            last_month=Subquery(last.values("month")[:1]),
+        )
+        .select_related("lead_province", "content")
+        .order_by("end_date", "code")
+    )
+    return [p for p in running if _behind_time(p, today, p.last_percent, p.last_month)]
 
 
 def flagged_projects(scope: Scope, today: datetime.date | None = None):

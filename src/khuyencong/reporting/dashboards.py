@@ -173,9 +173,7 @@ def by_content(scope: Scope, year: int, on: datetime.date) -> list[ContentRow]:
 def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict], int]:
     """The running projects past their end date (overdue) and those behind time (at risk), most
     overdue first; at most ``limit``, with how many more there are."""
-    from khuyencong.core.permissions import VIEW
-    from khuyencong.projects.models import Project, Status
-    from khuyencong.projects.queries import behind_time, flagged_projects, last_progress
+    from khuyencong.projects.queries import at_risk_projects, flagged_projects
 
     overdue = list(
         flagged_projects(scope, on)
@@ -184,21 +182,9 @@ def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict
     )
     overdue_count = flagged_projects(scope, on).count()
     found = [{"project": p, "flags": ["overdue"]} for p in overdue[:limit]]
-    # the running projects with their last progress report, in one query (the rule of
-    # ``projects.queries.flags``); only the ones shown are read as records
-    running = (
-        Project.objects.within(scope, VIEW)
-        .filter(status=Status.IN_PROGRESS, end_date__gte=on)
-        .annotate(last_percent=last_progress("percent_done"), last_month=last_progress("month"))
-        .order_by("end_date", "code")
-        .values_list("pk", "start_date", "end_date", "last_percent", "last_month")
-    )
-    at_risk_ids = [pk for pk, start, end, done, month in running if behind_time(start, end, on, done, month)]
-    shown_ids = at_risk_ids[: max(0, limit - len(found))]
-    shown = Project.objects.select_related("lead_province", "content").in_bulk(shown_ids)
-    at_risk = [{"project": shown[pk], "flags": ["at_risk"]} for pk in shown_ids]
+    at_risk = [{"project": p, "flags": ["at_risk"]} for p in at_risk_projects(scope, on)]
     rows = found + at_risk
-    total = overdue_count + len(at_risk_ids)
+    total = overdue_count + len(at_risk)
     return rows[:limit], max(0, total - limit)
 
 

@@ -480,12 +480,4 @@ def aggregate_many(
     return tables
 
 
-__all__ = [
-    "KNOWN_FILTERS",
-    "Row",
-    "Table",
-    "aggregate",
-    "aggregate_many",
-    "projects_with_status",
-    "scoped_ledger",
-]
+__all__ = ["KNOWN_FILTERS", "Row", "Table", "aggregate", "projects_with_status", "scoped_ledger"]
