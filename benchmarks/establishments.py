@@ -11,14 +11,13 @@ times complete requests through Django (view, scope, filters, count, template) w
 client, as a programme officer (all provinces) and as a provincial officer. Budget: 200 ms median.
 Then compares the list pages with the hand-written SQL of the same content (``common.compare``).
 
-The synthetic rows are inserted without audit records (``models.QuerySet.bulk_create`` on the base
-class) – they are benchmark data, not business data.
+The synthetic rows come from the product's generator (``khuyencong generate-demo``), without audit
+records – they are benchmark data, not business data.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import time
 
 from common import (
@@ -33,144 +32,25 @@ from common import (
     sql_runner,
 )
 
-WORDS_PRODUCT = [
-    "Gốm sứ",
-    "Mây tre đan",
-    "Chè",
-    "Dệt thổ cẩm",
-    "Cơ khí",
-    "Đồ gỗ",
-    "Nước mắm",
-    "Bánh đa",
-    "Gạch ngói",
-    "Thêu ren",
-    "Sơn mài",
-    "Rèn",
-    "Chế biến nông sản",
-    "Miến dong",
-    "Rượu",
-    "Tương",
-    "Nón lá",
-    "Chiếu cói",
-    "Đan lát",
-    "Mộc mỹ nghệ",
-    "Đúc đồng",
-    "Bạc",
-    "Giấy dó",
-    "Hương",
-    "Muối",
-    "Cà phê",
-    "Hạt điều",
-    "Tinh bột sắn",
-]
-WORDS_NAME = [
-    "Quang",
-    "Minh",
-    "Phát",
-    "Thành",
-    "Hưng",
-    "Thịnh",
-    "An",
-    "Bình",
-    "Phúc",
-    "Lộc",
-    "Tài",
-    "Đức",
-    "Hoà",
-    "Tiến",
-    "Việt",
-    "Nam",
-    "Sơn",
-    "Hà",
-    "Long",
-    "Toàn",
-    "Thắng",
-    "Lợi",
-    "Vinh",
-    "Hải",
-    "Xuân",
-    "Thu",
-    "Đông",
-    "Hạnh",
-]
-FORMS = [
-    ("Cơ sở", "household"),
-    ("Hộ kinh doanh", "household"),
-    ("Hợp tác xã", "cooperative"),
-    ("Công ty TNHH", "small"),
-    ("Tổ hợp tác", "cooperative_group"),
-    ("Công ty CP", "medium"),
-]
-DIVISIONS = ["10", "11", "13", "14", "16", "20", "23", "25", "28", "31", "32", "10", "16", "23"]
+SEED = 2025
 
 
 def fill(count: int) -> None:
-    import datetime
+    """The registry grown to ``count`` synthetic establishments (:mod:`khuyencong.establishments.synthetic`,
+    the generator of ``khuyencong generate-demo``), once; reused on later runs."""
+    from django.db import connection, transaction
 
-    from django.db import connection, models, transaction
-
-    from khuyencong.core.text import fold
-    from khuyencong.establishments.models import Establishment, SectorDivision, name_key
-    from khuyencong.geo.models import AdministrativeUnit, Level
-    from khuyencong.geo.queries import rollup_map
+    from khuyencong.establishments.models import Establishment
+    from khuyencong.establishments.synthetic import generate_establishments
 
     existing = Establishment.objects.count()
     if existing >= count:
         print(f"{existing:,} establishments already in the benchmark database")
         return
-    rng = random.Random(2025)
-    communes = list(
-        AdministrativeUnit.objects.filter(level=Level.COMMUNE)
-        .select_related("parent__parent")
-        .only("id", "valid_from", "parent_id", "parent__level", "parent__parent_id", "kind")
-    )
-    province_of = {}
-    for c in communes:
-        province_of[c.pk] = c.parent_id if c.parent.level == Level.PROVINCE else c.parent.parent_id
-    now_map = rollup_map(Level.PROVINCE, datetime.date(2026, 1, 1))
-    divisions = {d.code: d.pk for d in SectorDivision.objects.all()}
     started = time.perf_counter()
-    batch: list[Establishment] = []
-    plain = models.QuerySet(Establishment)  # unaudited: synthetic data
-    for i in range(existing, count):
-        form, kind = rng.choice(FORMS)
-        name = f"{form} {rng.choice(WORDS_PRODUCT)} {rng.choice(WORDS_NAME)} {rng.choice(WORDS_NAME)}"
-        if i == existing:
-            name, kind = "Cơ sở Gốm sứ Quang Vinh", "household"
-        commune = rng.choice(communes)
-        division = rng.choice(DIVISIONS)
-        province = province_of[commune.pk]
-        batch.append(
-            Establishment(
-                name=name,
-                kind=kind,
-                tax_code=None,
-                representative="Người đại diện",
-                address="Thôn",
-                commune_id=commune.pk,
-                province_id=province,
-                province_now_id=now_map[province],
-                address_as_of=commune.valid_from or datetime.date(2019, 1, 1),
-                vsic_code=division + "00",
-                division_id=divisions[division],
-                products="Sản phẩm",
-                employees=rng.randint(1, 200),
-                status=rng.choices(["active", "suspended", "closed"], [90, 5, 5])[0],
-                search_text=fold(name),
-                name_key=name_key(name),
-            )
-        )
-        if len(batch) == 20_000:
-            with transaction.atomic():
-                plain.bulk_create(batch)
-            batch.clear()
-            done = i + 1 - existing
-            rate = done / (time.perf_counter() - started)
-            print(f"\r  inserted {i + 1:,}/{count:,} ({rate:,.0f} rows/s)", end="", flush=True)
-    if batch:
-        with transaction.atomic():
-            plain.bulk_create(batch)
-    print(f"\n  filled {count - existing:,} rows in {time.perf_counter() - started:.0f} s")
+    with transaction.atomic():
+        generate_establishments(count, SEED, first=existing, progress=lambda t: print(t, flush=True))
+    print(f"  filled {count - existing:,} rows in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:  # the state autovacuum reaches in production
         cursor.execute(
             "VACUUM ANALYZE establishments_establishment" if connection.vendor == "postgresql" else "ANALYZE"

@@ -6,19 +6,12 @@
 
 (``make benchmark`` runs it with ``tools/run-benchmarks``.)
 
-Fills the benchmark database with synthetic projects over the plan years 2014–2027 – KCQG and
-KCĐP, the twelve programme contents (the two of Decree 235/2025 from 2026), the 63 former provinces
-up to 2025 and the 34 provinces after, every status of the cycle – with their locations, the
-allocation and amendment decisions of each year (national for KCQG, one per province for KCĐP) and
-their lines, and about ten ledger entries per project (requested, counterpart, recommended by the
-DOIT and by the council, allocated, amended, advance, payments, settled, refunded, counterpart
-spent): 300,000 projects give ≈3 million entries. The data is generated once and reused by later
-runs with the same ``--count`` (``--refill`` forces a new one).
-
-The synthetic rows are written without audit records – COPY on PostgreSQL, ``executemany`` on
-SQLite, the base ``QuerySet.bulk_create`` for the few decisions – they are benchmark data, not
-business data. Ledger entries are written in value-date order, as the application writes them over
-the years, so that a plan year's entries lie together on disk as they would in production.
+Fills the benchmark database with the product's synthetic national dataset
+(:mod:`khuyencong.projects.synthetic`, the generator of ``khuyencong generate-demo``): projects over
+the plan years 2014–2027 in both geographies, every status of the cycle, their decisions, about ten
+ledger entries and about sixteen indicator values per project – 300,000 projects give ≈3 million
+ledger entries and ≈5 million indicator values. The data is generated once and reused by later runs
+with the same ``--count`` (``--refill`` forces a new one).
 
 Then times the report queries (``reporting.reports``, over the engine), ``money_of`` and complete
 requests through Django (view, scope, template) as a programme officer (all provinces) and as a
@@ -31,504 +24,40 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
-import random
 import statistics
 import time
-import uuid
-from collections import Counter, defaultdict
-from operator import itemgetter
 
 from common import compare, configure, count_by_hand, prepare_schema, print_comparison, signed_in, sql_runner
 
-YEARS = range(2014, 2028)
-MERGED = 2026  # first plan year filed in the 34 provinces of 2025
 BUDGET_MS = 300
-MARKER = "Benchmark data (benchmarks/projects.py, v2)."
-# Weights of the contents (their share of projects); the last two exist from 2026 (Decree 235/2025).
-CONTENT_WEIGHTS = {
-    "dao-tao-nghe": 10,
-    "nang-luc-quan-ly": 6,
-    "mo-hinh-may-moc": 34,
-    "san-xuat-sach-hon": 3,
-    "san-pham-tieu-bieu": 14,
-    "tu-van-thong-tin": 12,
-    "lien-ket-cum-cn": 4,
-    "hop-tac-quoc-te": 1,
-    "nang-luc-khuyen-cong": 6,
-    "khac": 2,
-    "sxtd-ben-vung": 4,
-    "chuyen-doi-so": 6,
-}
-NEW_CONTENTS = {"sxtd-ben-vung", "chuyen-doi-so"}
-PRODUCTS = [
-    "gốm sứ",
-    "mây tre đan",
-    "chè",
-    "dệt thổ cẩm",
-    "cơ khí nhỏ",
-    "đồ gỗ",
-    "nước mắm",
-    "bánh đa",
-    "miến dong",
-    "sơn mài",
-    "chế biến nông sản",
-    "cà phê",
-    "hạt điều",
-    "tinh bột sắn",
-    "muối",
-    "giấy dó",
-]
+SEED = 2026
+TODAY = datetime.date(2026, 11, 15)  # the benchmark's “today”: the same data whatever day it runs
 
 
-# --- statuses and money of the synthetic projects -----------------------------------------------
-
-
-def status_weights(year: int, source: str) -> dict[str, int]:
-    """Where the projects of a plan year stand (the benchmark's “today” is late 2026)."""
-    if year <= 2024:
-        return {"settled": 80, "stopped": 3, "rejected": 12, "withdrawn": 5}
-    if year == 2025:
-        return {
-            "settled": 55,
-            "accepted": 15,
-            "in_progress": 8,
-            "stopped": 3,
-            "rejected": 14,
-            "withdrawn": 5,
-        }
-    if year == 2026:
-        return {
-            "in_progress": 40,
-            "accepted": 20,
-            "settled": 10,
-            "approved": 7,
-            "stopped": 3,
-            "rejected": 15,
-            "withdrawn": 5,
-        }
-    weights = {"draft": 8, "submitted": 20, "returned": 4, "doit_appraised": 20}
-    weights.update({"withdrawn": 3, "rejected": 6})
-    if source == "kcqg":
-        weights.update({"forwarded": 15, "under_review": 12, "agency_appraised": 12})
-    else:
-        weights["doit_appraised"] += 39
-    return weights
-
-
-def capped(day: datetime.date) -> datetime.date:
-    """No money moves after the benchmark's “today”."""
-    return min(day, datetime.date(2026, 11, 15))
-
-
-def movements(rng: random.Random, year: int, source: str, status: str, decisions: dict) -> tuple:
-    """``([(kind, amount, date, decision)], [(decision, action, amount, previous)])`` of one project."""
-    if status == "draft":
-        return [], []
-    requested = rng.randint(200, 3_000) * 1_000_000 if source == "kcqg" else rng.randint(50, 800) * 1_000_000
-    counterpart = requested * rng.choice([50, 100, 100, 150, 200, 300]) // 100
-    filed = datetime.date(year - 1, 5, rng.randint(2, 20))
-    moves = [("requested", requested, filed, None), ("counterpart_requested", counterpart, filed, None)]
-    lines = []
-    if status in ("submitted", "returned", "withdrawn"):
-        return moves, lines
-    appraised = datetime.date(year - 1, 6, rng.randint(1, 28))
-    if rng.random() < 0.25:  # returned by the DOIT and filed again with a smaller request
-        revised = requested * rng.choice([80, 90]) // 100
-        refiled = appraised - datetime.timedelta(days=7)
-        moves.append(("requested", revised - requested, refiled, None))
-        counterpart_revised = counterpart * revised // requested
-        moves.append(("counterpart_requested", counterpart_revised - counterpart, refiled, None))
-        requested, counterpart = revised, counterpart_revised
-    doit = requested * rng.choice([80, 90, 100, 100]) // 100
-    moves.append(("recommended_doit", doit, appraised, None))
-    if status in ("doit_appraised", "forwarded", "under_review"):
-        return moves, lines
-    if status == "rejected" and rng.random() < 0.5:  # by the DOIT
-        return moves, lines
-    recommended = doit
-    if source == "kcqg":
-        recommended = doit * rng.choice([85, 90, 100, 100]) // 100
-        council = datetime.date(year - 1, 9, rng.randint(5, 25))
-        moves.append(("recommended", 0 if status == "rejected" else recommended, council, None))
-    if status in ("agency_appraised", "rejected"):
-        return [m for m in moves if m[1]], lines
-    # decided: the allocation decision, then perhaps an amendment
-    allocation, amendment = decisions["allocation"], decisions["amendment"]
-    plan = recommended
-    moves.append(("allocated", plan, allocation.date, allocation))
-    lines.append((allocation, "approve", plan, 0))
-    if status == "approved":
-        return moves, lines
-    advance = plan * rng.choice([30, 50]) // 100
-    moves.append(("advanced", advance, capped(datetime.date(year, 3, rng.randint(5, 28))), None))
-    paid = advance
-    if status == "stopped":
-        moves.append(("amended", advance - plan, amendment.date, amendment))
-        lines.append((amendment, "stop", advance, plan))
-        return moves, lines
-    if rng.random() < 0.2:
-        adjusted = min(requested, plan * rng.choice([85, 90, 110]) // 100)
-        moves.append(("amended", adjusted - plan, amendment.date, amendment))
-        lines.append((amendment, "adjust", adjusted, plan))
-        plan = adjusted
-    if status == "in_progress":
-        if rng.random() < 0.5:
-            payment = (plan - advance) // 2
-            moves.append(("disbursed", payment, capped(datetime.date(year, 7, rng.randint(1, 28))), None))
-        return moves, lines
-    # accepted or settled: paid in two to four payments
-    refund = status == "settled" and rng.random() < 0.1
-    settled = plan * (rng.choice([90, 95]) if refund else rng.choice([95, 100, 100, 100])) // 100
-    target = plan if refund else settled
-    parts = rng.randint(2, 4)
-    remaining = target - paid
-    for k in range(parts):
-        payment = remaining // (parts - k)
-        remaining -= payment
-        day = capped(datetime.date(year, 5 + 2 * k, rng.randint(1, 28)))
-        moves.append(("disbursed", payment, day, None))
-    if status == "accepted":
-        return moves, lines
-    closing = capped(datetime.date(year, 12, 20) if rng.random() < 0.7 else datetime.date(year + 1, 2, 15))
-    moves.append(("settled", settled, closing, None))
-    spent = counterpart * rng.choice([90, 100, 100, 110]) // 100
-    moves.append(("counterpart_actual", spent, closing, None))
-    if refund:
-        moves.append(("refunded", plan - settled, capped(closing + datetime.timedelta(days=30)), None))
-    return moves, lines
-
-
-# --- writing rows without the ORM ----------------------------------------------------------------
-
-
-class Table:
-    """Writes tuples into a model's table: COPY on PostgreSQL, ``executemany`` on SQLite."""
-
-    def __init__(self, model, fields: list[str]):
-        from django.db import connection, models
-
-        meta = model._meta
-        self.model = model
-        self.fields = [meta.get_field(name) for name in fields]
-        columns = {f.column for f in self.fields}
-        required = [f for f in meta.concrete_fields if not f.primary_key and not f.null]
-        missing = [f.name for f in required if f.column not in columns]
-        if missing:
-            raise SystemExit(f"{model.__name__}: benchmarks/projects.py does not fill {missing}; update it.")
-        qn = connection.ops.quote_name
-        names = ", ".join(qn(f.column) for f in self.fields)
-        self.postgres = connection.vendor == "postgresql"
-        if self.postgres:
-            self.sql = f"COPY {qn(meta.db_table)} ({names}) FROM STDIN"
-        else:
-            marks = ", ".join("?" * len(self.fields))
-            self.sql = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES ({marks})"
-            converters = []
-            for i, f in enumerate(self.fields):
-                if isinstance(f, models.DateTimeField):
-                    converters.append((i, connection.ops.adapt_datetimefield_value))
-                elif isinstance(f, models.DateField):
-                    converters.append((i, datetime.date.isoformat))
-                elif isinstance(f, models.UUIDField):
-                    converters.append((i, lambda v: v.hex))
-            self.converters = converters
-        self.written = 0
-
-    def write(self, rows: list[tuple]) -> None:
-        from django.db import connection
-
-        if self.postgres:
-            with connection.cursor() as cursor, cursor.cursor.copy(self.sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            if self.converters:
-                rows = [self._convert(row) for row in rows]
-            connection.ensure_connection()
-            connection.connection.executemany(self.sql, rows)
-        self.written += len(rows)
-
-    def _convert(self, row: tuple) -> tuple:
-        row = list(row)
-        for i, convert in self.converters:
-            if row[i] is not None:
-                row[i] = convert(row[i])
-        return tuple(row)
-
-
-def wipe() -> None:
-    """Empty the project tables of the benchmark database (never the development database)."""
-    from django.apps import apps
-    from django.db import connection
-
-    tables = [m._meta.db_table for m in apps.get_app_config("projects").get_models()]
-    qn = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)} RESTART IDENTITY CASCADE")
-        return
-    with connection.constraint_checks_disabled(), connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DELETE FROM {qn(table)}")
-
-
-# --- the data set --------------------------------------------------------------------------------
+# --- the data set: the product's generator (``khuyencong generate-demo``) -------------------------
 
 
 def fill(count: int, refill: bool) -> dict | None:
-    from django.core.management.color import no_style
-    from django.db import connection, models, transaction
-
-    from khuyencong.core.text import fold
-    from khuyencong.geo.models import AdministrativeUnit, Level
-    from khuyencong.geo.queries import rollup_map
-    from khuyencong.orgs.models import Organisation
-    from khuyencong.programmes.models import Content, Programme
-    from khuyencong.projects.models import Decision, DecisionLine, LedgerEntry, Project, ProjectLocation
-    from khuyencong.projects.services.ledger import split_amount
+    """``count`` synthetic projects (:mod:`khuyencong.projects.synthetic`), generated once and reused."""
+    from khuyencong.core.bulk import analyse
+    from khuyencong.projects import synthetic
+    from khuyencong.projects.models import Project
 
     existing = Project.objects.count()
-    if not refill and existing == count and Project.objects.filter(objectives=MARKER).count() == count:
+    if not refill and existing == count and synthetic.synthetic_projects() == count:
         print(f"{existing:,} benchmark projects already in the database (--refill to generate them again)")
         return None
-    if existing or Decision.objects.exists():
+    if existing:
         print(f"emptying the project tables of the benchmark database ({existing:,} projects)")
-        wipe()
-
-    rng = random.Random(2026)
+    synthetic.wipe()
+    generated = synthetic.generate_projects(count, SEED, TODAY, progress=lambda text: print(text, flush=True))
     started = time.perf_counter()
-    province = Level.PROVINCE
-    old = list(AdministrativeUnit.objects.filter(level=province).valid_on(datetime.date(2020, 1, 1)))
-    new = list(AdministrativeUnit.objects.filter(level=province).valid_on(datetime.date(2026, 1, 1)))
-    now_of = rollup_map(province, datetime.date(2026, 1, 1))
-    contents, short_names = {}, {}
-    for pk, code, short_name in Content.objects.filter(code__in=CONTENT_WEIGHTS).values_list(
-        "pk", "code", "short_name"
-    ):
-        contents[code], short_names[code] = pk, short_name
-    if len(contents) != len(CONTENT_WEIGHTS):
-        raise SystemExit(f"missing contents: {sorted(set(CONTENT_WEIGHTS) - set(contents))}")
-    programmes = sorted(Programme.objects.filter(level="national"), key=lambda p: p.start_year)
-    centre, committee = {}, {}
-    for org_id, kind, province_id in Organisation.objects.filter(
-        kind__in=["extension_centre", "peoples_committee"]
-    ).values_list("pk", "kind", "province_id"):
-        (centre if kind == "extension_centre" else committee)[province_id] = org_id
-    ministry = Organisation.objects.get(code="bo-cong-thuong")
-    national_centre = Organisation.objects.filter(kind="national_centre").values_list("pk", flat=True).first()
-
-    # the decisions: KCQG nationally (allocation in December, amendment in July); KCĐP per province
-    plain_decisions = models.QuerySet(Decision)  # unaudited: synthetic data
-    decisions: list[Decision] = []
-    for year in YEARS[:-1]:  # the last year's proposals are still being appraised
-        allocated, amended = datetime.date(year - 1, 12, 20), datetime.date(year, 7, 15)
-        for kind, day, n in (("allocation", allocated, 1), ("amendment", amended, 2)):
-            decisions.append(
-                Decision(
-                    kind=kind,
-                    number=f"{year}{n:03d}/QĐ-BCT",
-                    date=day,
-                    signer="Thứ trưởng",
-                    issuer=ministry,
-                    plan_year=year,
-                    source="kcqg",
-                    title=f"Kinh phí khuyến công quốc gia năm {year}",
-                    issued_at=datetime.datetime.combine(day, datetime.time(9), datetime.UTC),
-                )
-            )
-        for unit in old if year < MERGED else new:
-            for kind, day, n in (("allocation", allocated, 1), ("amendment", amended, 2)):
-                day += datetime.timedelta(days=5)
-                decisions.append(
-                    Decision(
-                        kind=kind,
-                        number=f"{year}{n:03d}/QĐ-UBND",
-                        date=day,
-                        signer="Phó Chủ tịch",
-                        issuer_id=committee[unit.pk],
-                        plan_year=year,
-                        source="kcdp",
-                        province=unit,
-                        title=f"Kinh phí khuyến công địa phương năm {year}",
-                        issued_at=datetime.datetime.combine(day, datetime.time(9), datetime.UTC),
-                    )
-                )
-    with transaction.atomic():
-        plain_decisions.bulk_create(decisions, batch_size=2_000)
-    decision_of = {(d.plan_year, d.source, d.province_id, d.kind): d for d in decisions}
-
-    projects = Table(
-        Project,
-        [
-            "id",
-            "code",
-            "plan_year",
-            "source",
-            "programme",
-            "content",
-            "kind",
-            "name",
-            "objectives",
-            "description",
-            "implementing_org",
-            "lead_province",
-            "lead_province_now",
-            "start_date",
-            "end_date",
-            "status",
-            "submitted_at",
-            "late",
-            "search_text",
-            "version",
-        ],
-    )
-    locations = Table(ProjectLocation, ["project", "province", "province_now", "share_bp"])
-    lines = Table(DecisionLine, ["decision", "project", "action", "amount", "reason", "previous_amount"])
-    ledger = Table(
-        LedgerEntry,
-        [
-            "movement",
-            "project",
-            "kind",
-            "amount",
-            "value_date",
-            "plan_year",
-            "source",
-            "content",
-            "province",
-            "province_now",
-            "organisation",
-            "decision",
-            "reference",
-            "note",
-        ],
-    )
-    statuses: Counter = Counter()
-    pending: dict[int, list[tuple]] = defaultdict(list)  # ledger rows by calendar year of their date
-
-    def flush(up_to: int) -> None:
-        for calendar in sorted(y for y in pending if y <= up_to):
-            rows = pending.pop(calendar)
-            rows.sort(key=itemgetter(4))  # value date
-            with transaction.atomic():
-                ledger.write(rows)
-
-    per_year = [count // len(YEARS) + (1 if i < count % len(YEARS) else 0) for i in range(len(YEARS))]
-    next_id = (Project.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
-    for year, n in zip(YEARS, per_year, strict=True):
-        provinces = old if year < MERGED else new
-        programme = [p for p in programmes if p.start_year <= year][-1]
-        weights = {c: w for c, w in CONTENT_WEIGHTS.items() if year >= MERGED or c not in NEW_CONTENTS}
-        content_codes, content_weights = list(weights), list(weights.values())
-        serial: Counter = Counter()
-        project_rows, location_rows, line_rows = [], [], []
-        for _ in range(n):
-            pid, next_id = next_id, next_id + 1
-            source = "kcqg" if rng.random() < 0.4 else "kcdp"
-            lead = rng.choice(provinces)
-            content = rng.choices(content_codes, content_weights)[0]
-            sw = status_weights(year, source)
-            status = rng.choices(list(sw), list(sw.values()))[0]
-            statuses[status] += 1
-            serial[(source, lead.pk)] += 1
-            code = f"{source.upper()}-{year}-{lead.code}-{serial[(source, lead.pk)]:04d}"
-            name = f"{short_names[content]}: {rng.choice(PRODUCTS)} – {lead.name}"
-            org = centre.get(lead.pk, national_centre)
-            filed = status != "draft"
-            project_rows.append(
-                (
-                    pid,
-                    code,
-                    year,
-                    source,
-                    programme.pk,
-                    contents[content],
-                    "ordinary",
-                    name,
-                    MARKER,
-                    "",
-                    org,
-                    lead.pk,
-                    now_of[lead.pk],
-                    datetime.date(year, 3, 1),
-                    datetime.date(year, 11, 30),
-                    status,
-                    datetime.datetime(year - 1, 5, 15, 3, tzinfo=datetime.UTC) if filed else None,
-                    False,
-                    f"{fold(code)} {fold(name)}"[:500],
-                    1,
-                )
-            )
-            if not filed:
-                continue
-            places = [(lead.pk, 10_000)]
-            if rng.random() < 0.1:  # a project spanning two provinces
-                other = rng.choice(provinces)
-                if other.pk != lead.pk:
-                    share = rng.choice([6_000, 7_000])
-                    places = [(lead.pk, share), (other.pk, 10_000 - share)]
-            for unit, share in places:
-                location_rows.append((pid, unit, now_of[unit], share))
-            issuer = None if source == "kcqg" else lead.pk
-            own = {k: decision_of.get((year, source, issuer, k)) for k in ("allocation", "amendment")}
-            moves, decided = movements(rng, year, source, status, own)
-            for decision, action, amount, previous in decided:
-                line_rows.append((decision.pk, pid, action, amount, "", previous))
-            shares = [s for _, s in places]
-            for kind, amount, day, decision in moves:
-                movement = uuid.UUID(int=rng.getrandbits(128), version=4)
-                parts = split_amount(amount, shares) if len(shares) > 1 else [amount]
-                for (unit, _share), part in zip(places, parts, strict=True):
-                    if part:
-                        pending[day.year].append(
-                            (
-                                movement,
-                                pid,
-                                kind,
-                                part,
-                                day,
-                                year,
-                                source,
-                                contents[content],
-                                unit,
-                                now_of[unit],
-                                org,
-                                decision.pk if decision else None,
-                                decision.number if decision else "",
-                                "",
-                            )
-                        )
-        with transaction.atomic():
-            projects.write(project_rows)
-            locations.write(location_rows)
-            lines.write(line_rows)
-        flush(year - 1)  # later plan years write nothing dated before this year
-        print(
-            f"  {year}: {projects.written:,}/{count:,} projects, {ledger.written:,} ledger entries written"
-            f" ({time.perf_counter() - started:.0f} s)",
-            flush=True,
-        )
-    flush(9999)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Project]):
-            cursor.execute(sql)
-    generated = time.perf_counter() - started
-    print(f"  generated in {generated:.0f} s")
-    started = time.perf_counter()
-    with connection.cursor() as cursor:  # the state autovacuum reaches in production (insert-only tables)
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
+    analyse()
     return {
-        "projects": projects.written,
-        "locations": locations.written,
-        "decisions": len(decisions),
-        "decision lines": lines.written,
-        "ledger entries": ledger.written,
-        "seconds": generated,
+        **generated.counts,
+        "seconds": generated.seconds,
         "analyse seconds": time.perf_counter() - started,
-        "statuses": statuses,
+        "statuses": generated.statuses,
     }
 
 
@@ -685,7 +214,8 @@ def run(engine: str | None, count: int | None, runs: int, refill: bool, show_pla
     if filled:
         statuses = ", ".join(f"{s} {n:,}" for s, n in filled["statuses"].most_common())
         print(
-            f"generated {filled['projects']:,} projects and {filled['ledger entries']:,} ledger entries in "
+            f"generated {filled['projects']:,} projects, {filled['ledger entries']:,} ledger entries and "
+            f"{filled['planned results'] + filled['result reports']:,} indicator values in "
             f"{filled['seconds']:.0f} s (+ {filled['analyse seconds']:.0f} s VACUUM/ANALYZE); {statuses}"
         )
     table = consolidation(national_scope, year, "kcqg", "now")

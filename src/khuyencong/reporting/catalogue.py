@@ -26,7 +26,7 @@ from khuyencong.documents.tables import NUMBER, PERCENT, TEXT, Column, DocumentH
 from khuyencong.projects.forms import StyledForm
 from khuyencong.reporting import derived
 from khuyencong.reporting import dimensions as dims
-from khuyencong.reporting.engine import aggregate
+from khuyencong.reporting.engine import aggregate, aggregate_many
 
 MERGER = datetime.date(2025, 7, 1)  # 63 provinces until 30/06/2025, 34 from 01/07/2025
 ISSUER = "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến công"
@@ -166,9 +166,13 @@ def appendix_1(scope: Scope, params: dict) -> Built:
     first, last = params["from_year"], params["to_year"]
     period = dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)
     filters = {"period": period}
-    by_source = aggregate(scope, ["plan"], by=["content", "source"], filters=filters)
-    by_content = aggregate(scope, ["plan", "counterpart_requested"], by=["content"], filters=filters)
-    national = aggregate(scope, ["plan"], by=["source"], filters=filters)
+    # one reading of the ledger for the three groupings
+    by_source, by_content, national = aggregate_many(
+        scope,
+        ["plan", "counterpart_requested"],
+        [["content", "source"], ["content"], ["source"]],
+        filters=filters,
+    )
     source_total = {row.key: int(row.value("plan")) for row in national.rows}
     cells = {(row.keys["content"], row.keys["source"]): int(row.value("plan")) for row in by_source.rows}
     from khuyencong.programmes.models import Content
@@ -255,19 +259,30 @@ def appendix_2(scope: Scope, params: dict) -> Built:
     region = "region" if province == "province" else "region_now"
     period = dims.Period(datetime.date(first, 1, 1), datetime.date(last, 12, 31), dims.PLAN)
     filters = {"period": period}
-    by_source = aggregate(scope, ["plan"], by=[region, province, "source"], filters=filters)
-    by_province = aggregate(scope, ["plan"], by=[region, province], filters=filters)
+    # one reading of the ledger for the six groupings of the two tables
+    by_source, by_province, by_region, national_by_source, kinds, kind_total = aggregate_many(
+        scope,
+        ["plan"],
+        [
+            [region, province, "source"],
+            [region, province],
+            [region],
+            ["source"],
+            ["organisation_kind", "source"],
+            ["organisation_kind"],
+        ],
+        filters=filters,
+    )
     national = by_province.total
     grand = int(national.value("plan"))
     cells = {(r.keys[province], r.keys["source"]): int(r.value("plan")) for r in by_source.rows}
-    by_region = aggregate(scope, ["plan"], by=[region], filters=filters)
     region_totals = {r.key: int(r.value("plan")) for r in by_region.rows}
     mean = derived.mean_per_province(grand, dims.province_count(province))
     values = {r.keys[province]: int(r.value("plan")) for r in by_province.rows}
     above = set(derived.above_mean(values, mean))
     names = {r.keys[province]: r.labels[province] for r in by_province.rows}
     regions = {r.pk: r for r in Region.objects.filter(pk__in=[k for k in region_totals if k is not None])}
-    sources = {s: int(v) for s, v in _source_totals(scope, filters).items()}
+    sources = {r.key: int(r.value("plan")) for r in national_by_source.rows}
     n = dims.province_count(province)
     title = _("Funds of the programme by economic region and province, plan years %(years)s") % {
         "years": _years_label(first, last)
@@ -336,8 +351,6 @@ def appendix_2(scope: Scope, params: dict) -> Built:
         total=grand,
         share=derived.share_of_total(grand, grand),
     )
-    kinds = aggregate(scope, ["plan"], by=["organisation_kind", "source"], filters=filters)
-    kind_total = aggregate(scope, ["plan"], by=["organisation_kind"], filters=filters)
     by_kind = {(r.keys["organisation_kind"], r.keys["source"]): int(r.value("plan")) for r in kinds.rows}
     second = Table(
         _("Funds by kind of implementing organisation, plan years %(years)s")

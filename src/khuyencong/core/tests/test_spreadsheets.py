@@ -53,3 +53,60 @@ def test_xlsx_writes_text_as_text_and_numbers_as_numbers():
         number = loaded.cell(row=row + 1, column=2)
         assert number.data_type == "n" and number.value == -row * 1_000_000
     assert loaded["A21"].value == datetime.datetime(2026, 3, 1)
+
+
+def _list_rows(n: int):
+    for i in range(n):
+        yield [
+            f"SYN-KCQG-2024-08-{i:05d}",
+            f"Đào tạo nghề mây tre đan số {i}",
+            2024,
+            "=1+1",
+            i * 1_000_000,
+            None,
+        ]
+
+
+def test_a_long_list_is_written_as_it_is_read(tmp_path):
+    """The list writer streams: its memory does not grow with the rows (constant-memory mode writes
+    each row out once the next starts). In memory, 10× the rows would take about 10× the memory."""
+    import tracemalloc
+
+    from khuyencong.core.spreadsheets import xlsx_rows
+
+    headers = ["Mã", "Tên", "Năm", "Ghi chú", "Kinh phí (đồng)", "Trống"]
+    peaks = []
+    for n in (1_000, 10_000):
+        tracemalloc.start()
+        written = xlsx_rows(
+            tmp_path / f"list-{n}.xlsx", "Đề án", headers, _list_rows(n), [False] * 4 + [True, False]
+        )
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert written == n
+    assert peaks[1] < peaks[0] * 1.5, peaks
+    sheet = openpyxl.load_workbook(tmp_path / "list-10000.xlsx", read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 10_001 and rows[0] == tuple(headers)
+    assert rows[10_000] == (
+        "SYN-KCQG-2024-08-09999",
+        "Đào tạo nghề mây tre đan số 9999",
+        2024,
+        "=1+1",
+        9_999_000_000,
+        None,
+    )
+
+
+def test_the_list_writer_keeps_text_as_text_and_formats_numbers(tmp_path):
+    from khuyencong.core.spreadsheets import xlsx_rows
+
+    path = tmp_path / "list.xlsx"
+    xlsx_rows(path, "Đề án", ["Tên", "Kinh phí"], [[text, 5_000_000] for text in ATTACKS], [False, True])
+    sheet = openpyxl.load_workbook(path).active
+    for row, text in enumerate(ATTACKS, start=2):
+        cell = sheet.cell(row=row, column=1)
+        assert cell.data_type == "s" and cell.quotePrefix, text
+        number = sheet.cell(row=row, column=2)
+        assert number.value == 5_000_000 and number.number_format == "#,##0"
+    assert sheet.freeze_panes == "A2"

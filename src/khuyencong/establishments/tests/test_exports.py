@@ -33,7 +33,7 @@ def test_xlsx_export_writes_formulas_as_text(client, officer, hostile):
     client.force_login(officer)
     response = client.get(reverse("establishments:list"), {"export": "xlsx"})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
     name = next(c for c in cells if c.value == ATTACK)

@@ -54,7 +54,7 @@ def test_units_export_to_excel(client):
 
     import openpyxl
 
-    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 64  # header + 63 provinces
     assert sheet.cell(1, 2).value == "Tên"
 

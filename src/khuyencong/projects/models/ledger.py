@@ -59,6 +59,9 @@ class LedgerEntry(AuditedModel):
             models.Index(fields=["project", "kind"], name="ledger_project_kind"),
             models.Index(fields=["plan_year", "source", "kind"], name="ledger_year_source_kind"),
             models.Index(fields=["province_now", "plan_year"], name="ledger_province_now_year"),
+            # the tables of a phase read a few kinds over several plan years (the plan: allocated and
+            # amended) – without it PostgreSQL scans the whole ledger for each of them
+            models.Index(fields=["kind", "plan_year"], name="ledger_kind_year"),
         ]
 
     def __str__(self) -> str:

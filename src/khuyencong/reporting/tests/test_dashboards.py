@@ -256,3 +256,34 @@ def test_only_the_workspace_opens_the_dashboard(client):
     assert client.get("/bang-dieu-khien/").status_code == 302
     client.force_login(user_with_role("public"))
     assert client.get("/bang-dieu-khien/").status_code == 403
+
+
+def test_flagged_running_projects_at_risk_and_overdue(people, dataset):
+    """P1 runs 01/03–15/12/2020. On 01/09/2020 (63 % of its time gone) without a progress report it
+    is at risk; with a report of 60 % done on 20/08 it is not (60 + 25 ≥ 63, 12 days old); with a
+    report of 30 % it is (30 + 25 < 63). On 10/01/2021 it is overdue. The dashboard's list reads the
+    rule of ``projects.queries.flags`` in one query – both agree."""
+    from khuyencong.projects.models import ProgressReport
+    from khuyencong.projects.queries import flags
+
+    scope = get_scope(people["agency"])
+    p1 = Project.objects.get(pk=dataset["p1"].pk)
+    on = D(2020, 9, 1)
+
+    def flagged_codes(day):
+        rows, more = dashboards.flagged(scope, day)
+        return {(r["project"].code, r["flags"][0]) for r in rows}, more
+
+    assert flagged_codes(on) == ({(p1.code, "at_risk")}, 0)
+    assert flags(p1, on) == ["at_risk"]
+    report = ProgressReport.objects.create(
+        project=p1, month=D(2020, 8, 20), percent_done=60, narrative="Đúng tiến độ"
+    )
+    assert flagged_codes(on) == (set(), 0)
+    assert flags(p1, on) == []
+    ProgressReport.objects.filter(pk=report.pk).update(percent_done=30)
+    assert flagged_codes(on) == ({(p1.code, "at_risk")}, 0)
+    assert flags(p1, on) == ["at_risk"]
+    assert flagged_codes(D(2021, 1, 10)) == ({(p1.code, "overdue")}, 0)
+    # the list shows at most ``limit`` projects and says how many more there are
+    assert dashboards.flagged(scope, on, limit=0) == ([], 1)
