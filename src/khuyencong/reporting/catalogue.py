@@ -394,10 +394,6 @@ def appendix_2(scope: Scope, params: dict) -> Built:
     return Built([table, second], title, chart)
 
 
-def _source_totals(scope: Scope, filters: dict) -> dict:
-    return {r.key: r.value("plan") for r in aggregate(scope, ["plan"], by=["source"], filters=filters).rows}
-
-
 # --- the annual results of the programme: approved, amended, executed, settled, by content ----------------
 
 
