@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -245,7 +246,7 @@ def reminders(scope: Scope, today: datetime.date | None = None) -> list:
                 Card(
                     _("Report %(period)s – %(province)s")
                     % {"period": describe(period.start, period.end), "province": province.name},
-                    str(value).capitalize(),
+                    capfirst(str(value)),
                     url,
                     "calendar-check",
                     note=note,

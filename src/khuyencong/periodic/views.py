@@ -117,7 +117,8 @@ def report_open_view(request):
                 form.add_error(None, message)
         else:
             return redirect("periodic:edit", pk=report.pk)
-    return render(request, "periodic/report_open.html", {"form": form, "active_menu": "reports"})
+    context = {"form": form, "state": _("not started"), "active_menu": "reports"}
+    return render(request, "periodic/report_open.html", context)
 
 
 # --- the report ---------------------------------------------------------------------------------------

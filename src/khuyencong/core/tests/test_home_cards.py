@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from khuyencong.accounts.models import User
 from khuyencong.core.formatting import format_money, format_number, format_percent
@@ -40,6 +41,11 @@ def figure_shown(response) -> str:
         return format_money(context["at"]["amount"], "ty")
     if "board" in context:  # the dashboard: execution of this year's plan, in percent
         return format_percent(context["key"].percent_of_plan)
+    # a periodic report to file (a reminder): its state, on its page or on the page that opens it
+    if "object" in context and hasattr(context["object"], "get_state_display"):
+        return capfirst(context["object"].get_state_display())
+    if "state" in context:
+        return capfirst(str(context["state"]))
     return format_number(context["total"])  # “My reviews”
 
 
