@@ -44,6 +44,7 @@ def approved_values(scope: Scope, codes: Iterable[str], on: datetime.date | None
         "field__code",
         "number",
         "flag",
+        "text",
     )
-    names = ("report", "province", "period_start", "period_end", "code", "number", "flag")
+    names = ("report", "province", "period_start", "period_end", "code", "number", "flag", "text")
     return [dict(zip(names, row, strict=True)) for row in rows]

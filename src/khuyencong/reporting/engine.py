@@ -470,9 +470,11 @@ def _latest_per_province(rows: list[dict], key_of, successors: dict[int, int]) -
     return kept
 
 
-def _periodic_value(measure: ms.Measure, row: dict) -> int:
+def _periodic_value(measure: ms.Measure, row: dict) -> int | str:
     if measure.rule == ms.YES:
         return 1 if row["flag"] else 0
+    if measure.rule == ms.TEXT:
+        return (row["text"] or "").strip()
     if measure.rule == ms.BAND:
         return 1 if row["number"] is not None and ms.in_band(row["number"], measure.band) else 0
     return int(row["number"] or 0)
@@ -501,10 +503,21 @@ def _periodic_facts(scope, measures, grouped, asked, filters, on, cells, totals)
                 cells[cell(row)][m.name] += _periodic_value(m, row)
             continue
         for row in _latest_per_province(mine, asked_key, successors):
-            cells[cell(row)][m.name] += _periodic_value(m, row)
+            cells[cell(row)][m.name] = _add(cells[cell(row)][m.name], _periodic_value(m, row))
+        if m.rule == ms.TEXT:
+            totals[m.name] = ""
+            continue
         totals[m.name] = sum(
             _periodic_value(m, row) for row in _latest_per_province(mine, lambda row: (), successors)
         )
+
+
+def _add(a, b):
+    """Figures add up; texts (a document's number) are listed, each once."""
+    if isinstance(a, str) or isinstance(b, str):
+        parts = [p for p in (a, b) if isinstance(p, str) and p]
+        return "; ".join(dict.fromkeys(parts))
+    return a + b
 
 
 # --- the engine -----------------------------------------------------------------------------------------
@@ -574,9 +587,9 @@ def aggregate(
         out = tuple(keys.values())
         row = rows.get(out)
         if row is None:
-            row = rows[out] = Row(keys, values={m.name: 0 for m in wanted})
+            row = rows[out] = Row(keys, values={m.name: "" if m.rule == ms.TEXT else 0 for m in wanted})
         for name, amount in values.items():
-            row.values[name] += amount
+            row.values[name] = _add(row.values[name], amount)
         for project, sums_of in project_sums.get(key, {}).items():
             for name, amount in sums_of.items():
                 counted[out][project][name] += amount
@@ -592,7 +605,12 @@ def aggregate(
                 row.labels[dim.name] = (
                     names.get(row.keys[dim.name], "") if row.keys[dim.name] is not None else ""
                 )
-    total = Row({}, values={m.name: sum((r.values[m.name] for r in result), 0) for m in wanted})
+    total = Row(
+        {},
+        values={
+            m.name: "" if m.rule == ms.TEXT else sum((r.values[m.name] for r in result), 0) for m in wanted
+        },
+    )
     if not by:
         total.values.update(result[0].values if result else {})
     total.values.update(totals)

@@ -171,11 +171,13 @@ MEASURES.update(
 #   2025 geography, Tuyên Quang's 2025 staff is the new province's Q4 report, not that plus former Hà
 #   Giang's Q2 report; where the successor has not reported yet, its predecessors' figures are summed.
 #   YES counts the provinces whose latest report says yes; BAND counts those whose latest staff total
-#   lies in the band (both bounds included).
+#   lies in the band (both bounds included). TEXT gives the latest report's text (a document's
+#   number), the texts of a group listed, and no total.
 FLOW = "flow"
 STOCK = "stock"
 YES = "yes"
 BAND = "band"
+TEXT = "text"
 STAFF_FIELD = "can-bo-tong-so"
 
 
@@ -210,6 +212,8 @@ PERIODIC_MEASURES = [
     _periodic("centres_under_10", _("Centres under 10 staff"), STAFF_FIELD, BAND, band=(None, 9)),
     _periodic("programme_approved", _("Provincial programme approved"), "chuong-trinh-tinh", YES),
     _periodic("funds_regulation", _("Regulation on local funds issued"), "quy-che-kinh-phi", YES),
+    _periodic("programme_document", _("Document approving the programme"), "chuong-trinh-tinh-so", TEXT),
+    _periodic("regulation_document", _("Document of the regulation"), "quy-che-kinh-phi-so", TEXT),
 ]
 MEASURES.update({m.name: m for m in PERIODIC_MEASURES})
 

@@ -7,7 +7,7 @@ Former Hà Giang and former Tuyên Quang merged into the new Tuyên Quang on 01/
 province       period   state     staff  revenue  programme?    approved on
 =============  =======  ========  =====  =======  ============  ===========
 Hà Giang       Q2/2024  approved     10       50  no            20/07/2024
-Hà Giang       Q4/2024  approved     12      100  yes           20/01/2025
+Hà Giang       Q4/2024  approved     12      100  yes           20/01/2025  (40 collaborators)
 Tuyên Quang    Q4/2024  approved     25       70  no            25/01/2025
 Tuyên Quang    Q3/2024  returned     99     1000  yes           –
 Hà Giang       Q2/2025  approved     11        0  yes           20/07/2025
@@ -49,6 +49,8 @@ def file_report(form, province, start, end, state, approved_on=None, **values):
         field = FormField.objects.get(section__form=form, code=code.replace("_", "-"))
         if isinstance(value, bool):
             ReportValue.objects.create(report=report, field=field, flag=value)
+        elif isinstance(value, str):
+            ReportValue.objects.create(report=report, field=field, text=value)
         else:
             ReportValue.objects.create(report=report, field=field, number=value)
     if approved_on is not None:
@@ -78,9 +80,10 @@ def reports(quarterly, places):
     f = quarterly
     return [
         file_report(f, hg, D(2024, 4, 1), D(2024, 6, 30), A, D(2024, 7, 20), can_bo_tong_so=10,
-                    tu_van_doanh_thu=50, chuong_trinh_tinh=False),
+                    tu_van_doanh_thu=50, chuong_trinh_tinh=False, chuong_trinh_tinh_so="99/QĐ-UBND"),
         file_report(f, hg, D(2024, 10, 1), D(2024, 12, 31), A, D(2025, 1, 20), can_bo_tong_so=12,
-                    tu_van_doanh_thu=100, chuong_trinh_tinh=True),
+                    tu_van_doanh_thu=100, chuong_trinh_tinh=True, chuong_trinh_tinh_so="1234/QĐ-UBND",
+                    ctv_so_nguoi=40),
         file_report(f, old, D(2024, 10, 1), D(2024, 12, 31), A, D(2025, 1, 25), can_bo_tong_so=25,
                     tu_van_doanh_thu=70, chuong_trinh_tinh=False),
         file_report(f, old, D(2024, 7, 1), D(2024, 9, 30), R, None, can_bo_tong_so=99,
