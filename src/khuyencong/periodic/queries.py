@@ -26,7 +26,7 @@ from khuyencong.periodic.models import (
     ValueType,
 )
 from khuyencong.periodic.periods import deadline, describe, period_key, periods_of
-from khuyencong.periodic.services import fields_of, last_year_report, plan_of_year
+from khuyencong.periodic.services import REPORT_SCOPE, fields_of, last_year_report, plan_of_year
 from khuyencong.reporting.derived import change_on_previous, percent_of_plan
 from khuyencong.reporting.dimensions import Period
 
@@ -47,6 +47,7 @@ class Line:
     plan: int | None = None
     of_plan: Decimal | None = None
     typed: bool = False
+    region_share: Decimal | None = None  # funds: the province's share of its region (approved reports)
 
     def _show(self, value: Any) -> str:
         if value is None or value == "":
@@ -93,10 +94,47 @@ class Section:
     lines: list[Line] = field(default_factory=list)
 
 
+def region_shares(report: PeriodicReport) -> dict[str, Decimal | None]:
+    """Per funds field (its code), the province's share of its economic region: what the approved
+    reports of the province for the report's period say, over those of every province of the
+    region for the same period – the engine's periodic figures (``reporting.measures``). Empty
+    until the report is approved (a draft's figures are in no total), or for a province without a
+    region."""
+    from khuyencong.geo.queries import region_map
+    from khuyencong.reporting import measures as ms
+    from khuyencong.reporting.derived import share_of_total
+    from khuyencong.reporting.dimensions import custom
+    from khuyencong.reporting.engine import aggregate
+
+    region = region_map().get(report.province_id)
+    if report.state != State.APPROVED or region is None:
+        return {}
+    money = {m.figure: m.name for m in ms.PERIODIC_MEASURES if m.rule == ms.FLOW and m.money}
+    codes = {f.code for f in fields_of(report.form) if f.prefill == Prefill.LEDGER and f.code in money}
+    if not codes:
+        return {}
+    figures = aggregate(
+        REPORT_SCOPE,
+        [money[c] for c in sorted(codes)],
+        by=["province"],
+        filters={"region": region, "period": custom(report.period_start, report.period_end)},
+        labels=False,
+    )
+    mine = next((row for row in figures.rows if row.key == report.province_id), None)
+    return {
+        code: share_of_total(int(mine.value(money[code])), int(figures.total.value(money[code])))
+        if mine
+        else None
+        for code in codes
+    }
+
+
 def report_sections(report: PeriodicReport) -> list[Section]:
     """The report's sections with each value, the same period last year (±%) and, for the funds,
-    the share of the year's plan – the figures computed by ``reporting.derived``."""
+    the share of the year's plan and of the region (:func:`region_shares`) – the figures computed
+    by the engine and ``reporting.derived``."""
     rows = {v.field_id: v for v in report.values.all()}
+    shares = region_shares(report)
     previous = last_year_report(report)
     before = {v.field_id: v.value for v in previous.values.all()} if previous else {}
     sections: dict[int, Section] = {}
@@ -112,6 +150,7 @@ def report_sections(report: PeriodicReport) -> list[Section]:
                 line.plan = plan_of_year(report, f)
                 if line.value is not None:
                     line.of_plan = percent_of_plan(int(line.value), line.plan)
+                line.region_share = shares.get(f.code)
         section.lines.append(line)
     return list(sections.values())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from khuyencong.core.permissions import Scope
 from khuyencong.documents.tables import ROW, SECTION, SUBTOTAL, TOTAL
@@ -99,3 +100,50 @@ def test_appendix_4_page_downloads_and_scope(client, people, reports):  # noqa: 
     client.force_login(people["other_doit"])
     other = client.get("/bao-cao/phu-luc-4/", {"year": 2024, "export": "csv"}).content.decode("utf-8-sig")
     assert "Hà Giang" not in other and "Tuyên Quang" not in other
+
+
+def test_the_provinces_share_of_its_region_on_the_report_page(client, people, quarterly, places):  # noqa: F811
+    """Q1 2024, funds (KCQG) of the approved reports: Hà Giang 30.000.000, Tuyên Quang 90.000.000
+    (same region); Cao Bằng's draft (1 tỷ) is in no total: Hà Giang's share 30 ÷ 120 = 25,00 %."""
+    from django.urls import reverse
+
+    from khuyencong.periodic.models import State
+    from khuyencong.periodic.queries import region_shares
+    from khuyencong.periodic.tests.test_facts import D, _province, file_report
+
+    hg = file_report(
+        quarterly,
+        places["ha_giang"],
+        D(2024, 1, 1),
+        D(2024, 3, 31),
+        State.APPROVED,
+        D(2024, 4, 20),
+        user=people["agency"],
+        kinh_phi_kcqg=30_000_000,
+        kinh_phi_kcdp=0,
+    )
+    file_report(
+        quarterly,
+        places["old_tq"],
+        D(2024, 1, 1),
+        D(2024, 3, 31),
+        State.APPROVED,
+        D(2024, 4, 20),
+        kinh_phi_kcqg=90_000_000,
+        kinh_phi_kcdp=5_000_000,
+    )
+    draft = file_report(
+        quarterly,
+        _province("04", new=False),
+        D(2024, 1, 1),
+        D(2024, 3, 31),
+        State.DRAFT,
+        kinh_phi_kcqg=1_000_000_000,
+    )
+    shares = region_shares(hg)
+    assert shares["kinh-phi-kcqg"] == Decimal("25.00")
+    assert shares["kinh-phi-kcdp"] == Decimal("0.00")
+    assert region_shares(draft) == {}  # a draft's figures are in no total
+    client.force_login(people["agency"])
+    html = client.get(reverse("periodic:detail", args=[hg.pk])).content.decode()
+    assert 'data-testid="region-share-kinh-phi-kcqg">25,00' in html

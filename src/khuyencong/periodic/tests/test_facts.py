@@ -40,7 +40,7 @@ def _province(code: str, new: bool) -> AdministrativeUnit:
     return units.get(valid_from=NEW) if new else units.exclude(valid_from=NEW).get()
 
 
-def file_report(form, province, start, end, state, approved_on=None, **values):
+def file_report(form, province, start, end, state, approved_on=None, user=None, **values):
     """A report with its values (field codes with “-” written “_”) and its approval step."""
     report = PeriodicReport.objects.create(
         form=form, province=province, period_start=start, period_end=end, state=state
@@ -57,9 +57,10 @@ def file_report(form, province, start, end, state, approved_on=None, **values):
         event = ReportEvent.objects.create(
             report=report, action="approve", from_state="accepted", to_state=state
         )
-        ReportEvent.objects.filter(pk=event.pk).update(
-            at=datetime.datetime.combine(approved_on, datetime.time(9), tzinfo=datetime.UTC)
-        )
+        at = datetime.datetime.combine(approved_on, datetime.time(9), tzinfo=datetime.UTC)
+        ReportEvent.objects.filter(pk=event.pk).update(at=at)
+        PeriodicReport.objects.filter(pk=report.pk).update(approved_at=at, approved_by=user)
+        report.refresh_from_db()
     return report
 
 
