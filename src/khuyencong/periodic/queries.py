@@ -361,12 +361,13 @@ def report_table(report: PeriodicReport):
 AGENCY = "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến công (Bộ Công Thương)"
 
 
-def report_header(report: PeriodicReport):
-    """The report as the province's Department of Industry and Trade sends it (Decree 30/2020/NĐ-CP):
-    the provincial People's Committee above the Department, the number the Department's clerk gives
-    on issuing (“Số:    /BC-SCT”), the province and the date of approval (or of submission, or
-    today for a report not yet sent), “BÁO CÁO” over the form's title and period, the recipients and
-    the Director's signature block."""
+def report_document(report: PeriodicReport):
+    """The report as the province's Department of Industry and Trade sends it (Decree 30/2020/NĐ-CP),
+    its table and its header: the provincial People's Committee above the Department, the number
+    the Department's clerk gives on issuing (“Số:    /BC-SCT”), the province and the date of
+    approval (or of submission, or today for a report not yet sent), “BÁO CÁO” over the form's
+    title and period (the table's title, heading the document once), the recipients and the
+    Director's signature block."""
     from django.utils.text import capfirst
 
     from khuyencong.documents.tables import DocumentHeader
@@ -377,10 +378,11 @@ def report_header(report: PeriodicReport):
     kind = _("Report")
     if name.lower().startswith(kind.lower() + " "):
         name = capfirst(name[len(kind) + 1 :])
-    return DocumentHeader(
+    table = report_table(report)
+    table.title = f"{name} – {report.period_label}"
+    return table, DocumentHeader(
         issuer="Sở Công Thương",
         parent=f"UBND {report.province.full_name}",
-        title=f"{name} – {report.period_label}",
         number="\u00a0" * 8 + "/BC-SCT",
         place=report.province.name,
         date=date,

@@ -337,5 +337,7 @@ def report_export(request, pk: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     name = f"{report.form.name} {report.province.name} {report.period_label}"
-    header = queries.report_header(report) if fmt == "pdf" else None
-    return download(queries.report_table(report), fmt, name, header)
+    if fmt == "pdf":
+        table, header = queries.report_document(report)
+        return download(table, fmt, name, header)
+    return download(queries.report_table(report), fmt, name)

@@ -1946,7 +1946,7 @@ def appendix_4(scope: Scope, params: dict) -> Built:
     table = Table(
         title,
         subtitle=_geography_note(province),
-        unit="trieu",
+        unit=None,
         sheet_name=_("Appendix 4"),
         columns=[
             Column("name", _("Region / province"), kind=TEXT),
@@ -1981,7 +1981,7 @@ def appendix_4(scope: Scope, params: dict) -> Built:
                 _("Consulting"),
                 [
                     Column("consulting_contracts", _("Contracts"), kind=NUMBER),
-                    Column("consulting_revenue", _("Revenue")),
+                    Column("consulting_revenue", _("Revenue"), unit="trieu"),
                 ],
             ),
         ],
@@ -1997,6 +1997,7 @@ def appendix_4(scope: Scope, params: dict) -> Built:
     bands = Table(
         _("Industrial extension centres by number of staff, %(year)s") % {"year": year},
         subtitle=_geography_note(province),
+        unit=None,
         sheet_name=_("By size"),
         columns=[
             Column("name", _("Region"), kind=TEXT),
@@ -2049,6 +2050,7 @@ def appendix_5(scope: Scope, params: dict) -> Built:
     table = Table(
         title,
         subtitle=_geography_note(province),
+        unit=None,
         sheet_name=_("Appendix 5"),
         columns=[
             Column("name", _("Region / province"), kind=TEXT),

@@ -230,17 +230,18 @@ def test_the_report_downloads_as_excel_and_csv_with_the_pages_figures(client, pe
 
 def test_the_report_as_an_administrative_document(client, people, filled_report):
     from khuyencong.documents.pdf import document_html
-    from khuyencong.periodic.queries import report_header, report_table
+    from khuyencong.periodic.queries import report_document
 
     login(client, people["doit"])
     response = client.get(reverse("periodic:export", args=[filled_report.pk, "pdf"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    header = report_header(filled_report)
+    table, header = report_document(filled_report)
     assert (header.issuer, header.parent) == ("Sở Công Thương", "UBND Tỉnh Tuyên Quang")
     assert header.document_type == "Báo cáo" and header.signer_position == "Giám đốc"
-    assert header.title == "Tình hình thực hiện hoạt động khuyến công hằng quý – Quý II/2026"
+    assert table.title == "Tình hình thực hiện hoạt động khuyến công hằng quý – Quý II/2026"
     assert header.number.endswith("/BC-SCT") and header.place == "Tuyên Quang"
-    html = document_html(report_table(filled_report), header)
+    html = document_html(table, header)
     assert "Tổng số cán bộ của trung tâm" in html and "Nơi nhận" in html
+    assert html.split("<body")[1].count("hằng quý") == 1  # the title heads the document once
     login(client, people["other_doit"])
     assert client.get(reverse("periodic:export", args=[filled_report.pk, "pdf"])).status_code == 404
