@@ -22,6 +22,7 @@ from khuyencong.periodic.models import (
     Prefill,
     ReportEvent,
     ReportForm,
+    SectionKind,
     State,
     ValueType,
 )
@@ -110,7 +111,8 @@ def region_shares(report: PeriodicReport) -> dict[str, Decimal | None]:
     if report.state != State.APPROVED or region is None:
         return {}
     money = {m.figure: m.name for m in ms.PERIODIC_MEASURES if m.rule == ms.FLOW and m.money}
-    codes = {f.code for f in fields_of(report.form) if f.prefill == Prefill.LEDGER and f.code in money}
+    funds = SectionKind.LEDGER_FUNDS
+    codes = {f.code for f in fields_of(report.form) if f.section.kind == funds and f.code in money}
     if not codes:
         return {}
     figures = aggregate(
@@ -143,6 +145,7 @@ def report_sections(report: PeriodicReport) -> list[Section]:
         row = rows.get(f.pk)
         line = Line(f, row.value if row else None, row.comment if row else "", typed=bool(row and row.typed))
         if f.is_number:
+            line.region_share = shares.get(f.code)
             line.last_year = before.get(f.pk)
             if line.value is not None and line.last_year is not None:
                 line.change = change_on_previous(line.value, line.last_year)
@@ -150,7 +153,6 @@ def report_sections(report: PeriodicReport) -> list[Section]:
                 line.plan = plan_of_year(report, f)
                 if line.value is not None:
                     line.of_plan = percent_of_plan(int(line.value), line.plan)
-                line.region_share = shares.get(f.code)
         section.lines.append(line)
     return list(sections.values())
 

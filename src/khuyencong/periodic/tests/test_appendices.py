@@ -121,6 +121,7 @@ def test_the_provinces_share_of_its_region_on_the_report_page(client, people, qu
         user=people["agency"],
         kinh_phi_kcqg=30_000_000,
         kinh_phi_kcdp=0,
+        kinh_phi_ngoai_de_an=10_000_000,
     )
     file_report(
         quarterly,
@@ -143,6 +144,7 @@ def test_the_provinces_share_of_its_region_on_the_report_page(client, people, qu
     shares = region_shares(hg)
     assert shares["kinh-phi-kcqg"] == Decimal("25.00")
     assert shares["kinh-phi-kcdp"] == Decimal("0.00")
+    assert shares["kinh-phi-ngoai-de-an"] == Decimal("100.00")  # Tuyên Quang reported none
     assert region_shares(draft) == {}  # a draft's figures are in no total
     client.force_login(people["agency"])
     html = client.get(reverse("periodic:detail", args=[hg.pk])).content.decode()
