@@ -149,3 +149,12 @@ def test_the_provinces_share_of_its_region_on_the_report_page(client, people, qu
     client.force_login(people["agency"])
     html = client.get(reverse("periodic:detail", args=[hg.pk])).content.decode()
     assert 'data-testid="region-share-kinh-phi-kcqg">25,00' in html
+
+
+def test_the_command_writes_appendix_5_for_a_year(reports, tmp_path):  # noqa: F811
+    from django.core.management import call_command
+
+    target = tmp_path / "pl5.csv"
+    call_command("report", "phu-luc-5", "--year", "2024", "--format", "csv", "--out", str(target))
+    rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert any(row[1] == "Hà Giang" and "1234/QĐ-UBND" in row for row in rows)
