@@ -407,11 +407,11 @@ _PERIODIC_DIMENSIONS = ("province", "province_now", "movement_year")
 _PERIODIC_FILTERS = {"province", "province_now", "region", "region_now", "period", "plan_year"}
 
 
-def _periodic_rows(scope, measures, asked, filters, on) -> list[dict]:
+def _periodic_rows(scope, measures, asked, filters, on, now: dict[int, int]) -> list[dict]:
     """The approved values the measures read (``reporting.extensions.PERIODIC_VALUES``), each with
     its place in both geographies, its regions and the year its period ends, narrowed by the
     filters."""
-    from khuyencong.geo.queries import region_map, rollup_map
+    from khuyencong.geo.queries import region_map
     from khuyencong.reporting.extensions import PERIODIC_VALUES
 
     unknown = set(filters) - _PERIODIC_FILTERS
@@ -421,7 +421,6 @@ def _periodic_rows(scope, measures, asked, filters, on) -> list[dict]:
         if (dims.get(dim.base) if dim.rollup else dim).name not in _PERIODIC_DIMENSIONS:
             raise ValueError(f"{dim.name} does not apply to the periodic reports")
     codes = sorted({m.figure for m in measures})
-    now = rollup_map()
     regions = {unit: region.pk for unit, region in region_map().items()}
     period: Period | None = filters.get("period")
     wanted = {
@@ -486,8 +485,8 @@ def _periodic_facts(scope, measures, grouped, asked, filters, on, cells, totals)
     whole table: a former province is not counted beside its successor nationally either)."""
     from khuyencong.geo.queries import rollup_map
 
-    rows = _periodic_rows(scope, measures, asked, filters, on)
-    successors = rollup_map()
+    successors = rollup_map()  # each province as it was -> the province holding it today
+    rows = _periodic_rows(scope, measures, asked, filters, on, successors)
     rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}
 
     def asked_key(row: dict) -> tuple:
@@ -536,7 +535,11 @@ def aggregate(
     ``filters``: ``plan_year``, ``source``, ``content``, ``province``, ``province_now``, ``region``,
     ``region_now``, ``organisation``, ``organisation_kind``, ``project_kind``, ``status``,
     ``project``, ``decision`` (a value, several, or a queryset of decisions) and ``period`` (a
-    :class:`~khuyencong.reporting.dimensions.Period`). ``on``: cut every measure at that date."""
+    :class:`~khuyencong.reporting.dimensions.Period`). ``on``: cut every measure at that date.
+
+    The periodic measures (``measures.PERIODIC``: the provinces' approved periodic reports, given by
+    ``reporting.extensions.PERIODIC_VALUES``) take the place filters, ``period`` and ``plan_year``
+    (the year a report's period ends) and group by province, region and ``movement_year``."""
     filters = {k: v for k, v in (filters or {}).items() if v is not None}
     unknown = set(filters) - KNOWN_FILTERS
     if unknown:
