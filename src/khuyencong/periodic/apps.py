@@ -35,3 +35,9 @@ class PeriodicConfig(AppConfig):
             navigation.MenuItem(_("Reporting completeness"), "periodic:completeness", "ui-checks", agency),
         )
         navigation.add_cards(5, _cards)
+
+        # the approved reports' values are facts of the reporting engine (``reporting.extensions``)
+        from khuyencong.periodic.facts import approved_values
+        from khuyencong.reporting.extensions import PERIODIC_VALUES
+
+        PERIODIC_VALUES.register(approved_values)

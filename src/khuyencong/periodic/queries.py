@@ -23,11 +23,12 @@ from khuyencong.periodic.models import (
     Prefill,
     ReportEvent,
     ReportForm,
+    SectionKind,
     State,
     ValueType,
 )
 from khuyencong.periodic.periods import deadline, describe, period_key, periods_of
-from khuyencong.periodic.services import fields_of, last_year_report, plan_of_year
+from khuyencong.periodic.services import REPORT_SCOPE, fields_of, last_year_report, plan_of_year
 from khuyencong.reporting.derived import change_on_previous, percent_of_plan
 from khuyencong.reporting.dimensions import Period
 
@@ -48,6 +49,7 @@ class Line:
     plan: int | None = None
     of_plan: Decimal | None = None
     typed: bool = False
+    region_share: Decimal | None = None  # funds: the province's share of its region (approved reports)
 
     def _show(self, value: Any) -> str:
         if value is None or value == "":
@@ -94,10 +96,48 @@ class Section:
     lines: list[Line] = field(default_factory=list)
 
 
+def region_shares(report: PeriodicReport) -> dict[str, Decimal | None]:
+    """Per funds field (its code), the province's share of its economic region: what the approved
+    reports of the province for the report's period say, over those of every province of the
+    region for the same period – the engine's periodic figures (``reporting.measures``). Empty
+    until the report is approved (a draft's figures are in no total), or for a province without a
+    region."""
+    from khuyencong.geo.queries import region_map
+    from khuyencong.reporting import measures as ms
+    from khuyencong.reporting.derived import share_of_total
+    from khuyencong.reporting.dimensions import custom
+    from khuyencong.reporting.engine import aggregate
+
+    region = region_map().get(report.province_id)
+    if report.state != State.APPROVED or region is None:
+        return {}
+    money = {m.figure: m.name for m in ms.PERIODIC_MEASURES if m.rule == ms.FLOW and m.money}
+    funds = SectionKind.LEDGER_FUNDS
+    codes = {f.code for f in fields_of(report.form) if f.section.kind == funds and f.code in money}
+    if not codes:
+        return {}
+    figures = aggregate(
+        REPORT_SCOPE,
+        [money[c] for c in sorted(codes)],
+        by=["province"],
+        filters={"region": region, "period": custom(report.period_start, report.period_end)},
+        labels=False,
+    )
+    mine = next((row for row in figures.rows if row.key == report.province_id), None)
+    return {
+        code: share_of_total(int(mine.value(money[code])), int(figures.total.value(money[code])))
+        if mine
+        else None
+        for code in codes
+    }
+
+
 def report_sections(report: PeriodicReport) -> list[Section]:
     """The report's sections with each value, the same period last year (±%) and, for the funds,
-    the share of the year's plan – the figures computed by ``reporting.derived``."""
+    the share of the year's plan and of the region (:func:`region_shares`) – the figures computed
+    by the engine and ``reporting.derived``."""
     rows = {v.field_id: v for v in report.values.all()}
+    shares = region_shares(report)
     previous = last_year_report(report)
     before = {v.field_id: v.value for v in previous.values.all()} if previous else {}
     sections: dict[int, Section] = {}
@@ -106,6 +146,7 @@ def report_sections(report: PeriodicReport) -> list[Section]:
         row = rows.get(f.pk)
         line = Line(f, row.value if row else None, row.comment if row else "", typed=bool(row and row.typed))
         if f.is_number:
+            line.region_share = shares.get(f.code)
             line.last_year = before.get(f.pk)
             if line.value is not None and line.last_year is not None:
                 line.change = change_on_previous(line.value, line.last_year)
@@ -316,3 +357,39 @@ def report_table(report: PeriodicReport):
                     comment=line.comment,
                 )
     return table
+
+
+# --- the report as an administrative document (PDF) -----------------------------------------------------
+
+AGENCY = "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến công (Bộ Công Thương)"
+
+
+def report_document(report: PeriodicReport):
+    """The report as the province's Department of Industry and Trade sends it (Decree 30/2020/NĐ-CP),
+    its table and its header: the provincial People's Committee above the Department, the number
+    the Department's clerk gives on issuing (“Số:    /BC-SCT”), the province and the date of
+    approval (or of submission, or today for a report not yet sent), “BÁO CÁO” over the form's
+    title and period (the table's title, heading the document once), the recipients and the
+    Director's signature block."""
+    from django.utils.text import capfirst
+
+    from khuyencong.documents.tables import DocumentHeader
+
+    moment = report.approved_at or report.submitted_at
+    date = timezone.localtime(moment).date() if moment else timezone.localdate()
+    name = report.form.name
+    kind = _("Report")
+    if name.lower().startswith(kind.lower() + " "):
+        name = capfirst(name[len(kind) + 1 :])
+    table = report_table(report)
+    table.title = f"{name} – {report.period_label}"
+    return table, DocumentHeader(
+        issuer="Sở Công Thương",
+        parent=f"UBND {report.province.full_name}",
+        number="\u00a0" * 8 + "/BC-SCT",
+        place=report.province.name,
+        date=date,
+        document_type=kind,
+        signer_position=_("Director"),
+        recipients=[AGENCY, "Lưu: VT"],
+    )

@@ -96,13 +96,26 @@ def _period(report: PeriodicReport) -> dims.Period:
     return dims.custom(report.period_start, report.period_end)
 
 
+def _place(report: PeriodicReport) -> dict[str, Any]:
+    """Whose money a report carries: a period from 01/07/2025 on is reported by one of today's
+    provinces, which holds its predecessors' projects too (the ledger keeps the province as it
+    was: a former Hà Giang project's payment in Q3 2025 is the new Tuyên Quang's); an earlier
+    period, the province as it was alone."""
+    from khuyencong.geo.queries import REORGANISATION_2025
+
+    if report.period_start >= REORGANISATION_2025:
+        return {"province_now": report.province}
+    return {"province": report.province}
+
+
 def prefilled_values(report: PeriodicReport) -> dict[int, int]:
     """What the engine knows for the report's pre-filled fields: per field id, the ledger measure
-    for the province (as it was) and the period, or the projects' approved indicator results."""
+    for the province (see :func:`_place`) and the period, or the projects' approved indicator
+    results."""
     values: dict[int, int] = {}
     for field in fields_of(report.form):
         if field.prefill == Prefill.LEDGER:
-            filters: dict[str, Any] = {"province": report.province, "period": _period(report)}
+            filters: dict[str, Any] = {**_place(report), "period": _period(report)}
             if field.source:
                 filters["source"] = field.source
             if field.content_id:
@@ -114,7 +127,7 @@ def prefilled_values(report: PeriodicReport) -> dict[int, int]:
                 REPORT_SCOPE,
                 ["indicator_actual"],
                 by=["indicator"],
-                filters={"province": report.province, "period": _period(report)},
+                filters={**_place(report), "period": _period(report)},
                 labels=False,
             )
             found = {row.keys["indicator"]: row.value("indicator_actual") for row in figure.rows}

@@ -325,16 +325,20 @@ def completeness_view(request):
     )
 
 
-EXPORT_FORMATS = ("xlsx", "csv")
+EXPORT_FORMATS = ("xlsx", "csv", "pdf")
 
 
 @workspace_required
 def report_export(request, pk: int, fmt: str):
-    """The report as Excel or CSV: the figures of its page, within the same scope."""
+    """The report as Excel, CSV or an administrative document (PDF): the figures of its page, within
+    the same scope."""
     from khuyencong.documents.responses import download
 
     report = _report(request, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404
     name = f"{report.form.name} {report.province.name} {report.period_label}"
+    if fmt == "pdf":
+        table, header = queries.report_document(report)
+        return download(table, fmt, name, header)
     return download(queries.report_table(report), fmt, name)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.formatting import format_date, format_money, format_number, format_percent
 from khuyencong.core.permissions import Scope
@@ -1850,3 +1850,280 @@ ENGINE_FILTERS: dict[str, Callable[[dict], dict]] = {
     "phu-luc-3": _programme_filters,
     "bao-cao-giai-doan": _programme_filters,
 }
+
+
+# --- Appendices 4 and 5: the provinces' approved periodic reports ------------------------------------
+
+
+class PeriodicYearForm(StyledForm):
+    """A year of the provinces' approved periodic reports, in either geography."""
+
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    geography = forms.ChoiceField(
+        label=gettext_lazy("Provinces"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("by the year (63 until 2024, 34 from 2025)")),
+            ("63", gettext_lazy("63 provinces as they were")),
+            ("34", gettext_lazy("today's 34 provinces")),
+        ],
+    )
+
+
+def _periodic_year_initial() -> dict:
+    return {"year": timezone.localdate().year - 1, "geography": ""}
+
+
+def _periodic_geography(params: dict) -> tuple[str, str]:
+    """The province and region dimensions of the chosen geography (by default the one the
+    provinces reported in at the end of the year)."""
+    chosen = params.get("geography") or ("63" if params["year"] <= 2024 else "34")
+    return ("province", "region") if chosen == "63" else ("province_now", "region_now")
+
+
+def _periodic_rows(scope: Scope, measures: list[str], params: dict):
+    """The engine's figures of the year by province, by region and nationally, and the regions in
+    their order: what Appendices 4 and 5 lay out."""
+    from khuyencong.geo.models import Region
+
+    province, region = _periodic_geography(params)
+    filters = {"period": dims.year(params["year"])}
+    by_province = aggregate(scope, measures, by=[region, province], filters=filters)
+    by_region = aggregate(scope, measures, by=[region], filters=filters)
+    grouped: dict[Any, list] = {}
+    for row in by_province.rows:
+        grouped.setdefault(row.keys[region], []).append(row)
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=[k for k in grouped if k is not None])}
+    ordered = sorted(
+        grouped,
+        key=lambda k: (
+            k is None,
+            regions[k].order if k in regions else 0,
+            regions[k].code if k in regions else "",
+        ),
+    )
+    for key in grouped:
+        grouped[key].sort(key=lambda r: (fold(r.labels[province]), r.labels[province]))
+    return province, region, ordered, regions, grouped, {r.key: r for r in by_region.rows}, by_region.total
+
+
+def _geography_note(province: str) -> str:
+    n = dims.province_count(province)
+    return (
+        _("Provinces as they were (%(n)s).") if province == "province" else _("Today's %(n)s provinces.")
+    ) % {"n": n}
+
+
+def _approved_note() -> str:
+    return _(
+        "From the provinces' approved periodic reports: for each province the figures of its latest"
+        " approved report of the year; consulting contracts and revenue summed over the year."
+    )
+
+
+CENTRE = [
+    "centre_staff",
+    "centre_staff_permanent",
+    "centre_staff_contract",
+    "centre_staff_postgraduate",
+    "centre_staff_university",
+    "centre_staff_vocational",
+    "collaborator_districts",
+    "collaborator_communes",
+    "collaborators",
+    "centre_offices",
+    "centre_vehicles",
+    "centre_equipment",
+    "consulting_contracts",
+    "consulting_revenue",
+]
+BANDS = ["centres_over_30", "centres_20_30", "centres_10_19", "centres_under_10"]
+
+
+def _figures(row, measures: list[str]) -> dict[str, Any]:
+    return {m: row.value(m) for m in measures}
+
+
+def appendix_4(scope: Scope, params: dict) -> Built:
+    year = params["year"]
+    province, _region, ordered, regions, grouped, region_rows, total = _periodic_rows(
+        scope, [*CENTRE, "centres_reporting", *BANDS], params
+    )
+    title = _("Staff, collaborators and facilities of the industrial extension centres, %(year)s") % {
+        "year": year
+    }
+    table = Table(
+        title,
+        subtitle=_geography_note(province),
+        unit=None,
+        sheet_name=_("Appendix 4"),
+        columns=[
+            Column("name", _("Region / province"), kind=TEXT),
+            Group(
+                _("Staff (people)"),
+                [
+                    Column("centre_staff", _("Total"), kind=NUMBER),
+                    Column("centre_staff_permanent", _("Permanent"), kind=NUMBER),
+                    Column("centre_staff_contract", _("Contract"), kind=NUMBER),
+                    Column("centre_staff_postgraduate", _("Postgraduate"), kind=NUMBER),
+                    Column("centre_staff_university", _("University, college"), kind=NUMBER),
+                    Column("centre_staff_vocational", _("Vocational"), kind=NUMBER),
+                ],
+            ),
+            Group(
+                _("Collaborators"),
+                [
+                    Column("collaborator_districts", _("Districts"), kind=NUMBER),
+                    Column("collaborator_communes", _("Communes"), kind=NUMBER),
+                    Column("collaborators", _("People"), kind=NUMBER),
+                ],
+            ),
+            Group(
+                _("Facilities"),
+                [
+                    Column("centre_offices", _("Offices"), kind=NUMBER),
+                    Column("centre_vehicles", _("Vehicles"), kind=NUMBER),
+                    Column("centre_equipment", _("Equipment sets"), kind=NUMBER),
+                ],
+            ),
+            Group(
+                _("Consulting"),
+                [
+                    Column("consulting_contracts", _("Contracts"), kind=NUMBER),
+                    Column("consulting_revenue", _("Revenue"), unit="trieu"),
+                ],
+            ),
+        ],
+        footnotes=[_approved_note()],
+    )
+    for key in ordered:
+        table.section(regions[key].name if key in regions else _("Without a region"))
+        for row in grouped[key]:
+            table.row(row.labels[province], **_figures(row, CENTRE))
+        # a region's figures are the engine's (a former province gives way to its successor)
+        table.subtotal(_("Region total"), **_figures(region_rows[key], CENTRE))
+    table.total(_("Total"), **_figures(total, CENTRE))
+    bands = Table(
+        _("Industrial extension centres by number of staff, %(year)s") % {"year": year},
+        subtitle=_geography_note(province),
+        unit=None,
+        sheet_name=_("By size"),
+        columns=[
+            Column("name", _("Region"), kind=TEXT),
+            Column("centres_reporting", _("Centres reporting"), kind=NUMBER),
+            Group(
+                _("Centres by number of staff"),
+                [
+                    Column("centres_over_30", _("Over 30"), kind=NUMBER),
+                    Column("centres_20_30", _("20–30"), kind=NUMBER),
+                    Column("centres_10_19", _("10–19"), kind=NUMBER),
+                    Column("centres_under_10", _("Under 10"), kind=NUMBER),
+                ],
+            ),
+        ],
+    )
+    for key in ordered:
+        bands.row(
+            regions[key].name if key in regions else _("Without a region"),
+            **_figures(region_rows[key], ["centres_reporting", *BANDS]),
+        )
+    bands.total(_("Total"), **_figures(total, ["centres_reporting", *BANDS]))
+    labels = [regions[k].name for k in ordered if k in regions]
+    chart = {
+        "kind": "bar",
+        "unit": _("people"),
+        "labels": labels,
+        "series": [
+            {
+                "name": _("Staff (people)"),
+                "data": [int(region_rows[k].value("centre_staff")) for k in ordered if k in regions],
+            },
+            {
+                "name": _("Collaborators"),
+                "data": [int(region_rows[k].value("collaborators")) for k in ordered if k in regions],
+            },
+        ],
+    }
+    return Built([table, bands], title, chart)
+
+
+LEGAL = ["programme_approved", "programme_document", "funds_regulation", "regulation_document"]
+
+
+def appendix_5(scope: Scope, params: dict) -> Built:
+    year = params["year"]
+    province, _region, ordered, regions, grouped, region_rows, total = _periodic_rows(
+        scope, [*LEGAL, "centres_reporting"], params
+    )
+    title = _("Provincial legal documents on industrial promotion, %(year)s") % {"year": year}
+    table = Table(
+        title,
+        subtitle=_geography_note(province),
+        unit=None,
+        sheet_name=_("Appendix 5"),
+        columns=[
+            Column("name", _("Region / province"), kind=TEXT),
+            Group(
+                _("Provincial industrial promotion programme"),
+                [
+                    Column("programme_approved", pgettext("legal document", "Approved"), kind=NUMBER),
+                    Column("programme_document", _("Document"), kind=TEXT, width=22),
+                ],
+            ),
+            Group(
+                _("Regulation on managing local funds"),
+                [
+                    Column("funds_regulation", pgettext("legal document", "Issued"), kind=NUMBER),
+                    Column("regulation_document", _("Document"), kind=TEXT, width=22),
+                ],
+            ),
+        ],
+        footnotes=[
+            _(
+                "From the provinces' approved periodic reports: the answers of each province's latest"
+                " approved report of the year (1: yes, 0: no); the totals count the provinces."
+            ),
+            _("Provinces reporting: %(n)s.") % {"n": int(total.value("centres_reporting"))},
+        ],
+    )
+    counts = ["programme_approved", "funds_regulation"]
+    for key in ordered:
+        table.section(regions[key].name if key in regions else _("Without a region"))
+        for row in grouped[key]:
+            table.row(row.labels[province], **_figures(row, LEGAL))
+        table.subtotal(_("Region total"), **_figures(region_rows[key], counts))
+    table.total(_("Total"), **_figures(total, counts))
+    return Built([table], title)
+
+
+REPORTS.update(
+    {
+        r.slug: r
+        for r in [
+            Report(
+                "phu-luc-4",
+                gettext_lazy("Appendix 4 – industrial extension centres"),
+                gettext_lazy(
+                    "Staff, collaborators, facilities and consulting of the provinces' industrial extension"
+                    " centres by region and province, from the approved periodic reports; the centres by"
+                    " number of staff."
+                ),
+                PeriodicYearForm,
+                _periodic_year_initial,
+                appendix_4,
+            ),
+            Report(
+                "phu-luc-5",
+                gettext_lazy("Appendix 5 – provincial legal documents"),
+                gettext_lazy(
+                    "Whether each province has approved its industrial promotion programme and issued its"
+                    " regulation on local funds, with the documents' numbers, from the approved periodic"
+                    " reports; counted by region and nationally."
+                ),
+                PeriodicYearForm,
+                _periodic_year_initial,
+                appendix_5,
+            ),
+        ]
+    }
+)

@@ -404,6 +404,123 @@ def _beneficiary_facts(scope, measures, by, filters, on, cells) -> None:
             cells[key][m.name] += _as_int(row[f"v_{m.name}"])
 
 
+# the dimensions the periodic reports' values are grouped by (the others roll these up: regions)
+_PERIODIC_DIMENSIONS = ("province", "province_now", "movement_year")
+_PERIODIC_FILTERS = {"province", "province_now", "region", "region_now", "period", "plan_year"}
+
+
+def _periodic_rows(scope, measures, asked, filters, on, now: dict[int, int]) -> list[dict]:
+    """The approved values the measures read (``reporting.extensions.PERIODIC_VALUES``), each with
+    its place in both geographies, its regions and the year its period ends, narrowed by the
+    filters."""
+    from khuyencong.geo.queries import region_map
+    from khuyencong.reporting.extensions import PERIODIC_VALUES
+
+    unknown = set(filters) - _PERIODIC_FILTERS
+    if unknown:
+        raise ValueError(f"the periodic reports cannot be filtered by {sorted(unknown)}")
+    for dim in asked:
+        if (dims.get(dim.base) if dim.rollup else dim).name not in _PERIODIC_DIMENSIONS:
+            raise ValueError(f"{dim.name} does not apply to the periodic reports")
+    codes = sorted({m.figure for m in measures})
+    regions = {unit: region.pk for unit, region in region_map().items()}
+    period: Period | None = filters.get("period")
+    wanted = {
+        name: {_pk(v) for v in _many(filters[name])}
+        for name in ("province", "province_now", "region", "region_now")
+        if name in filters
+    }
+    years = {int(y) for y in _many(filters["plan_year"])} if "plan_year" in filters else None
+    rows = []
+    for answer in PERIODIC_VALUES.results(scope, codes, on):
+        for value in answer:
+            row = dict(value)
+            row["province_now"] = now.get(row["province"], row["province"])
+            row["region"] = regions.get(row["province"])
+            row["region_now"] = regions.get(row["province_now"])
+            row["movement_year"] = row["period_end"].year
+            if any(row[name] not in ids for name, ids in wanted.items()):
+                continue
+            if years is not None and row["movement_year"] not in years:
+                continue
+            if period is not None:
+                if period.basis == MOVEMENT and not period.start <= row["period_end"] <= period.end:
+                    continue
+                if period.basis == PLAN and row["movement_year"] not in period.plan_years:
+                    continue
+            rows.append(row)
+    return rows
+
+
+def _latest_per_province(rows: list[dict], key_of, successors: dict[int, int]) -> list[dict]:
+    """The STOCK rule (``measures.py``): in each group, each province's latest approved report, and a
+    former province's only until its successor in the same group reported later."""
+    latest: dict[tuple, dict] = {}
+    for row in rows:
+        slot = (key_of(row), row["province"])
+        rank = (row["period_end"], row["period_end"] - row["period_start"], row["report"])
+        if slot not in latest or rank > latest[slot]["_rank"]:
+            latest[slot] = {**row, "_rank": rank}
+    kept = []
+    for (key, province), row in latest.items():
+        successor = successors.get(province, province)
+        later = latest.get((key, successor))
+        if successor != province and later is not None and later["period_end"] > row["period_end"]:
+            continue
+        kept.append(row)
+    return kept
+
+
+def _periodic_value(measure: ms.Measure, row: dict) -> int | str:
+    if measure.rule == ms.YES:
+        return 1 if row["flag"] else 0
+    if measure.rule == ms.TEXT:
+        return (row["text"] or "").strip()
+    if measure.rule == ms.BAND:
+        return 1 if row["number"] is not None and ms.in_band(row["number"], measure.band) else 0
+    return int(row["number"] or 0)
+
+
+def _periodic_facts(scope, measures, grouped, asked, filters, on, cells, totals) -> None:
+    """The provinces' approved periodic reports: FLOW measures add up the values of the reports of
+    the period, the others follow the STOCK rule within each row asked (and, for the total, over the
+    whole table: a former province is not counted beside its successor nationally either)."""
+    from khuyencong.geo.queries import rollup_map
+
+    successors = rollup_map()  # each province as it was -> the province holding it today
+    rows = _periodic_rows(scope, measures, asked, filters, on, successors)
+    rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}
+
+    def asked_key(row: dict) -> tuple:
+        return tuple(rollups[dim.name].get(row[dim.base]) if dim.rollup else row[dim.name] for dim in asked)
+
+    def cell(row: dict) -> tuple:
+        return tuple(row[dim.name] for dim in grouped)
+
+    for m in measures:
+        mine = [row for row in rows if row["code"] == m.figure]
+        if m.rule == ms.FLOW:
+            for row in mine:
+                cells[cell(row)][m.name] += _periodic_value(m, row)
+            continue
+        for row in _latest_per_province(mine, asked_key, successors):
+            cells[cell(row)][m.name] = _add(cells[cell(row)][m.name], _periodic_value(m, row))
+        if m.rule == ms.TEXT:
+            totals[m.name] = ""
+            continue
+        totals[m.name] = sum(
+            _periodic_value(m, row) for row in _latest_per_province(mine, lambda row: (), successors)
+        )
+
+
+def _add(a, b):
+    """Figures add up; texts (a document's number) are listed, each once."""
+    if isinstance(a, str) or isinstance(b, str):
+        parts = [p for p in (a, b) if isinstance(p, str) and p]
+        return "; ".join(dict.fromkeys(parts))
+    return a + b
+
+
 # --- the engine -----------------------------------------------------------------------------------------
 
 
@@ -420,7 +537,11 @@ def aggregate(
     ``filters``: ``plan_year``, ``source``, ``content``, ``province``, ``province_now``, ``region``,
     ``region_now``, ``organisation``, ``organisation_kind``, ``project_kind``, ``status``,
     ``project``, ``decision`` (a value, several, or a queryset of decisions) and ``period`` (a
-    :class:`~khuyencong.reporting.dimensions.Period`). ``on``: cut every measure at that date."""
+    :class:`~khuyencong.reporting.dimensions.Period`). ``on``: cut every measure at that date.
+
+    The periodic measures (``measures.PERIODIC``: the provinces' approved periodic reports, given by
+    ``reporting.extensions.PERIODIC_VALUES``) take the place filters, ``period`` and ``plan_year``
+    (the year a report's period ends) and group by province, region and ``movement_year``."""
     filters = {k: v for k, v in (filters or {}).items() if v is not None}
     unknown = set(filters) - KNOWN_FILTERS
     if unknown:
@@ -451,6 +572,8 @@ def aggregate(
         _indicator_facts(scope, by_fact[ms.INDICATOR], grouped, filters, on, cells)
     if by_fact[ms.BENEFICIARY]:
         _beneficiary_facts(scope, by_fact[ms.BENEFICIARY], grouped, filters, on, cells)
+    if by_fact[ms.PERIODIC]:
+        _periodic_facts(scope, by_fact[ms.PERIODIC], grouped, asked, filters, on, cells, totals)
 
     # from the database's grouping to the one asked (a region adds up its provinces)
     rollups = {dim.name: dim.rollup() for dim in asked if dim.rollup}
@@ -469,9 +592,9 @@ def aggregate(
         out = tuple(keys.values())
         row = rows.get(out)
         if row is None:
-            row = rows[out] = Row(keys, values={m.name: 0 for m in wanted})
+            row = rows[out] = Row(keys, values={m.name: "" if m.rule == ms.TEXT else 0 for m in wanted})
         for name, amount in values.items():
-            row.values[name] += amount
+            row.values[name] = _add(row.values[name], amount)
         for project, sums_of in project_sums.get(key, {}).items():
             for name, amount in sums_of.items():
                 counted[out][project][name] += amount
@@ -487,7 +610,12 @@ def aggregate(
                 row.labels[dim.name] = (
                     names.get(row.keys[dim.name], "") if row.keys[dim.name] is not None else ""
                 )
-    total = Row({}, values={m.name: sum((r.values[m.name] for r in result), 0) for m in wanted})
+    total = Row(
+        {},
+        values={
+            m.name: "" if m.rule == ms.TEXT else sum((r.values[m.name] for r in result), 0) for m in wanted
+        },
+    )
     if not by:
         total.values.update(result[0].values if result else {})
     total.values.update(totals)

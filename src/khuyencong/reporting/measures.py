@@ -24,6 +24,7 @@ LEDGER = "ledger"
 PROJECTS = "projects"
 INDICATOR = "indicator"
 BENEFICIARY = "beneficiary"
+PERIODIC = "periodic"
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,21 @@ class Measure:
     # indicator measures: "planned" (targets of the projects) or "actual" (approved reports);
     # beneficiary measures: "before", "after" or "reporting" (how many beneficiaries gave both)
     side: str = ""
-    # beneficiary measures: the effect figure, "revenue", "production" or "jobs"
+    # beneficiary measures: the effect figure, "revenue", "production" or "jobs";
+    # periodic measures: the code of the form field whose approved values they read
     figure: str = ""
+    # periodic measures: how the values add up (FLOW, STOCK, YES or BAND, see below), whether they
+    # are đồng, and for BAND the staff range counted (lowest, highest; ``None``: no bound)
+    rule: str = ""
+    money: bool = False
+    band: tuple[int | None, int | None] = (None, None)
 
     @property
     def is_money(self) -> bool:
         if self.fact == BENEFICIARY:
             return self.figure in MONEY_FIGURES and self.side != REPORTING
+        if self.fact == PERIODIC:
+            return self.money
         return self.fact == LEDGER and not self.count_projects
 
 
@@ -149,6 +158,71 @@ MEASURES.update(
     }
 )
 
+# --- the provinces' approved periodic reports ---------------------------------------------------------
+# Only approved reports count (on a report date: those approved on that day). Two kinds of figure:
+#
+# * FLOW – what happened during a period (money spent, consulting contracts): the sum of the values of
+#   every approved report whose period ends within the period asked.
+# * STOCK – what a province has at a moment (its centre's staff, collaborators, offices, vehicles,
+#   whether its programme is approved): never a sum of quarters. A province's figure is the value of
+#   its **latest** approved report (the latest period end; among reports ending on the same day, the
+#   longest period, then the last filed) – in a year, the latest of that year. A former province's
+#   figure gives way to its successor's once the successor reported later in the same span: in the
+#   2025 geography, Tuyên Quang's 2025 staff is the new province's Q4 report, not that plus former Hà
+#   Giang's Q2 report; where the successor has not reported yet, its predecessors' figures are summed.
+#   YES counts the provinces whose latest report says yes; BAND counts those whose latest staff total
+#   lies in the band (both bounds included). TEXT gives the latest report's text (a document's
+#   number), the texts of a group listed, and no total.
+FLOW = "flow"
+STOCK = "stock"
+YES = "yes"
+BAND = "band"
+TEXT = "text"
+STAFF_FIELD = "can-bo-tong-so"
+
+
+def _periodic(name, label, field_code, rule=STOCK, money=False, band=(None, None)) -> Measure:
+    return Measure(name, label, PERIODIC, figure=field_code, rule=rule, money=money, band=band)
+
+
+PERIODIC_MEASURES = [
+    _periodic("centre_staff", _("Centre staff"), STAFF_FIELD),
+    _periodic("centre_staff_permanent", _("Centre staff: permanent"), "can-bo-bien-che"),
+    _periodic("centre_staff_contract", _("Centre staff: contract"), "can-bo-hop-dong"),
+    _periodic("centre_staff_postgraduate", _("Centre staff: postgraduate"), "can-bo-sau-dai-hoc"),
+    _periodic("centre_staff_university", _("Centre staff: university and college"), "can-bo-dai-hoc"),
+    _periodic("centre_staff_vocational", _("Centre staff: vocational"), "can-bo-trung-cap"),
+    _periodic("collaborator_districts", _("Districts with collaborators"), "ctv-huyen"),
+    _periodic("collaborator_communes", _("Communes with collaborators"), "ctv-xa"),
+    _periodic("collaborators", _("Collaborators"), "ctv-so-nguoi"),
+    _periodic("centre_offices", _("Offices"), "tru-so"),
+    _periodic("centre_vehicles", _("Vehicles"), "phuong-tien"),
+    _periodic("centre_equipment", _("Equipment sets"), "trang-thiet-bi"),
+    _periodic("consulting_contracts", _("Consulting contracts"), "tu-van-so-hop-dong", FLOW),
+    _periodic("consulting_revenue", _("Consulting revenue"), "tu-van-doanh-thu", FLOW, money=True),
+    _periodic("reported_kcqg", _("National funds spent (reported)"), "kinh-phi-kcqg", FLOW, money=True),
+    _periodic("reported_kcdp", _("Local funds spent (reported)"), "kinh-phi-kcdp", FLOW, money=True),
+    _periodic(
+        "reported_other", _("Funds outside projects (reported)"), "kinh-phi-ngoai-de-an", FLOW, money=True
+    ),
+    _periodic("centres_reporting", _("Centres reporting"), STAFF_FIELD, BAND),
+    _periodic("centres_over_30", _("Centres over 30 staff"), STAFF_FIELD, BAND, band=(31, None)),
+    _periodic("centres_20_30", _("Centres of 20–30 staff"), STAFF_FIELD, BAND, band=(20, 30)),
+    _periodic("centres_10_19", _("Centres of 10–19 staff"), STAFF_FIELD, BAND, band=(10, 19)),
+    _periodic("centres_under_10", _("Centres under 10 staff"), STAFF_FIELD, BAND, band=(None, 9)),
+    _periodic("programme_approved", _("Provincial programme approved"), "chuong-trinh-tinh", YES),
+    _periodic("funds_regulation", _("Regulation on local funds issued"), "quy-che-kinh-phi", YES),
+    _periodic("programme_document", _("Document approving the programme"), "chuong-trinh-tinh-so", TEXT),
+    _periodic("regulation_document", _("Document of the regulation"), "quy-che-kinh-phi-so", TEXT),
+]
+MEASURES.update({m.name: m for m in PERIODIC_MEASURES})
+
+
+def in_band(value: int, band: tuple[int | None, int | None]) -> bool:
+    low, high = band
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 # the columns of the agency's consolidation table, in order
 CONSOLIDATION = [
     "requested",
@@ -177,6 +251,8 @@ __all__ = [
     "INDICATOR",
     "LEDGER",
     "MEASURES",
+    "PERIODIC",
+    "PERIODIC_MEASURES",
     "PROJECTS",
     "Measure",
     "get",

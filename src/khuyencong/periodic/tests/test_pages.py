@@ -223,6 +223,25 @@ def test_the_report_downloads_as_excel_and_csv_with_the_pages_figures(client, pe
     text = client.get(reverse("periodic:export", args=[filled_report.pk, "csv"])).content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert any(line[:3] == ["Số cộng tác viên khuyến công", "người", "75"] for line in lines)
-    assert client.get(f"/bao-cao-dinh-ky/{filled_report.pk}/tai-ve.pdf").status_code == 404
+    assert client.get(f"/bao-cao-dinh-ky/{filled_report.pk}/tai-ve.txt").status_code == 404
     login(client, people["other_doit"])
     assert client.get(reverse("periodic:export", args=[filled_report.pk, "xlsx"])).status_code == 404
+
+
+def test_the_report_as_an_administrative_document(client, people, filled_report):
+    from khuyencong.documents.pdf import document_html
+    from khuyencong.periodic.queries import report_document
+
+    login(client, people["doit"])
+    response = client.get(reverse("periodic:export", args=[filled_report.pk, "pdf"]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    table, header = report_document(filled_report)
+    assert (header.issuer, header.parent) == ("Sở Công Thương", "UBND Tỉnh Tuyên Quang")
+    assert header.document_type == "Báo cáo" and header.signer_position == "Giám đốc"
+    assert table.title == "Tình hình thực hiện hoạt động khuyến công hằng quý – Quý II/2026"
+    assert header.number.endswith("/BC-SCT") and header.place == "Tuyên Quang"
+    html = document_html(table, header)
+    assert "Tổng số cán bộ của trung tâm" in html and "Nơi nhận" in html
+    assert html.split("<body")[1].count("hằng quý") == 1  # the title heads the document once
+    login(client, people["other_doit"])
+    assert client.get(reverse("periodic:export", args=[filled_report.pk, "pdf"])).status_code == 404

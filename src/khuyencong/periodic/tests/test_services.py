@@ -271,3 +271,21 @@ def test_indicators_follow_the_projects_until_the_province_changes_them(people, 
     assert value_of(q2_report, "hoi-thao") == 2  # not changed by hand: follows the projects
     report_save_values(user=people["doit"], report=q2_report, values={"lao-dong-dao-tao": ""})
     assert value_of(q2_report, "lao-dong-dao-tao") == 35  # emptied: the projects' figure again
+
+
+def test_todays_province_prefills_the_money_of_its_predecessors_from_q3_2025(
+    people, quarterly, tuyen_quang, ha_giang_2020
+):
+    """Former Hà Giang's project P1 pays 5.000.000 on 15/08/2025, after the merger: the new Tuyên
+    Quang's Q3 2025 report carries it (the ledger keeps the province as it was: Hà Giang); former
+    Hà Giang's own 2020 reports keep only Hà Giang's money of their quarters."""
+    ha_giang, p1 = ha_giang_2020
+    ledger.record(p1, LedgerKind.DISBURSED, 5_000_000, D(2025, 8, 15))
+    q3 = report_open(
+        user=people["doit"], form=quarterly, province=tuyen_quang, start=D(2025, 7, 1), end=D(2025, 9, 30)
+    )
+    assert value_of(q3, "kinh-phi-kcqg") == 5_000_000
+    q4_2020 = report_open(
+        user=people["doit"], form=quarterly, province=ha_giang, start=D(2020, 10, 1), end=D(2020, 12, 31)
+    )
+    assert value_of(q4_2020, "kinh-phi-kcqg") == 30_000_000

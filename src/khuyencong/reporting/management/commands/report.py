@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="The report: " + ", ".join(sorted(catalogue.REPORTS)))
-        parser.add_argument("--year", type=str, help="Shorthand for --param from_year=Y --param to_year=Y.")
+        parser.add_argument(
+            "--year", type=str, help="Shorthand for --param year=Y (or from_year=Y and to_year=Y)."
+        )
         parser.add_argument(
             "--param", action="append", default=[], metavar="KEY=VALUE", help="A parameter of the report."
         )
@@ -47,8 +49,11 @@ class Command(BaseCommand):
         if report is None:
             raise CommandError(f"unknown report {name!r}; one of {', '.join(sorted(catalogue.REPORTS))}")
         data: dict[str, str] = {}
-        if year:
-            data.update(from_year=year, to_year=year)
+        if year:  # a report of one year takes it as is; one of a span of years, as its first and last
+            if "year" in report.form.base_fields:
+                data["year"] = year
+            else:
+                data.update(from_year=year, to_year=year)
         for item in param:
             key, sep, value = item.partition("=")
             if not sep:
