@@ -132,10 +132,12 @@ def region_shares(report: PeriodicReport) -> dict[str, Decimal | None]:
     }
 
 
-def report_sections(report: PeriodicReport) -> list[Section]:
+def report_sections(report: PeriodicReport, fresh: dict[int, int] | None = None) -> list[Section]:
     """The report's sections with each value, the same period last year (±%) and, for the funds,
     the share of the year's plan and of the region (:func:`region_shares`) – the figures computed
-    by the engine and ``reporting.derived``."""
+    by the engine and ``reporting.derived``. ``fresh``: what the engine knows now for the pre-filled
+    fields (``services.prefilled_values``), shown in place of what is stored unless the province
+    typed its own figure – a page shows today's figures without writing them (saving stores them)."""
     rows = {v.field_id: v for v in report.values.all()}
     shares = region_shares(report)
     previous = last_year_report(report)
@@ -144,7 +146,11 @@ def report_sections(report: PeriodicReport) -> list[Section]:
     for f in fields_of(report.form):
         section = sections.setdefault(f.section_id, Section(f.section.title, f.section.kind))
         row = rows.get(f.pk)
-        line = Line(f, row.value if row else None, row.comment if row else "", typed=bool(row and row.typed))
+        typed = bool(row and row.typed)
+        value = row.value if row else None
+        if fresh is not None and f.pk in fresh and not typed:
+            value = fresh[f.pk]
+        line = Line(f, value, row.comment if row else "", typed=typed)
         if f.is_number:
             line.region_share = shares.get(f.code)
             line.last_year = before.get(f.pk)

@@ -26,7 +26,7 @@ from khuyencong.periodic.services import (
     check,
     fields_of,
     locked_message,
-    refresh_prefilled,
+    prefilled_values,
     report_open,
     report_save_values,
 )
@@ -134,7 +134,9 @@ def report_detail(request, pk: int):
         "periodic/report_detail.html",
         {
             "object": report,
-            "sections": queries.report_sections(report),
+            "sections": queries.report_sections(
+                report, fresh=prefilled_values(report) if report.is_editable else None
+            ),
             "events": queries.timeline(report),
             "action_labels": ACTION_LABELS,
             "actions": REPORT_ACTIONS.available(scope, report),
@@ -203,9 +205,8 @@ def report_edit(request, pk: int):
             if request.POST.get("then") == "submit":
                 return redirect("periodic:action", pk=report.pk, action="submit")
             return redirect(report)
-    else:
-        refresh_prefilled(report)
-    sections = queries.report_sections(report)
+    # what the ledger and the projects know now is shown; it is stored when the report is saved
+    sections = queries.report_sections(report, fresh=prefilled_values(report))
     if posted:  # show what was typed, not what is stored
         for section in sections:
             for line in section.lines:

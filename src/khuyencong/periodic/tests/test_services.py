@@ -289,3 +289,28 @@ def test_todays_province_prefills_the_money_of_its_predecessors_from_q3_2025(
         user=people["doit"], form=quarterly, province=ha_giang, start=D(2020, 10, 1), end=D(2020, 12, 31)
     )
     assert value_of(q4_2020, "kinh-phi-kcqg") == 30_000_000
+
+
+def test_opening_the_pages_shows_todays_ledger_without_writing_it(client, people, quarterly, ha_giang_2020):
+    """A payment recorded after the report was opened shows on its pages at once; it is stored
+    only when the province saves (a page that is only read writes nothing)."""
+    from django.urls import reverse
+
+    ha_giang, p1 = ha_giang_2020
+    q4 = report_open(
+        user=people["doit"], form=quarterly, province=ha_giang, start=D(2020, 10, 1), end=D(2020, 12, 31)
+    )
+    assert value_of(q4, "kinh-phi-kcqg") == 30_000_000
+    ledger.record(p1, LedgerKind.DISBURSED, 7_000_000, D(2020, 12, 5))
+    stored = list(ReportValue.objects.filter(report=q4).values_list("id", "number", "text"))
+    changes = ObjectChange.objects.count()
+    client.force_login(people["doit"])
+    for name in ("periodic:edit", "periodic:detail"):
+        page = client.get(reverse(name, args=[q4.pk]))
+        assert page.status_code == 200
+        shown = {line.field.code: line.value for s in page.context["sections"] for line in s.lines}
+        assert shown["kinh-phi-kcqg"] == 37_000_000
+    assert list(ReportValue.objects.filter(report=q4).values_list("id", "number", "text")) == stored
+    assert ObjectChange.objects.count() == changes
+    report_save_values(user=people["doit"], report=q4, values={})
+    assert value_of(q4, "kinh-phi-kcqg") == 37_000_000
