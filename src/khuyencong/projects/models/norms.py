@@ -28,6 +28,7 @@ class SupportNorm(ReferenceModel):
     )
     name = models.CharField(_("name"), max_length=300)
     max_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("at most (% of the cost)"),
         max_digits=5,
         decimal_places=2,
@@ -79,6 +80,7 @@ class AdvanceRule(ReferenceModel):
         related_name="advance_rules",
     )
     max_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("advance at most (% of the contract)"),
         max_digits=5,
         decimal_places=2,
