@@ -133,7 +133,26 @@ class Registry:
         kwargs = {self.subject: obj} if getattr(form_class, f"needs_{self.subject}", False) else {}
         if initial is not None:
             kwargs["initial"] = initial
-        return form_class(data, files, **kwargs)
+        form = form_class(data, files, **kwargs)
+        # a JSON body may send an object or a list where a field takes one value: a form field would
+        # read it as its text ("{'a': 1}"); it is refused, naming the field
+        if isinstance(data, Mapping) and not hasattr(data, "getlist"):
+            from django import forms
+            from django.utils.translation import gettext as _
+
+            several = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+            wrong = [
+                name
+                for name, value in data.items()
+                if name in form.fields
+                and isinstance(value, (dict, list))
+                and not isinstance(form.fields[name], several)
+            ]
+            if wrong:
+                form.full_clean()
+                for name in wrong:
+                    form.add_error(name, _("Not a single value."))
+        return form
 
     def service(self, name: str) -> Callable[..., Any]:
         return import_string(self[name].service)

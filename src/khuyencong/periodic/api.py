@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from khuyencong.core.api.fields import ObjectField
 from khuyencong.core.api.viewsets import ReferenceViewSet, ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.core.audit import json_value
 from khuyencong.core.permissions import get_scope
@@ -139,8 +140,8 @@ class ReportOpenSerializer(serializers.Serializer):
 
 
 class ReportValuesSerializer(serializers.Serializer):
-    values = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
-    comments = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    values = ObjectField(child=serializers.JSONField(allow_null=True), required=False)
+    comments = ObjectField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False)
 
 
 class ReportFormViewSet(ReferenceViewSet):

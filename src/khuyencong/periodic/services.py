@@ -38,6 +38,9 @@ from khuyencong.reporting import dimensions as dims
 from khuyencong.reporting.derived import change_on_previous
 from khuyencong.reporting.engine import aggregate
 
+FIRST_YEAR = 2010  # the first year a report is filed for (the programme's records begin in 2014)
+MAX_COMMENT = 2000  # a comment beside a figure (why it differs from last year, above the plan)
+
 # The report's own figures, whoever opens it: the report itself is what the scope restricts.
 REPORT_SCOPE = Scope(national_read=True)
 # “Far from the same period last year”: more than this share up or down.
@@ -54,18 +57,33 @@ def locked_message(report: PeriodicReport) -> str:
 # --- opening a report ----------------------------------------------------------------------------
 
 
+def files_for(scope: Scope, province_id: int | None) -> bool:
+    """Whether the user fills in the reports of this province: its own officers (those of today's
+    province also file for the units it absorbed). The agency reviews, it does not fill in."""
+    return province_id is not None and province_id in scope.province_write
+
+
 def report_open(
     *, user, form: ReportForm, province, start: datetime.date, end: datetime.date
 ) -> PeriodicReport:
     """The province's report of ``form`` for the period (a new draft, pre-filled, if none yet)."""
     scope = get_scope(user)
-    if not scope.writes_province(province.pk):
+    if not files_for(scope, province.pk):
         raise PermissionDenied(_("You cannot file reports for this province."))
     if not form.active:
         raise ValidationError({"form": [_("This report form is no longer in use.")]})
     if period_matching(form.period_type, start, end, form.months) is None:
         raise ValidationError(
             {"period": [_("This is not a period of the form “%(form)s”.") % {"form": form}]}
+        )
+    if start.year < FIRST_YEAR or start > timezone.localdate():
+        raise ValidationError(
+            {
+                "period": [
+                    _("A report is filed for a period that has begun, from %(year)s on.")
+                    % {"year": FIRST_YEAR}
+                ]
+            }
         )
     with transaction.atomic(), audit_context(user=user, reason=_("report opened")):
         report = PeriodicReport.objects.filter(
@@ -169,6 +187,8 @@ def parse_value(field: FormField, raw: Any) -> Any:
     """A typed value from what a person typed (or JSON sent); ``ValidationError`` naming the field."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if not isinstance(raw, (str, int, float, Decimal)):  # a list or an object sent as a value
+        raise ValidationError({field.code: [_("%(field)s: not a single value.") % {"field": field.label}]})
     text = str(raw).strip() if not isinstance(raw, bool) else raw
     try:
         number: int | Decimal | None = None
@@ -250,7 +270,7 @@ def report_save_values(
         report, scope = _lock(user, report)
         if report.is_locked:
             raise ConflictError(locked_message(report))
-        if not scope.writes_province(report.province_id):
+        if not files_for(scope, report.province_id):
             raise PermissionDenied(_("Only the province's officers edit its report."))
         if not report.is_editable:
             raise ValidationError(
@@ -267,12 +287,23 @@ def report_save_values(
         parsed: dict[str, Any] = {}
         for code, raw in values.items():
             field = fields[code]
-            if field.locked:
-                continue  # the ledger's figure, refreshed below
+            if field.locked:  # the ledger's figure, refreshed below: not typed
+                if raw not in (None, ""):
+                    errors[code] = [
+                        _("%(field)s: this figure comes from the money ledger and cannot be typed.")
+                        % {"field": field.label}
+                    ]
+                continue
             try:
                 parsed[code] = parse_value(field, raw)
             except ValidationError as error:
                 errors.update(error.message_dict)
+        for code, comment in comments.items():
+            if comment and len(comment) > MAX_COMMENT:
+                errors[code] = [
+                    _("%(field)s: the comment is longer than %(n)s characters.")
+                    % {"field": fields[code].label, "n": MAX_COMMENT}
+                ]
         if errors:
             raise ValidationError(errors)
         stored = {v.field.code: v for v in report.values.select_related("field")}

@@ -20,11 +20,12 @@ from khuyencong.geo.models import AdministrativeUnit
 from khuyencong.periodic import queries
 from khuyencong.periodic.actions import ACTION_LABELS, REPORT_ACTIONS
 from khuyencong.periodic.filters import ReportFilterSet
-from khuyencong.periodic.models import PeriodicReport, ReportForm, ValueType
+from khuyencong.periodic.models import PeriodicReport, ReportForm
 from khuyencong.periodic.periods import parse_period_key, period_key, period_matching
 from khuyencong.periodic.services import (
     check,
     fields_of,
+    files_for,
     locked_message,
     prefilled_values,
     report_open,
@@ -140,7 +141,7 @@ def report_detail(request, pk: int):
             "events": queries.timeline(report),
             "action_labels": ACTION_LABELS,
             "actions": REPORT_ACTIONS.available(scope, report),
-            "can_edit": report.is_editable and scope.writes_province(report.province_id),
+            "can_edit": report.is_editable and files_for(scope, report.province_id),
             "errors": errors,
             "warnings": warnings,
             "active_menu": "reports",
@@ -153,7 +154,7 @@ def _posted_values(request, fields) -> tuple[dict, dict]:
     for f in fields:
         if f.locked:
             pass
-        elif f.value_type == ValueType.YES_NO or f"v-{f.code}" in request.POST:
+        elif f"v-{f.code}" in request.POST:  # a field the page did not send is left as it is
             values[f.code] = request.POST.get(f"v-{f.code}", "")
         if f"c-{f.code}" in request.POST:
             comments[f.code] = request.POST.get(f"c-{f.code}", "")
@@ -167,7 +168,7 @@ def report_edit(request, pk: int):
     if report.is_locked:
         context = {"object": report, "locked": locked_message(report), "active_menu": "reports"}
         return render(request, "periodic/report_edit.html", context, status=409)
-    if not scope.writes_province(report.province_id):
+    if not files_for(scope, report.province_id):
         raise PermissionDenied(_("Only the province's officers edit its report."))
     if not report.is_editable:
         messages.error(

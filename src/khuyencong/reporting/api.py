@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from khuyencong.core.api.fields import ObjectField
 from khuyencong.core.bounds import validate_plausible_date
 from khuyencong.core.permissions import get_scope
 from khuyencong.documents.writers import json_data
@@ -433,7 +434,7 @@ class PublishedDetailSerializer(PublishedSummarySerializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    parameters = serializers.DictField(
+    parameters = ObjectField(
         required=False, help_text="The report's parameters, as for GET /api/v1/reports/<name>/."
     )
     number = serializers.CharField(required=False, allow_blank=True, max_length=100)

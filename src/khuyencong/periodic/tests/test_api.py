@@ -109,3 +109,58 @@ def test_opening_a_wrong_period_is_a_400_naming_it(people, tuyen_quang):
     )
     assert response.status_code == 400
     assert "Đây không phải là kỳ báo cáo" in str(response.json())
+
+
+def test_what_the_api_refuses_naming_the_field(people, tuyen_quang, q2_report):
+    """Found by trying the API as an attacker would: each is refused with a message naming the
+    field, and nothing is stored."""
+    doit, pk = api(people["doit"]), q2_report.pk
+
+    def opened(start, end):
+        return doit.post(
+            f"{BASE}/reports/",
+            {"form": "bao-cao-quy", "province": tuyen_quang.pk, "period_start": start, "period_end": end},
+            format="json",
+        )
+
+    for start, end in (("9999-10-01", "9999-12-31"), ("1900-01-01", "1900-03-31")):
+        answer = opened(start, end)
+        assert answer.status_code == 400 and "kỳ đã bắt đầu" in str(answer.json()), (start, answer.content)
+
+    def values(body):
+        return doit.post(f"{BASE}/reports/{pk}/values/", body, format="json")
+
+    cases = [
+        (
+            {"values": {"chuong-trinh-tinh-so": {"a": 1}}},
+            "chuong-trinh-tinh-so",
+            "không phải một giá trị đơn",
+        ),
+        ({"values": {"kinh-phi-kcqg": "NaN"}}, "kinh-phi-kcqg", "sổ theo dõi kinh phí"),
+        ({"comments": {"lao-dong-dao-tao": "y" * 2001}}, "lao-dong-dao-tao", "dài quá 2000 ký tự"),
+    ]
+    for body, field, message in cases:
+        answer = values(body)
+        assert answer.status_code == 400, (body, answer.content)
+        assert field in answer.json()["error"]["fields"] and message in str(answer.json()), answer.content
+    answer = values({"values": "abc"})
+    assert answer.status_code == 400 and "Cần một đối tượng JSON" in str(answer.json())
+    assert not q2_report.values.filter(text__startswith="{").exists()
+    # the agency reviews the province's report; it does not fill it in
+    assert (
+        api(people["agency"])
+        .post(f"{BASE}/reports/{pk}/values/", {"values": FILLED}, format="json")
+        .status_code
+        == 403
+    )
+
+
+def test_an_action_reason_must_be_text(people, filled_report):
+    pk = filled_report.pk
+    assert api(people["doit"]).post(f"{BASE}/reports/{pk}/actions/submit/").status_code == 200
+    answer = api(people["agency"]).post(
+        f"{BASE}/reports/{pk}/actions/return/", {"reason": {"a": 1}}, format="json"
+    )
+    assert answer.status_code == 400 and "reason" in str(answer.json()), answer.content
+    filled_report.refresh_from_db()
+    assert filled_report.state == State.SUBMITTED

@@ -37,7 +37,8 @@ def test_list_and_report_pages_follow_the_scope(client, people, q2_report):
         assert page.context["total"] == listed, who
         assert client.get(detail).status_code == status, who
         assert client.get(reverse("periodic:edit", args=[q2_report.pk])).status_code in (
-            {"doit": 200, "agency": 200, "leader": 403, "other_doit": 404}[who],
+            # the province fills in its report; the agency reviews it, it does not fill it in
+            {"doit": 200, "agency": 403, "leader": 403, "other_doit": 404}[who],
         )
         assert (
             client.get(reverse("periodic:action", args=[q2_report.pk, "submit"])).status_code
@@ -245,3 +246,20 @@ def test_the_report_as_an_administrative_document(client, people, filled_report)
     assert html.split("<body")[1].count("hằng quý") == 1  # the title heads the document once
     login(client, people["other_doit"])
     assert client.get(reverse("periodic:export", args=[filled_report.pk, "pdf"])).status_code == 404
+
+
+def test_a_page_save_without_a_field_leaves_it_as_it_is(client, people, filled_report):
+    """Only what the page sent is saved: a yes/no answer not sent is not blanked."""
+    login(client, people["doit"])
+    answer = client.post(reverse("periodic:edit", args=[filled_report.pk]), {"v-lao-dong-dao-tao": "98"})
+    assert answer.status_code == 302
+    values = {v.field.code: v.value for v in filled_report.values.select_related("field")}
+    assert values["lao-dong-dao-tao"] == 98 and values["chuong-trinh-tinh"] is True
+    # the agency does not fill in a province's report
+    login(client, people["agency"])
+    assert (
+        client.post(
+            reverse("periodic:edit", args=[filled_report.pk]), {"v-lao-dong-dao-tao": "5"}
+        ).status_code
+        == 403
+    )

@@ -73,8 +73,10 @@ def test_prefilled_funds_equal_the_ledger_for_the_province_as_it_was(people, qua
     assert (value_of(q1, "kinh-phi-kcqg"), value_of(q1, "kinh-phi-kcdp")) == (40_000_000, 0)
     assert value_of(q4, "kinh-phi-kcqg") == 30_000_000
     assert value_of(q2, "kinh-phi-kcqg") == 0
-    # a typed value for a ledger field is ignored: the ledger's figure stays
-    report_save_values(user=people["doit"], report=q1, values={"kinh-phi-kcqg": "999"})
+    # a value typed for a ledger field is refused, naming it; the ledger's figure stays
+    with pytest.raises(ValidationError) as refused:
+        report_save_values(user=people["doit"], report=q1, values={"kinh-phi-kcqg": "999"})
+    assert "kinh-phi-kcqg" in refused.value.message_dict
     assert value_of(q1, "kinh-phi-kcqg") == 40_000_000
 
 
