@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.api.fields import ObjectField
 from khuyencong.core.api.viewsets import ReferenceViewSet, ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.core.audit import json_value
@@ -271,11 +272,6 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
             )
         form = REPORT_ACTIONS.form(name, report, data=request.data)
         if not form.is_valid():
-            raise exceptions.ValidationError(
-                {
-                    ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
-                    for k, v in form.errors.items()
-                }
-            )
+            raise exceptions.ValidationError(form_errors(form))
         REPORT_ACTIONS.perform(name, user=request.user, obj=report, data=form.cleaned_data)
         return self._answer(report)

@@ -88,3 +88,12 @@ def exception_handler(exc, context):
             response.status_code, codes if isinstance(codes, str) else "error", str(message), request=request
         )
     return response
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors as the API answers them: by field, the form's own under
+    ``non_field_errors`` (an action's form on the API of projects and of periodic reports)."""
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }

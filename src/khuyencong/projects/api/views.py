@@ -18,6 +18,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.core.filters import SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
@@ -40,13 +41,6 @@ from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, 
 from khuyencong.projects.queries import timeline, with_money
 from khuyencong.projects.services import decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
-
-
-def _form_errors(form) -> dict[str, list[str]]:
-    return {
-        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
-        for name, messages in form.errors.items()
-    }
 
 
 def _field_type(field: forms.Field) -> str:
@@ -198,7 +192,7 @@ class ProjectViewSet(
             )
         form = PROJECT_ACTIONS.form(name, project, data=request.data, files=request.FILES)
         if not form.is_valid():
-            raise exceptions.ValidationError(_form_errors(form))
+            raise exceptions.ValidationError(form_errors(form))
         PROJECT_ACTIONS.perform(
             name, user=request.user, obj=project, data=form.cleaned_data, files=request.FILES
         )
