@@ -28,7 +28,7 @@ from khuyencong.periodic.models import (
     ValueType,
 )
 from khuyencong.periodic.periods import deadline, describe, period_key, periods_of
-from khuyencong.periodic.services import REPORT_SCOPE, fields_of, last_year_report, plan_of_year
+from khuyencong.periodic.services import REPORT_SCOPE, fields_of, last_year_values, plan_of_year
 from khuyencong.reporting.derived import change_on_previous, percent_of_plan
 from khuyencong.reporting.dimensions import Period
 
@@ -140,8 +140,7 @@ def report_sections(report: PeriodicReport, fresh: dict[int, int] | None = None)
     typed its own figure – a page shows today's figures without writing them (saving stores them)."""
     rows = {v.field_id: v for v in report.values.all()}
     shares = region_shares(report)
-    previous = last_year_report(report)
-    before = {v.field_id: v.value for v in previous.values.all()} if previous else {}
+    before = last_year_values(report)
     sections: dict[int, Section] = {}
     for f in fields_of(report.form):
         section = sections.setdefault(f.section_id, Section(f.section.title, f.section.kind))

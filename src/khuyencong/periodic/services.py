@@ -339,21 +339,42 @@ class Problem:
         }
 
 
-def last_year_report(report: PeriodicReport) -> PeriodicReport | None:
-    """The same form's approved report of the same province for the same period a year earlier."""
+def last_year_values(report: PeriodicReport) -> dict[int, Any]:
+    """Per numeric field id, what the same period a year earlier reported: the province's own
+    approved report of the same form; for a province formed on 01/07/2025 whose earlier period its
+    predecessors reported (the new Tuyên Quang's Q2 2026 against Q2 2025 of former Hà Giang and
+    former Tuyên Quang), the sum of the predecessors' approved reports – only when every one of
+    them is approved (a partial sum would compare the whole province with a part of it). Empty when
+    there is nothing to compare with."""
+    from khuyencong.geo.queries import predecessors_of, valid_unit_ids
+
     earlier = _period(report).previous_year()
-    return PeriodicReport.objects.filter(
-        form=report.form,
-        province=report.province,
-        period_start=earlier.start,
-        period_end=earlier.end,
-        state=State.APPROVED,
-    ).first()
+    same_period = PeriodicReport.objects.filter(
+        form=report.form, period_start=earlier.start, period_end=earlier.end, state=State.APPROVED
+    )
+    own = same_period.filter(province=report.province).first()
+    if own is not None:
+        filed = [own]
+    else:
+        born = report.province.valid_from
+        if born is None or born <= earlier.start:
+            return {}
+        filers = valid_unit_ids(predecessors_of([report.province_id])[report.province_id], earlier.start)
+        filed = list(same_period.filter(province__in=filers))
+        if not filers or {r.province_id for r in filed} != filers:
+            return {}
+    totals: dict[int, Any] = {}
+    for value in ReportValue.objects.filter(report__in=filed).select_related("field"):
+        if value.field.is_number and value.value is not None:
+            totals[value.field_id] = totals.get(value.field_id, 0) + value.value
+    return totals
 
 
 def plan_of_year(report: PeriodicReport, field: FormField) -> int:
-    """The province's approved plan of the report's year for a ledger field's source/content."""
-    filters: dict[str, Any] = {"province": report.province, "plan_year": report.period_end.year}
+    """The approved plan of the report's year for a ledger field's source/content, for the same
+    place as the report's money (:func:`_place`: from 01/07/2025 today's province with its
+    predecessors' projects)."""
+    filters: dict[str, Any] = {**_place(report), "plan_year": report.period_end.year}
     if field.source:
         filters["source"] = field.source
     if field.content_id:
@@ -366,8 +387,7 @@ def check(report: PeriodicReport) -> tuple[list[Problem], list[Problem]]:
     fields = fields_of(report.form)
     rows = {v.field_id: v for v in report.values.all()}
     by_code = {f.code: f for f in fields}
-    previous = last_year_report(report)
-    before = {v.field_id: v.value for v in previous.values.all()} if previous else {}
+    before = last_year_values(report)
     errors: list[Problem] = []
     warnings: list[Problem] = []
 

@@ -316,3 +316,30 @@ def test_opening_the_pages_shows_todays_ledger_without_writing_it(client, people
     assert ObjectChange.objects.count() == changes
     report_save_values(user=people["doit"], report=q4, values={})
     assert value_of(q4, "kinh-phi-kcqg") == 37_000_000
+
+
+def test_todays_province_is_compared_with_what_its_predecessors_reported(people, quarterly, tuyen_quang):
+    """From 01/07/2025 the new Tuyên Quang reports for former Hà Giang and former Tuyên Quang too,
+    so its figures are set against theirs: Q2 2026's 115 collaborators against the sum of their
+    approved Q2 2025 reports (75 + 40 = 115, ±0 %) – and against nothing while only one of them is
+    approved (a part of the province is no comparison)."""
+    from khuyencong.periodic.queries import report_sections
+    from khuyencong.periodic.tests.test_facts import file_report
+    from khuyencong.reporting.tests.test_engine import former
+
+    q2_2025 = (D(2025, 4, 1), D(2025, 6, 30))
+    file_report(quarterly, former("02"), *q2_2025, State.APPROVED, ctv_so_nguoi=75)
+    old_tq = file_report(quarterly, former("08"), *q2_2025, State.SUBMITTED, ctv_so_nguoi=40)
+    this = report_open(
+        user=people["doit"], form=quarterly, province=tuyen_quang, start=D(2026, 4, 1), end=D(2026, 6, 30)
+    )
+    report_save_values(user=people["doit"], report=this, values={**FILLED, "ctv-so-nguoi": "115"})
+
+    def collaborators():
+        lines = [line for section in report_sections(this) for line in section.lines]
+        line = next(line for line in lines if line.field.code == "ctv-so-nguoi")
+        return line.last_year, line.change
+
+    assert collaborators() == (None, None)
+    PeriodicReport.objects.filter(pk=old_tq.pk).update(state=State.APPROVED)
+    assert collaborators() == (115, 0)
