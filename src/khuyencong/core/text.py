@@ -67,3 +67,9 @@ def sort_key(text: str | None) -> tuple[str, str]:
         else:
             letters.append(char + "0")
     return "".join(letters), "".join(tones)
+
+
+def lower_first(text: str) -> str:
+    """The text as it reads after another word: ``lower_first("Tỉnh Tuyên Quang")`` →
+    ``'tỉnh Tuyên Quang'`` (“UBND tỉnh Tuyên Quang”)."""
+    return text[:1].lower() + text[1:]

@@ -21,7 +21,7 @@ from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.periodic.actions import REPORT_ACTIONS
 from khuyencong.periodic.filters import ReportFilterSet
 from khuyencong.periodic.models import FormField, FormSection, PeriodicReport, ReportEvent, ReportForm
-from khuyencong.periodic.services import fields_of, report_open, report_save_values
+from khuyencong.periodic.services import HEADER_FIELDS, fields_of, report_open, report_save_values
 
 
 class FormFieldSerializer(serializers.ModelSerializer):
@@ -91,6 +91,8 @@ class PeriodicReportListSerializer(serializers.ModelSerializer):
             "state",
             "submitted_at",
             "approved_at",
+            "number",
+            "signer_name",
         ]
 
 
@@ -113,7 +115,7 @@ class PeriodicReportSerializer(PeriodicReportListSerializer):
 
     @extend_schema_field(ReportValueSerializer(many=True))
     def get_values(self, report) -> list[dict]:
-        stored = {v.field_id: v for v in report.values.all()}
+        stored = {v.field_id: v for v in report.values.select_related("field")}
         rows = []
         for f in fields_of(report.form):
             row = stored.get(f.pk)
@@ -143,6 +145,8 @@ class ReportOpenSerializer(serializers.Serializer):
 class ReportValuesSerializer(serializers.Serializer):
     values = ObjectField(child=serializers.JSONField(allow_null=True), required=False)
     comments = ObjectField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False)
+    number = serializers.CharField(allow_blank=True, required=False, max_length=40)
+    signer_name = serializers.CharField(allow_blank=True, required=False, max_length=120)
 
 
 class ReportFormViewSet(ReferenceViewSet):
@@ -210,7 +214,8 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=ReportValuesSerializer, responses=PeriodicReportSerializer)
     @action(detail=True, methods=["post"], url_path="values", url_name="values", filter_backends=[])
     def save_values(self, request, pk=None):
-        """Save values (and comments) by field code; the ledger's values are not typed."""
+        """Save values (and comments) by field code, and the document's `number` and `signer_name`; the
+        ledger's values are not typed."""
         report = self.get_visible_object()
         data = ReportValuesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -219,6 +224,7 @@ class PeriodicReportViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
             report=report,
             values=data.validated_data.get("values", {}),
             comments=data.validated_data.get("comments", {}),
+            header={n: data.validated_data[n] for n in HEADER_FIELDS if n in data.validated_data},
         )
         return self._answer(report)
 

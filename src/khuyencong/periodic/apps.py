@@ -21,6 +21,11 @@ class PeriodicConfig(AppConfig):
 
         register_loader(50, "periodic", load_report_forms)
 
+        from khuyencong.core.demo import register_demo_loader
+        from khuyencong.periodic.demo import load_demo_reports
+
+        register_demo_loader(50, "periodic", load_demo_reports)
+
         from khuyencong.core import navigation
 
         def agency(scope):

@@ -183,6 +183,11 @@ class PeriodicReport(AuditedModel):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # what the Department's clerk and its Director put on the document when it is issued
+    number = models.CharField(
+        _("document number"), max_length=40, blank=True, help_text=_("E.g. 125/BC-SCT.")
+    )
+    signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),

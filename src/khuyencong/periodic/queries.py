@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from khuyencong.core.formatting import format_money, format_number
 from khuyencong.core.permissions import VIEW, Scope
+from khuyencong.core.text import fold
 from khuyencong.periodic.models import (
     FormField,
     PeriodicReport,
@@ -28,7 +29,13 @@ from khuyencong.periodic.models import (
     ValueType,
 )
 from khuyencong.periodic.periods import deadline, describe, period_key, periods_of
-from khuyencong.periodic.services import REPORT_SCOPE, fields_of, last_year_values, plan_of_year
+from khuyencong.periodic.services import (
+    REPORT_SCOPE,
+    fields_of,
+    last_year_values,
+    plan_of_year,
+    registry_documents,
+)
 from khuyencong.reporting.derived import change_on_previous, percent_of_plan
 from khuyencong.reporting.dimensions import Period
 
@@ -50,6 +57,7 @@ class Line:
     of_plan: Decimal | None = None
     typed: bool = False
     region_share: Decimal | None = None  # funds: the province's share of its region (approved reports)
+    document: Any = None  # legal section: the registry's document with the number typed
 
     def _show(self, value: Any) -> str:
         if value is None or value == "":
@@ -138,9 +146,10 @@ def report_sections(report: PeriodicReport, fresh: dict[int, int] | None = None)
     by the engine and ``reporting.derived``. ``fresh``: what the engine knows now for the pre-filled
     fields (``services.prefilled_values``), shown in place of what is stored unless the province
     typed its own figure – a page shows today's figures without writing them (saving stores them)."""
-    rows = {v.field_id: v for v in report.values.all()}
+    rows = {v.field_id: v for v in report.values.select_related("field")}
     shares = region_shares(report)
     before = last_year_values(report)
+    documents = registry_documents(report)
     sections: dict[int, Section] = {}
     for f in fields_of(report.form):
         section = sections.setdefault(f.section_id, Section(f.section.title, f.section.kind))
@@ -150,6 +159,8 @@ def report_sections(report: PeriodicReport, fresh: dict[int, int] | None = None)
         if fresh is not None and f.pk in fresh and not typed:
             value = fresh[f.pk]
         line = Line(f, value, row.comment if row else "", typed=typed)
+        if f.section.kind == SectionKind.LEGAL_DOCUMENTS and f.value_type == ValueType.TEXT and value:
+            line.document = documents.get(fold(str(value)))
         if f.is_number:
             line.region_share = shares.get(f.code)
             line.last_year = before.get(f.pk)
@@ -370,12 +381,13 @@ AGENCY = "Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến côn
 
 
 def report_document(report: PeriodicReport):
-    """The report as the province's Department of Industry and Trade sends it (Decree 30/2020/NĐ-CP),
-    its table and its header: the provincial People's Committee above the Department, the number
-    the Department's clerk gives on issuing (“Số:    /BC-SCT”), the province and the date of
-    approval (or of submission, or today for a report not yet sent), “BÁO CÁO” over the form's
-    title and period (the table's title, heading the document once), the recipients and the
-    Director's signature block."""
+    """The report as the province's Department of Industry and Trade sends it (Decree
+    30/2020/NĐ-CP), its table and its header: the provincial People's Committee above the
+    Department, the number the Department's clerk gives on issuing (“Số:    /BC-SCT” until the
+    province types it), the province and the date of approval (or of submission, or today for a
+    report not yet sent), “BÁO CÁO” over the form's title and period (the table's title, heading
+    the document once), the recipients and the Director's signature block (with the signer's name
+    once typed)."""
     from django.utils.text import capfirst
 
     from khuyencong.documents.tables import DocumentHeader
@@ -391,10 +403,11 @@ def report_document(report: PeriodicReport):
     return table, DocumentHeader(
         issuer="Sở Công Thương",
         parent=f"UBND {report.province.full_name}",
-        number="\u00a0" * 8 + "/BC-SCT",
+        number=report.number or "\u00a0" * 8 + "/BC-SCT",
         place=report.province.name,
         date=date,
         document_type=kind,
         signer_position=_("Director"),
+        signer_name=report.signer_name,
         recipients=[AGENCY, "Lưu: VT"],
     )

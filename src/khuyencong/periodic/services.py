@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
@@ -23,6 +24,7 @@ from khuyencong.core.bounds import MAX_VND
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.formatting import parse_vnd
 from khuyencong.core.permissions import VIEW, Scope, get_scope
+from khuyencong.core.text import fold
 from khuyencong.periodic.models import (
     FormField,
     PeriodicReport,
@@ -30,6 +32,7 @@ from khuyencong.periodic.models import (
     ReportEvent,
     ReportForm,
     ReportValue,
+    SectionKind,
     State,
     ValueType,
 )
@@ -131,6 +134,7 @@ def prefilled_values(report: PeriodicReport) -> dict[int, int]:
     for the province (see :func:`_place`) and the period, or the projects' approved indicator
     results."""
     values: dict[int, int] = {}
+    indicators: dict[int, Any] | None = None  # the projects' results, asked once for every field
     for field in fields_of(report.form):
         if field.prefill == Prefill.LEDGER:
             filters: dict[str, Any] = {**_place(report), "period": _period(report)}
@@ -141,15 +145,16 @@ def prefilled_values(report: PeriodicReport) -> dict[int, int]:
             total = aggregate(REPORT_SCOPE, [field.measure], filters=filters, labels=False).total
             values[field.pk] = int(total.value(field.measure))
         elif field.prefill == Prefill.INDICATOR and field.indicator_id:
-            figure = aggregate(
-                REPORT_SCOPE,
-                ["indicator_actual"],
-                by=["indicator"],
-                filters={**_place(report), "period": _period(report)},
-                labels=False,
-            )
-            found = {row.keys["indicator"]: row.value("indicator_actual") for row in figure.rows}
-            values[field.pk] = int(found.get(field.indicator_id, 0))
+            if indicators is None:
+                figure = aggregate(
+                    REPORT_SCOPE,
+                    ["indicator_actual"],
+                    by=["indicator"],
+                    filters={**_place(report), "period": _period(report)},
+                    labels=False,
+                )
+                indicators = {row.keys["indicator"]: row.value("indicator_actual") for row in figure.rows}
+            values[field.pk] = int(indicators.get(field.indicator_id, 0))
     return values
 
 
@@ -259,13 +264,24 @@ def _lock(user, report: PeriodicReport, action: str = "") -> tuple[PeriodicRepor
     return locked, scope
 
 
+# the document's own lines (its number and signer), saved with the values: model field → longest text
+HEADER_FIELDS = {"number": 40, "signer_name": 120}
+
+
 def report_save_values(
-    *, user, report: PeriodicReport, values: dict[str, Any], comments: dict[str, str] | None = None
+    *,
+    user,
+    report: PeriodicReport,
+    values: dict[str, Any],
+    comments: dict[str, str] | None = None,
+    header: dict[str, Any] | None = None,
 ) -> PeriodicReport:
-    """Save what the province typed (by field code). Pre-filled ledger values are not typed: they
-    are refreshed from the ledger. An approved report refuses any change (``ConflictError``);
-    a submitted or accepted one is not editable until returned."""
+    """Save what the province typed (by field code) and the document's number and signer
+    (``header``: keys of :data:`HEADER_FIELDS`). Pre-filled ledger values are not typed: they are
+    refreshed from the ledger. An approved report refuses any change (``ConflictError``); a
+    submitted or accepted one is not editable until returned."""
     comments = comments or {}
+    header = header or {}
     with transaction.atomic(), audit_context(user=user, reason=_("report values saved")):
         report, scope = _lock(user, report)
         if report.is_locked:
@@ -298,6 +314,17 @@ def report_save_values(
                 parsed[code] = parse_value(field, raw)
             except ValidationError as error:
                 errors.update(error.message_dict)
+        for name in sorted(set(header) - set(HEADER_FIELDS)):
+            errors[name] = [_("The report has no field %(codes)s.") % {"codes": name}]
+        for name, longest in HEADER_FIELDS.items():
+            text = header.get(name)
+            if text is not None and not isinstance(text, str):
+                errors[name] = [_("%(field)s: not a single value.") % {"field": capfirst(_field_label(name))}]
+            elif text is not None and len(text.strip()) > longest:
+                errors[name] = [
+                    _("%(field)s: at most %(n)s characters.")
+                    % {"field": capfirst(_field_label(name)), "n": longest}
+                ]
         for code, comment in comments.items():
             if comment and len(comment) > MAX_COMMENT:
                 errors[code] = [
@@ -317,8 +344,17 @@ def report_save_values(
             if code in comments:
                 row.comment = (comments[code] or "").strip()
             row.save()  # the audit records only what changed
+        changed = [n for n in HEADER_FIELDS if n in header and getattr(report, n) != header[n].strip()]
+        for name in changed:
+            setattr(report, name, header[name].strip())
+        if changed:
+            report.save(update_fields=[*changed, "updated_at"])
         refresh_prefilled(report)
         return report
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(PeriodicReport._meta.get_field(name), "verbose_name", name))
 
 
 # --- validation on submit ----------------------------------------------------------------------------
@@ -370,6 +406,17 @@ def last_year_values(report: PeriodicReport) -> dict[int, Any]:
     return totals
 
 
+def registry_documents(report: PeriodicReport) -> dict[str, Any]:
+    """The legal-document registry's documents of the report's province and of the provinces it
+    was formed from, by their number folded (``1234/QĐ-UBND`` matches ``1234/qd-ubnd``)."""
+    from khuyencong.geo.queries import predecessors_of
+    from khuyencong.programmes.models import LegalDocument
+
+    provinces = predecessors_of([report.province_id])[report.province_id]
+    found = LegalDocument.objects.filter(province__in=provinces).order_by("-issued_on", "number")
+    return {fold(d.number): d for d in reversed(list(found))}  # the latest of equal numbers wins
+
+
 def plan_of_year(report: PeriodicReport, field: FormField) -> int:
     """The approved plan of the report's year for a ledger field's source/content, for the same
     place as the report's money (:func:`_place`: from 01/07/2025 today's province with its
@@ -385,9 +432,10 @@ def plan_of_year(report: PeriodicReport, field: FormField) -> int:
 def check(report: PeriodicReport) -> tuple[list[Problem], list[Problem]]:
     """The errors that block a submission and the warnings that only ask for a comment."""
     fields = fields_of(report.form)
-    rows = {v.field_id: v for v in report.values.all()}
+    rows = {v.field_id: v for v in report.values.select_related("field")}
     by_code = {f.code: f for f in fields}
     before = last_year_values(report)
+    documents = registry_documents(report)
     errors: list[Problem] = []
     warnings: list[Problem] = []
 
@@ -401,6 +449,19 @@ def check(report: PeriodicReport) -> tuple[list[Problem], list[Problem]]:
         if field.required and value is None:
             errors.append(problem(field, _("required, not filled in")))
             continue
+        if (
+            value
+            and field.section.kind == SectionKind.LEGAL_DOCUMENTS
+            and field.value_type == ValueType.TEXT
+            and fold(str(value)) not in documents
+        ):
+            warnings.append(
+                problem(
+                    field,
+                    _("“%(number)s” is not in the province's legal-document registry; add it there")
+                    % {"number": value},
+                )
+            )
         if value is None or not field.is_number:
             continue
         if value < 0:

@@ -23,11 +23,13 @@ from khuyencong.periodic.filters import ReportFilterSet
 from khuyencong.periodic.models import PeriodicReport, ReportForm
 from khuyencong.periodic.periods import parse_period_key, period_key, period_matching
 from khuyencong.periodic.services import (
+    HEADER_FIELDS,
     check,
     fields_of,
     files_for,
     locked_message,
     prefilled_values,
+    registry_documents,
     report_open,
     report_save_values,
 )
@@ -184,15 +186,18 @@ def report_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         values, comments = _posted_values(request, fields)
-        posted = {"values": values, "comments": comments}
+        header = {n: request.POST[f"h-{n}"] for n in HEADER_FIELDS if f"h-{n}" in request.POST}
+        posted = {"values": values, "comments": comments, "header": header}
         try:
-            report_save_values(user=request.user, report=report, values=values, comments=comments)
+            report_save_values(
+                user=request.user, report=report, values=values, comments=comments, header=header
+            )
         except ConflictError as error:
             general.append(str(error.message))
             status = 409
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                codes = {f.code for f in fields}
+                codes = {f.code for f in fields} | set(HEADER_FIELDS)
                 for name, texts in error.message_dict.items():
                     if name in codes:
                         field_errors[name] = [str(m) for m in texts]
@@ -222,6 +227,8 @@ def report_edit(request, pk: int):
         {
             "object": report,
             "sections": sections,
+            "header": {n: posted.get("header", {}).get(n, getattr(report, n)) for n in HEADER_FIELDS},
+            "documents": sorted(registry_documents(report).values(), key=lambda d: (d.issued_on, d.number)),
             "field_errors": field_errors,
             "general_errors": general,
             "active_menu": "reports",

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.generic import ObjectDetailView, ObjectListView
+from khuyencong.core.generic import ObjectDetailView, ObjectListView, workspace_required
+from khuyencong.core.permissions import CHANGE, VIEW
 from khuyencong.core.tables import Column
+from khuyencong.programmes import services
 from khuyencong.programmes.filters import LegalDocumentFilterSet
+from khuyencong.programmes.forms import LegalDocumentForm
 from khuyencong.programmes.models import Content, Indicator, LegalDocument, Programme
 
 
@@ -79,6 +85,7 @@ class LegalDocumentListView(ObjectListView):
     filterset_class = LegalDocumentFilterSet
     title = _("Legal documents")
     export_name = "van-ban-phap-ly"
+    create_url_name = "programmes:document_create"
     default_sort = "-issued_on"
     columns = [
         Column("number", _("Number"), sort="number", link=True),
@@ -91,6 +98,9 @@ class LegalDocumentListView(ObjectListView):
 
     def base_queryset(self):
         return LegalDocument.objects.select_related("province")
+
+    def can_create(self) -> bool:
+        return self.request.user.is_authenticated and services.may_add_documents(self.request.user)
 
 
 class LegalDocumentDetailView(ObjectDetailView):
@@ -105,3 +115,45 @@ class LegalDocumentDetailView(ObjectDetailView):
         context["relations_in"] = doc.relations_in.select_related("source")
         context["programmes"] = doc.programmes.all()
         return context
+
+
+def _document_form(request, document: LegalDocument | None):
+    form = LegalDocumentForm(request.POST or None, instance=document, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.document_save(user=request.user, data=form.service_data(), document=document)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, texts in error.message_dict.items():
+                    for text in texts:
+                        form.add_error(name if name in form.fields else None, text)
+            else:
+                for text in error.messages:
+                    form.add_error(None, text)
+        else:
+            messages.success(
+                request,
+                gettext("Changes saved.") if document else gettext("The document was added to the registry."),
+            )
+            return redirect(saved)
+    return render(
+        request,
+        "programmes/document_form.html",
+        {"form": form, "object": document, "active_menu": "programmes"},
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_required
+def document_create(request):
+    if not services.may_add_documents(request.user):
+        raise PermissionDenied(gettext("Your role cannot add legal documents."))
+    return _document_form(request, None)
+
+
+@workspace_required
+def document_edit(request, pk: int):
+    document = get_object_or_404(LegalDocument.objects.restrict(request.user, VIEW), pk=pk)
+    if not LegalDocument.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
+        raise PermissionDenied(gettext("You can read this document but not change it."))
+    return _document_form(request, document)

@@ -57,3 +57,22 @@ def filled_report(people, q2_report):  # noqa: F811
     from khuyencong.periodic.services import report_save_values
 
     return report_save_values(user=people["doit"], report=q2_report, values=dict(FILLED))
+
+
+@pytest.fixture
+def registered_documents(tuyen_quang):  # noqa: F811
+    """The two provincial documents FILLED names, in the legal-document registry."""
+    from khuyencong.programmes.models import LegalDocument
+
+    for number, kind, title in [
+        ("1234/QĐ-UBND", "provincial_programme", "Phê duyệt Chương trình khuyến công tỉnh Tuyên Quang"),
+        ("56/2022/QĐ-UBND", "provincial_regulation", "Quy định quản lý kinh phí khuyến công địa phương"),
+    ]:
+        LegalDocument.objects.create(
+            number=number,
+            kind=kind,
+            title=title,
+            issuer="UBND tỉnh Tuyên Quang",
+            issued_on=D(2022, 3, 1),
+            province=tuyen_quang,
+        )

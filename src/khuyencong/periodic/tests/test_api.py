@@ -164,3 +164,15 @@ def test_an_action_reason_must_be_text(people, filled_report):
     assert answer.status_code == 400 and "reason" in str(answer.json()), answer.content
     filled_report.refresh_from_db()
     assert filled_report.state == State.SUBMITTED
+
+
+def test_the_document_number_and_signer_through_the_api(people, q2_report):
+    doit, pk = api(people["doit"]), q2_report.pk
+    answer = doit.post(
+        f"{BASE}/reports/{pk}/values/", {"number": "7/BC-SCT", "signer_name": "Trần Thị B"}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["number"], answer.json()["signer_name"]) == ("7/BC-SCT", "Trần Thị B")
+    answer = doit.post(f"{BASE}/reports/{pk}/values/", {"number": "9" * 41}, format="json")
+    assert answer.status_code == 400 and "number" in answer.json()["error"]["fields"]
+    assert doit.get(f"{BASE}/reports/{pk}/").json()["number"] == "7/BC-SCT"

@@ -263,3 +263,68 @@ def test_a_page_save_without_a_field_leaves_it_as_it_is(client, people, filled_r
         ).status_code
         == 403
     )
+
+
+def test_the_document_number_and_signer_are_typed_on_the_page_and_printed(client, people, filled_report):
+    """The clerk's number and the Director's name, typed on the edit page, head and sign the PDF
+    and show on the report's page; too long a number is refused naming the field, and the
+    approved report refuses them too."""
+    from khuyencong.core.models import ObjectChange
+    from khuyencong.periodic.queries import report_document
+
+    login(client, people["doit"])
+    edit = reverse("periodic:edit", args=[filled_report.pk])
+    answer = client.post(edit, {"h-number": "x" * 41, "h-signer_name": "Nguyễn Văn A"})
+    assert answer.status_code == 400
+    assert "Số, ký hiệu văn bản: tối đa 40 ký tự." in answer.content.decode()
+    filled_report.refresh_from_db()
+    assert (filled_report.number, filled_report.signer_name) == ("", "")  # nothing half-saved
+    answer = client.post(edit, {"h-number": " 125/BC-SCT ", "h-signer_name": "Nguyễn Văn A"})
+    assert answer.status_code == 302
+    filled_report.refresh_from_db()
+    assert (filled_report.number, filled_report.signer_name) == ("125/BC-SCT", "Nguyễn Văn A")
+    _, header = report_document(filled_report)
+    assert (header.number, header.signer_name) == ("125/BC-SCT", "Nguyễn Văn A")
+    assert "125/BC-SCT" in client.get(filled_report.get_absolute_url()).content.decode()
+    change = ObjectChange.objects.filter(
+        object_id=filled_report.pk, content_type__model="periodicreport", action="update"
+    ).latest("id")
+    assert (change.before["number"], change.after["number"]) == ("", "125/BC-SCT")
+    # a value-only save leaves them as they are
+    assert client.post(edit, {"v-lao-dong-dao-tao": "99"}).status_code == 302
+    filled_report.refresh_from_db()
+    assert filled_report.number == "125/BC-SCT"
+
+
+def test_the_legal_section_links_to_the_registry_and_warns_when_a_number_is_not_there(
+    client, people, filled_report
+):
+    """FILLED names 1234/QĐ-UBND (the programme) and 56/2022/QĐ-UBND (the regulation). Only the
+    first is in the registry – as a document of former Hà Giang, a province the new Tuyên Quang was
+    formed from: the report links it; the other is a warning on submit (it does not block)."""
+    from khuyencong.periodic.services import check
+    from khuyencong.programmes.models import LegalDocument
+    from khuyencong.reporting.tests.test_engine import former
+
+    ha_giang = former("02")
+    document = LegalDocument.objects.create(
+        number="1234/QĐ-UBND",
+        kind="provincial_programme",
+        title="Phê duyệt Chương trình khuyến công tỉnh Hà Giang",
+        issuer="UBND tỉnh Hà Giang",
+        issued_on=D(2021, 5, 4),
+        province=ha_giang,
+    )
+    login(client, people["doit"])
+    page = client.get(filled_report.get_absolute_url()).content.decode()
+    assert f'href="{document.get_absolute_url()}" data-testid="document-chuong-trinh-tinh-so"' in page
+    assert 'data-testid="document-quy-che-kinh-phi-so"' not in page
+    warnings = [(p.code, p.reason) for p in check(filled_report)[1]]
+    assert warnings == [
+        (
+            "quy-che-kinh-phi-so",
+            "“56/2022/QĐ-UBND” chưa có trong danh mục văn bản pháp lý của tỉnh; đề nghị bổ sung vào danh mục",
+        )
+    ]
+    edit = client.get(reverse("periodic:edit", args=[filled_report.pk])).content.decode()
+    assert '<option value="1234/QĐ-UBND">' in edit and reverse("programmes:document_create") in edit

@@ -144,7 +144,9 @@ def test_a_typed_value_that_is_not_a_number_names_the_field(people, q2_report):
         report_save_values(user=people["doit"], report=q2_report, values={"ctv-xa": "1,5"})
 
 
-def test_far_from_the_same_period_last_year_warns_without_blocking(people, quarterly, tuyen_quang):
+def test_far_from_the_same_period_last_year_warns_without_blocking(
+    people, quarterly, tuyen_quang, registered_documents
+):
     last = report_open(
         user=people["doit"], form=quarterly, province=tuyen_quang, start=D(2025, 10, 1), end=D(2025, 12, 31)
     )
