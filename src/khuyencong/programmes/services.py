@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
-from khuyencong.core.permissions import CHANGE, get_scope
+from khuyencong.core.permissions import CHANGE, Scope, get_scope
 from khuyencong.programmes.models import PROVINCIAL_DOCUMENT_KINDS, LegalDocument
 
 EDITABLE_FIELDS = [
@@ -35,9 +35,12 @@ EDITABLE_FIELDS = [
 ]
 
 
-def may_add_documents(user) -> bool:
-    scope = get_scope(user)
+def may_add(scope: Scope) -> bool:
     return scope.is_admin or bool(scope.province_write)
+
+
+def may_add_documents(user) -> bool:
+    return may_add(get_scope(user))
 
 
 def _check(user, document: LegalDocument) -> None:

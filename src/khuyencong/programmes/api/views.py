@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import django_filters
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 
 from khuyencong.core.api.viewsets import ReferenceViewSet
 from khuyencong.core.text import search_q
@@ -13,6 +13,7 @@ from khuyencong.programmes.models import (
     Programme,
     Target,
 )
+from khuyencong.programmes.services import document_save, may_add
 
 
 class RelationSerializer(serializers.ModelSerializer):
@@ -24,10 +25,15 @@ class RelationSerializer(serializers.ModelSerializer):
 
 
 class LegalDocumentSerializer(serializers.ModelSerializer):
+    """A document of the registry. A provincial officer adds and corrects the documents of their
+    province (provincial kinds only); administrators any document."""
+
     relations = RelationSerializer(source="relations_out", many=True, read_only=True)
 
     class Meta:
         model = LegalDocument
+        validators: list = []  # the service names the duplicate number in the field's own words
+        read_only_fields = ["id", "relations", "source"]
         fields = [
             "id",
             "number",
@@ -39,9 +45,16 @@ class LegalDocumentSerializer(serializers.ModelSerializer):
             "effective_until",
             "province",
             "url",
+            "note",
             "relations",
             "source",
         ]
+
+    def create(self, validated_data):
+        return document_save(user=self.context["request"].user, data=validated_data)
+
+    def update(self, instance, validated_data):
+        return document_save(user=self.context["request"].user, data=validated_data, document=instance)
 
 
 class LegalDocumentFilter(django_filters.FilterSet):
@@ -55,10 +68,15 @@ class LegalDocumentFilter(django_filters.FilterSet):
         return queryset.filter(search_q("search_name", value))
 
 
-class LegalDocumentViewSet(ReferenceViewSet):
+class LegalDocumentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReferenceViewSet):
+    """Legal documents: public to read; provinces add their own (see the serializer)."""
+
     serializer_class = LegalDocumentSerializer
     filterset_class = LegalDocumentFilter
     base_queryset = LegalDocument.objects.prefetch_related("relations_out__target")
+
+    def can_write(self, scope) -> bool:
+        return may_add(scope)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -106,3 +106,32 @@ def test_others_read_but_do_not_change_a_provinces_document(client, officer):
     decree = LegalDocument.objects.filter(province__isnull=True).first()
     client.force_login(officer)
     assert client.get(reverse("programmes:document_edit", args=[decree.pk])).status_code == 403
+
+
+def test_the_same_through_the_api(officer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(officer)
+    body = {**form_data(), "issued_on": "2026-03-15"}
+    answer = api.post("/api/v1/legal-documents/", body, format="json")
+    assert answer.status_code == 201, answer.content
+    pk = answer.json()["id"]
+    answer = api.patch(f"/api/v1/legal-documents/{pk}/", {"title": "Trích yếu đã sửa"}, format="json")
+    assert answer.status_code == 200 and answer.json()["title"] == "Trích yếu đã sửa"
+    # refused, naming the field: a national kind, a duplicate number, another province
+    for changes, field in [
+        ({"kind": "decree", "number": "9/2026/NĐ-CP"}, "kind"),
+        ({}, "number"),
+        ({"number": "77/QĐ-UBND", "province": province("01").pk}, "province"),
+    ]:
+        answer = api.post("/api/v1/legal-documents/", {**body, **changes}, format="json")
+        assert answer.status_code == 400 and field in answer.json()["error"]["fields"], answer.content
+    # others: anonymous and the public read, do not write; another province may not change it
+    assert APIClient().post("/api/v1/legal-documents/", body, format="json").status_code in (401, 403)
+    hanoi = APIClient()
+    hanoi.force_authenticate(
+        user_with_role("provincial_officer", province=province("01"), username="doc_hn2")
+    )
+    assert hanoi.patch(f"/api/v1/legal-documents/{pk}/", {"title": "x"}, format="json").status_code == 403
+    assert hanoi.get(f"/api/v1/legal-documents/{pk}/").status_code == 200
