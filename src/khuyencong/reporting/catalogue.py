@@ -169,7 +169,7 @@ def appendix_1(scope: Scope, params: dict) -> Built:
     # one reading of the ledger for the three groupings
     by_source, by_content, national = aggregate_many(
         scope,
-        ["plan", "counterpart_requested"],
+        ["plan", "counterpart_planned"],
         [["content", "source"], ["content"], ["source"]],
         filters=filters,
     )
@@ -202,7 +202,8 @@ def appendix_1(scope: Scope, params: dict) -> Built:
         footnotes=[
             _(
                 "Approved support (allocations and amendments) of the projects of the plan years;"
-                " counterpart as planned in the projects."
+                " counterpart as planned in the projects (those not approved, withdrawn or stopped are"
+                " out)."
             ),
             _cutoff(),
         ],
@@ -218,7 +219,7 @@ def appendix_1(scope: Scope, params: dict) -> Built:
             kcdp_share=derived.share_of_total(kcdp, source_total.get("kcdp", 0)),
             other=cells.get((row.key, "other"), 0),
             total=int(row.value("plan")),
-            counterpart=int(row.value("counterpart_requested")),
+            counterpart=int(row.value("counterpart_planned")),
         )
     table.total(
         _("Total"),
@@ -228,7 +229,7 @@ def appendix_1(scope: Scope, params: dict) -> Built:
         kcdp_share=derived.share_of_total(source_total.get("kcdp", 0), source_total.get("kcdp", 0)),
         other=source_total.get("other", 0),
         total=int(total.value("plan")),
-        counterpart=int(total.value("counterpart_requested")),
+        counterpart=int(total.value("counterpart_planned")),
     )
     rows = sorted(by_content.rows, key=lambda r: order.get(r.key, 0))
     chart = {

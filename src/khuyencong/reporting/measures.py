@@ -110,6 +110,14 @@ MEASURES: dict[str, Measure] = {
         Measure("projects", _("Approved projects"), PROJECTS, statuses=frozenset(DECIDED)),
         Measure("indicator_planned", _("Planned result"), INDICATOR, side="planned"),
         Measure("indicator_actual", _("Achieved result"), INDICATOR, side="actual"),
+        # the counterpart of the proposals still standing: what a plan year's projects planned, less
+        # the proposals not approved, withdrawn or stopped (Appendix 1 beside the approved support)
+        _ledger(
+            "counterpart_planned",
+            _("Counterpart planned (proposals not rejected or stopped)"),
+            [LedgerKind.COUNTERPART_REQUESTED],
+            PROPOSAL_STATUSES - {Status.REJECTED, Status.STOPPED},
+        ),
         # the counterpart the approved projects planned (a stopped project's is out, as its money is):
         # what the state funds of a phase drew (“1 đồng of the state drew 5.5 đồng”)
         _ledger(

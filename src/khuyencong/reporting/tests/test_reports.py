@@ -399,3 +399,17 @@ def test_quarterly_national_summary(people, data):
     assert list(rows) == ["Vùng Đồng bằng sông Hồng"] and total["plan"] == 70_000_001
     form, built = REPORTS["tong-hop-quy"].run(get_scope(people["agency"]), {"year": "2020", "quarter": "5"})
     assert built is None and "quarter" in form.errors
+
+
+def test_appendix_1_leaves_out_the_counterpart_of_a_rejected_proposal(people, data):
+    """A 2020 proposal in Hà Giang planning 40.000.000 of counterpart, not approved: neither its
+    money nor its counterpart is in Appendix 1 (Đào tạo nghề keeps 350.000.000)."""
+    from khuyencong.projects.services.transitions import project_reject
+    from khuyencong.reporting.tests.test_engine import record_2020
+
+    rejected = record_2020(people, data["ha_giang"], 60_000_000, 40_000_000)
+    before = rows_of(run(people["agency"], "phu-luc-1").tables[0])["Đào tạo nghề"]["counterpart"]
+    assert before == 390_000_000  # standing, it counts
+    project_reject(user=people["agency"], project=rejected, reason="Không phù hợp nội dung")
+    rows = rows_of(run(people["agency"], "phu-luc-1").tables[0])
+    assert rows["Đào tạo nghề"]["counterpart"] == 350_000_000
