@@ -20,6 +20,7 @@ class MenuItem:
     url_name: str
     icon: str = "circle"
     visible: Callable[[Scope], bool] = lambda scope: scope.can_use_workspace
+    section: str = ""  # a heading over this item and those after it with the same heading
 
     @property
     def url(self) -> str:

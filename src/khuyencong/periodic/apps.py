@@ -10,6 +10,9 @@ def _cards(request, scope):
     return reminders(scope)
 
 
+SECTION = _("Provinces' periodic reports")  # their heading in the "Báo cáo" menu
+
+
 class PeriodicConfig(AppConfig):
     name = "khuyencong.periodic"
     label = "periodic"
@@ -33,11 +36,13 @@ class PeriodicConfig(AppConfig):
 
         navigation.add_menu_item(
             "reports",
-            navigation.MenuItem(_("Periodic reports"), "periodic:list", "calendar-check"),
+            navigation.MenuItem(_("Periodic reports"), "periodic:list", "calendar-check", section=SECTION),
         )
         navigation.add_menu_item(
             "reports",
-            navigation.MenuItem(_("Reporting completeness"), "periodic:completeness", "ui-checks", agency),
+            navigation.MenuItem(
+                _("Reporting completeness"), "periodic:completeness", "ui-checks", agency, section=SECTION
+            ),
         )
         navigation.add_cards(5, _cards)
 

@@ -37,6 +37,11 @@ def _cards(request, scope):
     ]
 
 
+# the headings of the "Báo cáo" menu
+MONITORING = _("Monitoring")
+STATISTICS = _("Statistical reports")
+
+
 class ReportingConfig(AppConfig):
     name = "khuyencong.reporting"
     label = "reporting"
@@ -47,15 +52,19 @@ class ReportingConfig(AppConfig):
 
         navigation.add_menu_item(
             "reports",
-            navigation.MenuItem(_("Consolidation of proposals"), "reporting:consolidation", "table"),
+            navigation.MenuItem(
+                _("Consolidation of proposals"), "reporting:consolidation", "table", section=MONITORING
+            ),
         )
         navigation.add_menu_item(
-            "reports", navigation.MenuItem(_("Plan and execution"), "reporting:plan", "graph-up")
+            "reports",
+            navigation.MenuItem(_("Plan and execution"), "reporting:plan", "graph-up", section=MONITORING),
         )
         navigation.add_cards(11, _cards)  # after the projects' cards, before the establishments'
 
         navigation.add_menu_item(
-            "reports", navigation.MenuItem(_("Custom summary"), "reports:pivot", "grid-3x3")
+            "reports",
+            navigation.MenuItem(_("Custom summary"), "reports:pivot", "grid-3x3", section=MONITORING),
         )
         _register_dashboard()
         _register_standard_reports()
@@ -68,7 +77,9 @@ def _register_dashboard() -> None:
     from khuyencong.reporting.dashboards import MAP_PROVIDERS
     from khuyencong.reporting.views import leaders_home
 
-    navigation.add_menu_item("reports", navigation.MenuItem(_("Dashboard"), "dashboard", "speedometer2"))
+    navigation.add_menu_item(
+        "reports", navigation.MenuItem(_("Dashboard"), "dashboard", "speedometer2", section=MONITORING)
+    )
     navigation.add_home_page(leaders_home)
     for provider in MAP_PROVIDERS:
         PROVINCE_MAP_MEASURES.register(provider)
@@ -79,13 +90,15 @@ def _register_standard_reports() -> None:
     from khuyencong.core import navigation
 
     navigation.add_menu_item(
-        "reports", navigation.MenuItem(_("Standard reports"), "reports:index", "journal-text")
+        "reports",
+        navigation.MenuItem(_("Standard reports"), "reports:index", "journal-text", section=STATISTICS),
     )
     from khuyencong.reporting.catalogue import REPORTS
 
     for slug, report in REPORTS.items():
         navigation.add_menu_item(
-            "reports", navigation.MenuItem(report.title, f"reports:{slug}", "file-earmark-text")
+            "reports",
+            navigation.MenuItem(report.title, f"reports:{slug}", "file-earmark-text", section=STATISTICS),
         )
 
 
