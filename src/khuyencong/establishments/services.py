@@ -120,7 +120,9 @@ def _validate(user, establishment: Establishment) -> None:
     _check_tax_code_free(user, establishment)
 
 
-def establishment_check(*, user, data: dict[str, Any], establishment: Establishment | None = None) -> Establishment:
+def establishment_check(
+    *, user, data: dict[str, Any], establishment: Establishment | None = None
+) -> Establishment:
     """Everything :func:`establishment_create` (or, given ``establishment``, :func:`establishment_update`)
     would check, without writing: the unsaved record, or the ``ValidationError``/``PermissionDenied``
     the write would raise. Imports check every row with it before writing any."""

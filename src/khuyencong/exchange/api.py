@@ -100,7 +100,10 @@ class ImportBatchViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: ImportBatchSerializer, 400: inline_serializer("ImportRefused", {"detail": serializers.CharField()})},
+        responses={
+            200: ImportBatchSerializer,
+            400: inline_serializer("ImportRefused", {"detail": serializers.CharField()}),
+        },
         description="Import a checked batch (state “checked”): every row or none.",
     )
     @action(detail=True, methods=["post"])

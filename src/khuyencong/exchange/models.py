@@ -38,7 +38,9 @@ class ImportBatch(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
-    state = models.CharField(_("state"), max_length=20, choices=BatchState.choices, default=BatchState.UPLOADED)
+    state = models.CharField(
+        _("state"), max_length=20, choices=BatchState.choices, default=BatchState.UPLOADED
+    )
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)

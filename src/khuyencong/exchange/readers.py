@@ -164,7 +164,9 @@ def inspect_xlsx(path: Path) -> int:
                         produced += len(piece)
                         if produced > max_uncompressed() or produced > declared:
                             raise FileRefused(
-                                _("The file unpacks to more than it declares: it is refused as a possible zip bomb.")
+                                _(
+                                    "The file unpacks to more than it declares: it is refused as a possible zip bomb."
+                                )
                             )
                         if is_sheet:
                             window = tail + piece
@@ -264,7 +266,9 @@ def _check_utf8(path: Path) -> int:
                     % {"line": line}
                 ) from exc
             if "\x00" in text:
-                raise FileRefused(_("This file is not a spreadsheet: send an Excel file (.xlsx) or a CSV file."))
+                raise FileRefused(
+                    _("This file is not a spreadsheet: send an Excel file (.xlsx) or a CSV file.")
+                )
             lines += piece.count(b"\n")
             if not piece:
                 break

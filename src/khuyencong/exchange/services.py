@@ -55,7 +55,9 @@ def batch_create(*, user, kind: str, file, file_name: str) -> ImportBatch:
         digest.update(piece)
         size += len(piece)
     file.seek(0)
-    batch = ImportBatch(kind=kind, file_name=file_name[:255] or "file", user=user, size=size, sha256=digest.hexdigest())
+    batch = ImportBatch(
+        kind=kind, file_name=file_name[:255] or "file", user=user, size=size, sha256=digest.hexdigest()
+    )
     batch.file.save(batch.sha256, File(file), save=False)
     batch.save()
     return batch
@@ -75,17 +77,32 @@ def _header_map(kind: Kind, table: Table) -> tuple[dict[str, int], list[CellErro
             continue
         key = by_title.get(fold(header))
         if key is None:
-            errors.append(CellError(table.header_row, "", _("Unknown column “%(title)s”.") % {"title": header}, header))
+            errors.append(
+                CellError(table.header_row, "", _("Unknown column “%(title)s”.") % {"title": header}, header)
+            )
         elif key in mapping:
-            errors.append(CellError(table.header_row, key, _("The column “%(title)s” appears twice.") % {"title": header}, header))
+            errors.append(
+                CellError(
+                    table.header_row,
+                    key,
+                    _("The column “%(title)s” appears twice.") % {"title": header},
+                    header,
+                )
+            )
         else:
             mapping[key] = index
     for column in kind.columns:
-        if column.required and column.key not in mapping and not (
-            column.key in ("province", "commune") and "commune_code" in mapping
+        if (
+            column.required
+            and column.key not in mapping
+            and not (column.key in ("province", "commune") and "commune_code" in mapping)
         ):
             errors.append(
-                CellError(table.header_row, column.key, _("The file has no column “%(title)s”.") % {"title": column.title_in("vi")})
+                CellError(
+                    table.header_row,
+                    column.key,
+                    _("The file has no column “%(title)s”.") % {"title": column.title_in("vi")},
+                )
             )
     return mapping, errors
 
@@ -115,7 +132,11 @@ def _parsed_rows(kind: Kind, table: Table, mapping: dict[str, int], context: Any
             if parsed.key is not None and not parsed.errors:
                 first = seen.get(parsed.key)
                 if first is not None and first != number:
-                    parsed.error("", _("Row %(first)s already has this record (the same key): a record is written once.") % {"first": first})
+                    parsed.error(
+                        "",
+                        _("Row %(first)s already has this record (the same key): a record is written once.")
+                        % {"first": first},
+                    )
                 else:
                     seen[parsed.key] = number
             parsed_rows.append(parsed)
@@ -137,10 +158,16 @@ def run_import(batch: ImportBatch, *, dry_run: bool, progress: Progress | None =
     try:
         table = open_table(batch.file.path)
     except FileRefused as refused:
-        return _finish_invalid(batch, [{"sheet": "", "row": 0, "column": "", "column_key": "", "value": "", "message": str(refused)}], 1)
+        return _finish_invalid(
+            batch,
+            [{"sheet": "", "row": 0, "column": "", "column_key": "", "value": "", "message": str(refused)}],
+            1,
+        )
     mapping, header_errors = _header_map(kind, table)
     if header_errors:
-        return _finish_invalid(batch, [_error_dict(kind, table.sheet, e) for e in header_errors], len(header_errors))
+        return _finish_invalid(
+            batch, [_error_dict(kind, table.sheet, e) for e in header_errors], len(header_errors)
+        )
     total = table.total * (1 if dry_run else 2)
     context = kind.prepare(batch.user)
     errors: list[dict[str, Any]] = []
@@ -161,13 +188,39 @@ def run_import(batch: ImportBatch, *, dry_run: bool, progress: Progress | None =
             done += len(parsed_rows)
             report(done, total)
     except FileRefused as refused:
-        return _finish_invalid(batch, [{"sheet": table.sheet, "row": 0, "column": "", "column_key": "", "value": "", "message": str(refused)}], 1)
+        return _finish_invalid(
+            batch,
+            [
+                {
+                    "sheet": table.sheet,
+                    "row": 0,
+                    "column": "",
+                    "column_key": "",
+                    "value": "",
+                    "message": str(refused),
+                }
+            ],
+            1,
+        )
     batch.checked_at = timezone.now()
     batch.created, batch.updated, batch.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     if error_count:
         return _finish_invalid(batch, errors, error_count)
     if batch.rows == 0:
-        return _finish_invalid(batch, [{"sheet": table.sheet, "row": 0, "column": "", "column_key": "", "value": "", "message": _("The file has no data rows.")}], 1)
+        return _finish_invalid(
+            batch,
+            [
+                {
+                    "sheet": table.sheet,
+                    "row": 0,
+                    "column": "",
+                    "column_key": "",
+                    "value": "",
+                    "message": _("The file has no data rows."),
+                }
+            ],
+            1,
+        )
     if dry_run:
         batch.state = BatchState.CHECKED
         batch.save()
@@ -183,7 +236,9 @@ def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int
     return batch
 
 
-def _write(batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Progress, done: int, total: int) -> ImportBatch:
+def _write(
+    batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Progress, done: int, total: int
+) -> ImportBatch:
     batch.started_at = timezone.now()
     table = open_table(batch.file.path)
     context = kind.prepare(batch.user)
@@ -202,6 +257,7 @@ def _write(batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Prog
                     try:
                         action, record = kind.write(parsed, context)
                     except (ValidationError, PermissionDenied) as error:
+                        # e.g. someone changed the record since the check (its version moved on)
                         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                         errors.extend(
                             _error_dict(kind, table.sheet, CellError(parsed.row, "", m)) for m in messages
@@ -216,7 +272,12 @@ def _write(batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Prog
                 raise Rollback
             content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
             ImportedRecord.objects.bulk_create(
-                [ImportedRecord(batch=batch, content_type=content_type, object_id=pk, row=row, action=action) for row, pk, action in links],
+                [
+                    ImportedRecord(
+                        batch=batch, content_type=content_type, object_id=pk, row=row, action=action
+                    )
+                    for row, pk, action in links
+                ],
                 batch_size=1000,
             )
     except Rollback:
@@ -237,5 +298,7 @@ def batch_confirm(*, user, batch: ImportBatch, progress: Progress | None = None)
     if batch.user_id != user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can import it."))
     if batch.state != BatchState.CHECKED:
-        raise ValidationError(_("This file has already been imported or has errors; upload it again to retry."))
+        raise ValidationError(
+            _("This file has already been imported or has errors; upload it again to retry.")
+        )
     return run_import(batch, dry_run=False, progress=progress)

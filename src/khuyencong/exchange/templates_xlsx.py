@@ -23,8 +23,12 @@ INLINE_LIST_LIMIT = 250  # Excel refuses an inline list longer than 255 characte
 def template_xlsx(kind: Kind) -> bytes:
     output = io.BytesIO()
     book = Workbook(output)
-    header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"})
-    required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"})
+    header = book.add_format(
+        {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    required = book.add_format(
+        {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"}
+    )
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     data = book.add_worksheet(DATA_SHEET)
     guide = book.add_worksheet(GUIDE_SHEET)
@@ -50,7 +54,10 @@ def template_xlsx(kind: Kind) -> bytes:
                 source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(allowed) + 1}"
                 list_column += 1
             data.data_validation(
-                1, index, DATA_ROWS, index,
+                1,
+                index,
+                DATA_ROWS,
+                index,
                 {
                     "validate": "list",
                     "source": source,
@@ -67,14 +74,25 @@ def template_xlsx(kind: Kind) -> bytes:
             for offset, value in enumerate(allowed, start=1):
                 book.write(lists, offset, list_column, value)
             list_column += 1
-    guide_headers = [_("Column"), _("Meaning"), _("Type"), _("Unit"), _("Required"), _("Allowed values"), _("Example")]
+    guide_headers = [
+        _("Column"),
+        _("Meaning"),
+        _("Type"),
+        _("Unit"),
+        _("Required"),
+        _("Allowed values"),
+        _("Example"),
+    ]
     for index, width in enumerate((32, 60, 28, 12, 10, 50, 28)):
         guide.set_column(index, index, width)
     book.write_row(guide, 0, 0, guide_headers, header)
     for row, column in enumerate(kind.columns, start=1):
         allowed = column.allowed_values()
         if len(allowed) > 12:
-            allowed_text = _("%(n)s values – see the sheet “%(sheet)s”") % {"n": len(allowed), "sheet": LISTS_SHEET}
+            allowed_text = _("%(n)s values – see the sheet “%(sheet)s”") % {
+                "n": len(allowed),
+                "sheet": LISTS_SHEET,
+            }
         else:
             allowed_text = "; ".join(allowed)
         book.write_row(
@@ -153,13 +171,26 @@ def column_reference() -> str:
         for kind in KINDS.values():
             out += [f"## {kind.label} (`--kind {kind.key}`)", "", str(kind.description), ""]
             out += [f"Tìm bản ghi đã có theo: {kind.natural_key}", ""]
-            out += ["| Cột | Khóa | Ý nghĩa | Kiểu | Đơn vị | Bắt buộc | Giá trị cho phép | Ví dụ |", "|---|---|---|---|---|---|---|---|"]
+            out += [
+                "| Cột | Khóa | Ý nghĩa | Kiểu | Đơn vị | Bắt buộc | Giá trị cho phép | Ví dụ |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
             for c in kind.columns:
                 allowed = c.allowed_values()
-                allowed_text = "; ".join(allowed) if len(allowed) <= 12 else f"{len(allowed)} giá trị (trang “{LISTS_SHEET}” của mẫu Excel)"
+                allowed_text = (
+                    "; ".join(allowed)
+                    if len(allowed) <= 12
+                    else f"{len(allowed)} giá trị (trang “{LISTS_SHEET}” của mẫu Excel)"
+                )
                 cells = [
-                    str(capfirst(c.title)), f"`{c.key}`", str(capfirst(c.meaning)), str(TYPES.get(c.type, c.type)),
-                    str(c.unit), "có" if c.required else "", allowed_text, c.example,
+                    str(capfirst(c.title)),
+                    f"`{c.key}`",
+                    str(capfirst(c.meaning)),
+                    str(TYPES.get(c.type, c.type)),
+                    str(c.unit),
+                    "có" if c.required else "",
+                    allowed_text,
+                    c.example,
                 ]
                 out.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
             out.append("")

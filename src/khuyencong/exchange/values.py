@@ -14,7 +14,7 @@ an ambiguous value is an error naming the candidates.
 >>> parse_date("05/03/2019"), parse_date("5/3/2019"), parse_date("2019-03-05"), parse_date("05.03.2019")
 (datetime.date(2019, 3, 5), datetime.date(2019, 3, 5), datetime.date(2019, 3, 5), datetime.date(2019, 3, 5))
 >>> parse_date(datetime.datetime(2019, 3, 5, 0, 0)), parse_date(43529.0)
-(datetime.date(2019, 3, 5), datetime.date(2019, 3, 4))
+(datetime.date(2019, 3, 5), datetime.date(2019, 3, 5))
 >>> parse_bool("Có"), parse_bool("x"), parse_bool("khong"), parse_bool(""), parse_bool(True)
 (True, True, False, False, True)
 >>> parse_choice("Hộ kinh doanh", [("household", "hộ kinh doanh"), ("cooperative", "hợp tác xã")])
@@ -168,7 +168,8 @@ def parse_money(value: Any) -> int:
         if value.is_integer():
             return int(value)
         raise ValueProblem(
-            _("“%(value)s” is %(value)s đồng: an amount is a whole number of đồng.") % {"value": _shown(value)}
+            _("“%(value)s” is %(amount)s đồng: an amount is a whole number of đồng.")
+            % {"value": _shown(value), "amount": _shown(value)}
         )
     text = clean_text(value)
     match = _MONEY.match(fold(text).replace("vnd", " vnd").strip())
@@ -235,9 +236,8 @@ FALSE_WORDS = {"khong", "0", "false", "no", "sai", "k", ""}
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | float):
-        if value in (0, 1):
-            return bool(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
     word = fold(clean_text(value))
     if word in TRUE_WORDS:
         return True
@@ -262,7 +262,8 @@ def parse_choice(value: Any, choices: Sequence[tuple[str, str]]) -> str:
         return folded[0]
     allowed = ", ".join(label for _code, label in choices)
     raise ValueProblem(
-        _("“%(value)s” is not one of the allowed values: %(allowed)s.") % {"value": _shown(value), "allowed": allowed}
+        _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+        % {"value": _shown(value), "allowed": allowed}
     )
 
 
@@ -292,7 +293,16 @@ class Places:
 
         units = list(
             AdministrativeUnit.objects.only(
-                "id", "level", "kind", "code", "name", "full_name", "other_names", "parent_id", "valid_from", "valid_until"
+                "id",
+                "level",
+                "kind",
+                "code",
+                "name",
+                "full_name",
+                "other_names",
+                "parent_id",
+                "valid_from",
+                "valid_until",
             )
         )
         self.by_id = {u.pk: u for u in units}
@@ -415,7 +425,10 @@ class Places:
         if not found:
             raise ValueProblem(
                 _("No commune “%(value)s” in %(provinces)s.")
-                % {"value": _shown(value), "provinces": ", ".join(p.full_name for p in provinces)}
+                % {
+                    "value": _shown(value),
+                    "provinces": ", ".join(dict.fromkeys(p.full_name for p in provinces)),
+                }
             )
         valid = [u for u in found if u.valid_on(on)]
         if len(valid) == 1:
@@ -431,7 +444,8 @@ class Places:
                 % {"value": _shown(value), "date": on.strftime("%d/%m/%Y"), "found": periods}
             )
         names = "; ".join(
-            f"{u.full_name}" + (f", {u.parent.full_name}" if u.parent and u.parent.level == "district" else "")
+            f"{u.full_name}"
+            + (f", {u.parent.full_name}" if u.parent and u.parent.level == "district" else "")
             + f" – {u.code}"
             for u in valid[:6]
         )

@@ -42,7 +42,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > max_bytes():
             raise ValidationError(
-                _("The file is %(size)s MB; at most %(limit)s MB can be imported. Split it into several files.")
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported. Split it into several files."
+                )
                 % {"size": upload.size // 2**20, "limit": max_bytes() // 2**20}
             )
         return upload

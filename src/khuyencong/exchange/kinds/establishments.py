@@ -42,7 +42,11 @@ def _artisan_titles() -> list[tuple[str, str]]:
 def _provinces() -> list[tuple[str, str]]:
     from khuyencong.geo.models import AdministrativeUnit, Level
 
-    names = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("name").values_list("name", flat=True)
+    names = (
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
     return [(n, n) for n in dict.fromkeys(names)]
 
 
@@ -131,7 +135,11 @@ class EstablishmentKindOfData(Kind):
         for column in self.columns:
             raw = cells.get(column.key)
             try:
-                if column.type == "choice" and raw not in (None, "") and not (isinstance(raw, str) and not raw.strip()):
+                if (
+                    column.type == "choice"
+                    and raw not in (None, "")
+                    and not (isinstance(raw, str) and not raw.strip())
+                ):
                     value: Any = values.parse_choice(raw, context.choices[column.key])
                 else:
                     value = read_cell(column, raw)
@@ -143,12 +151,31 @@ class EstablishmentKindOfData(Kind):
             read[column.key] = value
         data = parsed.data
         for column in self.columns:
-            if column.field and column.key in read and column.key not in ("province", "commune", "commune_code"):
+            if (
+                column.field
+                and column.key in read
+                and column.key not in ("province", "commune", "commune_code")
+            ):
                 data[column.field] = read[column.key]
-        for boolean in ("women_owned", "ethnic_minority_owned", "in_craft_village", "craft_village_recognised", "is_handicraft"):
+        for boolean in (
+            "women_owned",
+            "ethnic_minority_owned",
+            "in_craft_village",
+            "craft_village_recognised",
+            "is_handicraft",
+        ):
             if boolean in data:
                 data[boolean] = bool(data[boolean])
-        for text in ("other_names", "registration_number", "representative_title", "artisan_title", "craft_village", "phone", "email", "note"):
+        for text in (
+            "other_names",
+            "registration_number",
+            "representative_title",
+            "artisan_title",
+            "craft_village",
+            "phone",
+            "email",
+            "note",
+        ):
             if text in data and data[text] is None:
                 data[text] = ""
         if "employees" in data and data["employees"] is None:
@@ -159,7 +186,11 @@ class EstablishmentKindOfData(Kind):
         if vsic and (not vsic.isdigit() or not 2 <= len(vsic) <= 5):
             parsed.error("vsic_code", gettext("A VSIC code has 2 to 5 digits (e.g. 23 or 2393)."), vsic)
         elif vsic and vsic[:2] not in context.divisions:
-            parsed.error("vsic_code", gettext("Division “%(code)s” does not exist in VSIC 2018.") % {"code": vsic[:2]}, vsic)
+            parsed.error(
+                "vsic_code",
+                gettext("Division “%(code)s” does not exist in VSIC 2018.") % {"code": vsic[:2]},
+                vsic,
+            )
         if data.get("tax_code"):
             try:
                 data["tax_code"] = normalise_tax_code(data["tax_code"])
@@ -195,12 +226,18 @@ class EstablishmentKindOfData(Kind):
                 return
             found = places.find_provinces(read["province"])
             if not found:
-                parsed.error("province", gettext("No province is called “%(value)s”.") % {"value": read["province"]}, read["province"])
+                parsed.error(
+                    "province",
+                    gettext("No province is called “%(value)s”.") % {"value": read["province"]},
+                    read["province"],
+                )
                 return
             commune = None
             problem: values.ValueProblem | None = None
             for date in dates:
-                provinces = list({p.pk: p for p in found + [places.successor(p, date) for p in found]}.values())
+                provinces = list(
+                    {p.pk: p for p in found + [places.successor(p, date) for p in found]}.values()
+                )
                 try:
                     commune = places.commune(read["commune"], provinces=provinces, on=date)
                     break
@@ -210,7 +247,13 @@ class EstablishmentKindOfData(Kind):
                 # no date: an address of a commune that no longer exists is its address as it was,
                 # on the last day the commune existed
                 provinces = list({p.pk: p for p in found}.values())
-                candidates = [c for c in places._exact(read["commune"], [c for p in provinces for c in places.communes_of.get(p.pk, [])]) if c.valid_until]
+                candidates = [
+                    c
+                    for c in places._exact(
+                        read["commune"], [c for p in provinces for c in places.communes_of.get(p.pk, [])]
+                    )
+                    if c.valid_until
+                ]
                 if len(candidates) == 1:
                     commune = candidates[0]
             if commune is None:
@@ -243,14 +286,21 @@ class EstablishmentKindOfData(Kind):
         from khuyencong.establishments.services import establishment_check
 
         codes = [p.key[1] for p in rows if p.key and p.key[0] == "tax"]
-        by_code = {e.tax_code: e for e in Establishment.objects.filter(tax_code__in=codes).select_related("commune", "province_now")}
+        by_code = {
+            e.tax_code: e
+            for e in Establishment.objects.filter(tax_code__in=codes).select_related(
+                "commune", "province_now"
+            )
+        }
         named = [p.key for p in rows if p.key and p.key[0] == "name"]
         by_name: dict[tuple, list] = {}
         if named:
             condition = Q()
             for _n, key, commune_id in named:
                 condition |= Q(name_key=key, commune_id=commune_id)
-            for e in Establishment.objects.filter(condition, tax_code__isnull=True).select_related("commune", "province_now"):
+            for e in Establishment.objects.filter(condition, tax_code__isnull=True).select_related(
+                "commune", "province_now"
+            ):
                 by_name.setdefault(("name", e.name_key, e.commune_id), []).append(e)
         changeable = set(
             Establishment.objects.restrict(context.user, CHANGE)
@@ -265,24 +315,48 @@ class EstablishmentKindOfData(Kind):
             else:
                 matches = by_name.get(parsed.key, [])
                 if len(matches) > 1:
-                    parsed.error("name", gettext("Several establishments without a tax code have this name in this commune; give the tax code."), parsed.data.get("name"))
+                    parsed.error(
+                        "name",
+                        gettext(
+                            "Several establishments without a tax code have this name in this commune; give the tax code."
+                        ),
+                        parsed.data.get("name"),
+                    )
                     continue
                 existing = matches[0] if matches else None
             if existing is not None:
                 if existing.pk not in changeable:
-                    visible = Establishment.objects.restrict(context.user, VIEW).filter(pk=existing.pk).exists()
+                    visible = (
+                        Establishment.objects.restrict(context.user, VIEW).filter(pk=existing.pk).exists()
+                    )
                     if visible:
-                        message = gettext("“%(name)s” (%(province)s) is registered with this tax code, outside the provinces you manage.") % {"name": existing.name, "province": existing.province_now.name}
+                        message = gettext(
+                            "“%(name)s” (%(province)s) is registered with this tax code, outside the provinces you manage."
+                        ) % {"name": existing.name, "province": existing.province_now.name}
                     else:
-                        message = gettext("This tax code is already registered in another province. Ask the agency to check the record.")
-                    parsed.error("tax_code" if parsed.key[0] == "tax" else "name", message, parsed.data.get("tax_code") or parsed.data.get("name"))
+                        message = gettext(
+                            "This tax code is already registered in another province. Ask the agency to check the record."
+                        )
+                    parsed.error(
+                        "tax_code" if parsed.key[0] == "tax" else "name",
+                        message,
+                        parsed.data.get("tax_code") or parsed.data.get("name"),
+                    )
                     continue
                 if existing.status == Status.MERGED:
-                    parsed.error("tax_code", gettext("This record was merged into another; change the record it was merged into."), parsed.data.get("tax_code"))
+                    parsed.error(
+                        "tax_code",
+                        gettext("This record was merged into another; change the record it was merged into."),
+                        parsed.data.get("tax_code"),
+                    )
                     continue
                 if not parsed.extra["date_given"] and existing.commune_id == parsed.data["commune"].pk:
                     parsed.data["address_as_of"] = existing.address_as_of
-                changes = {k: v for k, v in parsed.data.items() if _differs(getattr(existing, k + "_id" if k == "commune" else k), v)}
+                changes = {
+                    k: v
+                    for k, v in parsed.data.items()
+                    if _differs(getattr(existing, k + "_id" if k == "commune" else k), v)
+                }
                 parsed.extra["existing"] = existing
                 parsed.extra["changes"] = changes
                 parsed.extra["action"] = "updated" if changes else "unchanged"
@@ -319,7 +393,12 @@ class EstablishmentKindOfData(Kind):
         if action == "unchanged":
             return "unchanged", existing
         if existing is not None:
-            record = establishment_update(user=context.user, establishment=existing, data=parsed.extra["changes"], version=None)
+            record = establishment_update(
+                user=context.user,
+                establishment=existing,
+                data=parsed.extra["changes"],
+                version=existing.version,
+            )
             return "updated", record
         return "created", establishment_create(user=context.user, data=parsed.data)
 
