@@ -50,10 +50,14 @@ def write_file(path: Path, count: int) -> None:
     with override("vi"):
         book.write_row(sheet, 0, 0, [c.title_in("vi") for c in ESTABLISHMENTS.columns])
     keys = [c.key for c in ESTABLISHMENTS.columns]
+    serial = 123_000_000
     for i in range(count):
+        while not _valid(tax_code_for(serial)):  # a serial whose check digit would be 10 has no code
+            serial += 1
+        code, serial = tax_code_for(serial), serial + 1
         commune = communes[i % len(communes)]
         values = {
-            "tax_code": tax_code_for(700_000_000 + i),
+            "tax_code": code,
             "name": f"{PREFIX}Công ty TNHH Gốm sứ {i}",
             "kind": "doanh nghiệp siêu nhỏ",
             "representative": "Nguyễn Văn An",
@@ -70,6 +74,17 @@ def write_file(path: Path, count: int) -> None:
         }
         book.write_row(sheet, i + 1, 0, [values.get(k, "") for k in keys])
     book.close()
+
+
+def _valid(code: str) -> bool:
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.establishments.validators import normalise_tax_code
+
+    try:
+        return normalise_tax_code(code) == code
+    except ValidationError:
+        return False
 
 
 def cleanup() -> None:
