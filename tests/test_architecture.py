@@ -28,6 +28,7 @@ ORDER = [
     "projects",
     "reporting",
     "periodic",
+    "exchange",
 ]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 

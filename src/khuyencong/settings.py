@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.reporting",
     "khuyencong.periodic",
+    "khuyencong.exchange",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(env("KC_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports (exchange/readers.py): the largest file, the most data rows
+KC_IMPORT_MAX_BYTES = int(env("KC_IMPORT_MAX_MB", "50")) * 1024 * 1024
+KC_IMPORT_MAX_ROWS = int(env("KC_IMPORT_MAX_ROWS", "200000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- e-mail ---------------------------------------------------------------------------------

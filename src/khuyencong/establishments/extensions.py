@@ -10,3 +10,7 @@ VISIBLE_TO = ExtensionPoint("establishments.visible_to")
 # An establishment's page: ``provider(establishment, scope) -> dict`` adds to the template's
 # context (the projects app: the support it received).
 DETAIL_PAGE = ExtensionPoint("establishments.detail_page")
+
+# The list's CSV/Excel export: ``provider() -> list[Column]`` replaces the shown columns (the exchange
+# app: the import template's columns, so that an export imports back as it was).
+EXPORT_COLUMNS = ExtensionPoint("establishments.export_columns")

@@ -7,6 +7,7 @@ locking and merging.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from khuyencong.core.audit import audit_context
+from khuyencong.core.audit import current as current_audit
 from khuyencong.core.concurrency import check_version
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.establishments.models import Establishment, EstablishmentFigure, EstablishmentMerge, Status
@@ -109,17 +111,42 @@ def _apply(establishment: Establishment, data: dict[str, Any]) -> None:
         raise ValidationError({"status": [_("Records are marked merged only by merging them.")]})
 
 
+def _validate(user, establishment: Establishment) -> None:
+    """The rules every write applies: the model's (``Establishment.clean``), scope, tax code free."""
+    establishment.full_clean(
+        exclude=["province", "province_now", "division", "search_text", "name_key"], validate_unique=False
+    )
+    _check_scope(user, establishment)
+    _check_tax_code_free(user, establishment)
+
+
+def establishment_check(
+    *, user, data: dict[str, Any], establishment: Establishment | None = None
+) -> Establishment:
+    """Everything :func:`establishment_create` (or, given ``establishment``, :func:`establishment_update`)
+    would check, without writing: the unsaved record, or the ``ValidationError``/``PermissionDenied``
+    the write would raise. Imports check every row with it before writing any."""
+    if establishment is None:
+        if not can_create_establishments(user):
+            raise PermissionDenied(_("Your role cannot register establishments."))
+        candidate = Establishment(address_as_of=timezone.localdate())
+    else:
+        if not Establishment.objects.restrict(user, CHANGE).filter(pk=establishment.pk).exists():
+            raise PermissionDenied(_("You cannot change this establishment."))
+        candidate = copy.copy(establishment)
+    _apply(candidate, data)
+    _validate(user, candidate)
+    return candidate
+
+
 def establishment_create(*, user, data: dict[str, Any]) -> Establishment:
     if not can_create_establishments(user):
         raise PermissionDenied(_("Your role cannot register establishments."))
     establishment = Establishment(address_as_of=timezone.localdate())
     _apply(establishment, data)
-    with transaction.atomic(), audit_context(user=user, reason=_("registered")):
-        establishment.full_clean(
-            exclude=["province", "province_now", "division", "search_text", "name_key"], validate_unique=False
-        )
-        _check_scope(user, establishment)
-        _check_tax_code_free(user, establishment)
+    # an import names its file as the reason; a page or the API says "registered"
+    with transaction.atomic(), audit_context(user=user, reason=current_audit().reason or _("registered")):
+        _validate(user, establishment)
         establishment.save()
     return establishment
 
@@ -140,11 +167,7 @@ def establishment_update(
             raise PermissionDenied(_("You cannot change this establishment."))
         check_version(current, version)
         _apply(current, data)
-        current.full_clean(
-            exclude=["province", "province_now", "division", "search_text", "name_key"], validate_unique=False
-        )
-        _check_scope(user, current)
-        _check_tax_code_free(user, current)
+        _validate(user, current)
         current.version += 1
         current.save()
     return current

@@ -25,7 +25,7 @@ from khuyencong.core.tables import Column
 from khuyencong.core.text import sort_key
 from khuyencong.establishments import services
 from khuyencong.establishments.eligibility import check_eligibility
-from khuyencong.establishments.extensions import DETAIL_PAGE
+from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
 from khuyencong.establishments.filters import EstablishmentFilterSet
 from khuyencong.establishments.forms import EstablishmentForm, FigureForm, MergeForm, communes_of
 from khuyencong.establishments.models import Establishment, Status
@@ -60,7 +60,14 @@ class EstablishmentListView(ObjectListView):
         Column("status", gettext_lazy("Status"), kind="choice", sort="status"),
     ]
 
+    def export_columns(self):
+        for columns in EXPORT_COLUMNS.results():
+            return columns
+        return super().export_columns()
+
     def base_queryset(self):
+        if self.request.GET.get("export") in {"csv", "xlsx"} and EXPORT_COLUMNS.results():
+            return Establishment.objects.select_related("commune", "province", "province_now")
         # the columns shown, not the thirty of a record: a page builds 200 model instances
         return Establishment.objects.select_related("commune", "province", "province_now").only(
             "name",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import QuerySet
 
@@ -34,7 +36,28 @@ def geography_date(generation: str) -> datetime.date:
     return LAST_DAY_OF_63 if generation == "63" else REORGANISATION_2025
 
 
+_cached_edges: ContextVar[dict[int, list[tuple[int, datetime.date, int]]] | None] = ContextVar(
+    "kc_successions", default=None
+)
+
+
+@contextmanager
+def successions_cached() -> Iterator[None]:
+    """Read the successions once for the work inside (an import asks for thousands of rows' provinces
+    today); outside it, every call reads them afresh."""
+    token = _cached_edges.set(_load_successor_edges())
+    try:
+        yield
+    finally:
+        _cached_edges.reset(token)
+
+
 def _successor_edges() -> dict[int, list[tuple[int, datetime.date, int]]]:
+    cached = _cached_edges.get()
+    return cached if cached is not None else _load_successor_edges()
+
+
+def _load_successor_edges() -> dict[int, list[tuple[int, datetime.date, int]]]:
     edges: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
     for pred, succ, when, share in Succession.objects.values_list(
         "predecessor_id", "successor_id", "effective_date", "share_percent"

@@ -1,0 +1,62 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _imported_from(establishment, scope):
+    """The establishment's page: the imports that created or changed it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from khuyencong.exchange.models import ImportedRecord
+
+    records = (
+        ImportedRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(establishment)), object_id=establishment.pk
+        )
+        .select_related("batch")
+        .order_by("-batch__finished_at")[:5]
+    )
+    return {"imported_from": list(records)}
+
+
+def _export_columns():
+    """The establishment list exports the import template's columns (a round trip gives the same file)."""
+    from django.utils.text import capfirst
+
+    from khuyencong.core.tables import Column
+    from khuyencong.exchange.kinds.establishments import ESTABLISHMENTS
+
+    def cell(index):
+        def value(record):
+            row = record.__dict__.get("_export_row")
+            if row is None:
+                row = record.__dict__["_export_row"] = ESTABLISHMENTS.export_values(record)
+            return row[index]
+
+        return value
+
+    return [
+        Column(c.key, capfirst(c.title), accessor=cell(i), kind="number" if c.type == "integer" else "text")
+        for i, c in enumerate(ESTABLISHMENTS.columns)
+    ]
+
+
+class ExchangeConfig(AppConfig):
+    name = "khuyencong.exchange"
+    label = "exchange"
+    verbose_name = _("Data in and out")
+
+    def ready(self) -> None:
+        from khuyencong.core import navigation
+        from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
+        from khuyencong.exchange.kinds import establishments  # noqa: F401 – registers the kind
+
+        DETAIL_PAGE.register(_imported_from)
+        EXPORT_COLUMNS.register(_export_columns)
+
+        def writer(scope):
+            return scope.national_write or bool(scope.province_write)
+
+        navigation.add_menu_item(
+            "establishments",
+            navigation.MenuItem(_("Import data"), "exchange:start", "upload", writer),
+        )

@@ -1,0 +1,181 @@
+"""Kinds of data that can be imported, each a declaration of its columns.
+
+A :class:`Kind` lists its :class:`Column`\\ s – key, title (English msgid, Vietnamese through the
+translations), meaning, type, unit, whether required, allowed values, an example – and says how a
+row becomes a record through the app's services. Everything else is generated from the
+declaration: the Excel template with its explanation sheet and drop-down lists
+(``templates_xlsx.py``), the CSV template, ``docs/import.md``, the header matching of the
+readers and the checks of every cell (``services.run_import``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from khuyencong.core.text import fold
+from khuyencong.exchange import values
+
+TYPES = {
+    "text": _("text"),
+    "integer": _("whole number"),
+    "money": _("amount in đồng (1.234.567, 1,5 tỷ or 150 triệu)"),
+    "date": _("date (dd/mm/yyyy)"),
+    "bool": _("yes/no (Có or Không)"),
+    "choice": _("one of a list"),
+    "province": _("province name (either geography)"),
+    "commune": _("commune, ward or special zone name"),
+    "code": _("code"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: Any  # lazy translation
+    meaning: Any
+    type: str = "text"
+    required: bool = False
+    unit: Any = ""
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    example: str = ""
+    max_length: int | None = None
+    field: str | None = None  # the model field the column fills, to place the services' errors
+    validation_list: bool = True  # a drop-down list in the Excel template (short lists only)
+
+    def title_in(self, language: str) -> str:
+        with override(language):
+            return str(capfirst(self.title))
+
+    def header_keys(self) -> set[str]:
+        """What a column title may be written as: the Vietnamese or English title, or the key."""
+        return {fold(self.title_in("vi")), fold(self.title_in("en")), fold(self.key)}
+
+    def allowed_values(self) -> list[str]:
+        return [label for _code, label in self.choices()] if self.choices else []
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str  # key, "" for the row as a whole
+    message: str
+    value: str = ""
+
+
+@dataclass
+class Parsed:
+    """One row read: the data for the service, the natural key, the errors found."""
+
+    row: int
+    data: dict[str, Any] = field(default_factory=dict)
+    key: tuple | None = None
+    errors: list[CellError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, column: str, message: str, value: Any = "") -> None:
+        self.errors.append(CellError(self.row, column, str(message), values.clean_text(value)[:200]))
+
+
+class Kind:
+    """What every kind declares and answers; see ``kinds/establishments.py``."""
+
+    key: str = ""
+    label: Any = ""
+    description: Any = ""
+    natural_key: Any = ""  # how a row finds the record it updates (documentation)
+    columns: list[Column] = []
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def example_row(self) -> list[str]:
+        return [c.example for c in self.columns]
+
+    def prepare(self, user) -> Any:
+        """The context shared by every row of one run (look-up tables, the user)."""
+        raise NotImplementedError
+
+    def parse(self, row: int, cells: dict[str, Any], context: Any) -> Parsed:
+        raise NotImplementedError
+
+    def resolve(self, rows: list[Parsed], context: Any) -> None:
+        """Find the existing record of each row (by natural key) and check it through the services
+        (adds errors, sets ``extra["existing"]`` and ``extra["action"]``)."""
+        raise NotImplementedError
+
+    def write(self, parsed: Parsed, context: Any) -> tuple[str, Any]:
+        """Write one checked row through the services: ``("created"|"updated"|"unchanged", record)``."""
+        raise NotImplementedError
+
+    def export_queryset(self, user) -> Any:
+        raise NotImplementedError
+
+    def export_values(self, record: Any) -> list[Any]:
+        raise NotImplementedError
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str | None) -> Kind | None:
+    return KINDS.get(key or "")
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(k.key, str(k.label)) for k in KINDS.values()]
+
+
+# shared cell readers -------------------------------------------------------------------------------
+
+
+def read_cell(column: Column, value: Any) -> Any:
+    """The value of one cell by the column's type (``None`` when empty); :class:`values.ValueProblem`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    kind = column.type
+    if kind == "integer":
+        return values.parse_integer(value)
+    if kind == "money":
+        return values.parse_money(value)
+    if kind == "date":
+        return values.parse_date(value)
+    if kind == "bool":
+        return values.parse_bool(value)
+    if kind == "choice" and column.choices:
+        return values.parse_choice(value, column.choices())
+    text = values.clean_text(value)
+    if column.max_length and len(text) > column.max_length:
+        raise values.ValueProblem(
+            _("The text is %(n)s characters long; at most %(limit)s.")
+            % {"n": len(text), "limit": column.max_length}
+        )
+    return text
+
+
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,313 @@
+"""Running an import: upload a file as a batch, check every row, write all rows or none.
+
+:func:`run_import` is the whole execution and needs no request: the page calls it now, and a job
+queue can call it later with a ``progress`` callback. Rules:
+
+* **every error** is reported (sheet, row, column, value, reason), not just the first;
+* **all or nothing**: the rows are written in one transaction, and only when checking found no
+  error; should a write still fail, everything is rolled back and the batch shows why;
+* **idempotent**: each row finds its record by the kind's natural key; a row equal to its record
+  writes nothing (no audit record); a changed row updates through the app's service (with
+  history); the same file twice changes nothing the second time;
+* every write goes through the app's services with the batch's user (scope, validation, norms),
+  in an audit context with origin ``import`` and the file's name as the reason;
+* memory stays bounded: rows are read, checked and written in chunks, twice (check, then write),
+  never all held at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyencong.core.audit import audit_context
+from khuyencong.core.text import fold
+from khuyencong.exchange.kinds import KINDS, CellError, Kind, Parsed, chunks
+from khuyencong.exchange.models import BatchState, ImportBatch, ImportedRecord
+from khuyencong.exchange.readers import FileRefused, Table, open_table
+from khuyencong.geo.queries import successions_cached
+
+CHUNK_ROWS = 500
+MAX_STORED_ERRORS = 5_000  # beyond this, the count goes on but the list stops (a page would not show more)
+
+Progress = Callable[[int, int], None]
+
+
+class Rollback(Exception):
+    """Raised inside the write transaction to undo every row."""
+
+
+def batch_create(*, user, kind: str, file, file_name: str) -> ImportBatch:
+    """Store an uploaded file (a Django ``UploadedFile`` or any binary file object) as a new batch."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": [_("Choose a kind of data.")]})
+    digest = hashlib.sha256()
+    size = 0
+    file.seek(0)
+    for piece in iter(lambda: file.read(1 << 20), b""):
+        digest.update(piece)
+        size += len(piece)
+    file.seek(0)
+    batch = ImportBatch(
+        kind=kind, file_name=file_name[:255] or "file", user=user, size=size, sha256=digest.hexdigest()
+    )
+    batch.file.save(batch.sha256, File(file), save=False)
+    batch.save()
+    return batch
+
+
+def _header_map(kind: Kind, table: Table) -> tuple[dict[str, int], list[CellError]]:
+    """Which column of the file holds which column of the kind; errors for missing required ones
+    and titles that name nothing."""
+    by_title: dict[str, str] = {}
+    for column in kind.columns:
+        for title in column.header_keys():
+            by_title.setdefault(title, column.key)
+    mapping: dict[str, int] = {}
+    errors: list[CellError] = []
+    for index, header in enumerate(table.headers):
+        if not header.strip():
+            continue
+        key = by_title.get(fold(header))
+        if key is None:
+            errors.append(
+                CellError(table.header_row, "", _("Unknown column “%(title)s”.") % {"title": header}, header)
+            )
+        elif key in mapping:
+            errors.append(
+                CellError(
+                    table.header_row,
+                    key,
+                    _("The column “%(title)s” appears twice.") % {"title": header},
+                    header,
+                )
+            )
+        else:
+            mapping[key] = index
+    for column in kind.columns:
+        if (
+            column.required
+            and column.key not in mapping
+            and not (column.key in ("province", "commune") and "commune_code" in mapping)
+        ):
+            errors.append(
+                CellError(
+                    table.header_row,
+                    column.key,
+                    _("The file has no column “%(title)s”.") % {"title": column.title_in("vi")},
+                )
+            )
+    return mapping, errors
+
+
+def _cells(row: list[Any], mapping: dict[str, int]) -> dict[str, Any]:
+    return {key: (row[index] if index < len(row) else None) for key, index in mapping.items()}
+
+
+def _error_dict(kind: Kind, sheet: str, error: CellError) -> dict[str, Any]:
+    column = next((c for c in kind.columns if c.key == error.column), None)
+    return {
+        "sheet": sheet,
+        "row": error.row,
+        "column": column.title_in("vi") if column else "",
+        "column_key": error.column,
+        "value": error.value,
+        "message": error.message,
+    }
+
+
+def _parsed_rows(kind: Kind, table: Table, mapping: dict[str, int], context: Any, seen: dict[tuple, int]):
+    """Chunks of parsed and resolved rows; ``seen`` catches two rows with the same natural key."""
+    for chunk in chunks(table.rows, CHUNK_ROWS):
+        parsed_rows: list[Parsed] = []
+        for number, row in chunk:
+            parsed = kind.parse(number, _cells(row, mapping), context)
+            if parsed.key is not None and not parsed.errors:
+                first = seen.get(parsed.key)
+                if first is not None and first != number:
+                    parsed.error(
+                        "",
+                        _("Row %(first)s already has this record (the same key): a record is written once.")
+                        % {"first": first},
+                    )
+                else:
+                    seen[parsed.key] = number
+            parsed_rows.append(parsed)
+        kind.resolve(parsed_rows, context)
+        yield parsed_rows
+
+
+def run_import(batch: ImportBatch, *, dry_run: bool, progress: Progress | None = None) -> ImportBatch:
+    """Check ``batch``'s file and, unless ``dry_run`` or an error was found, write every row.
+
+    ``progress(done, total)`` is called as rows are checked and written (``total`` counts both
+    passes). Returns the batch, saved with its state, counts and errors: ``invalid`` (nothing
+    written), ``checked`` (a dry run without errors), ``imported`` or ``failed``.
+    """
+    with successions_cached():
+        return _run(batch, dry_run=dry_run, progress=progress)
+
+
+def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> ImportBatch:
+    kind = KINDS[batch.kind]
+    report = progress or (lambda done, total: None)
+    batch.errors, batch.error_count = [], 0
+    batch.created = batch.updated = batch.unchanged = batch.rows = 0
+    try:
+        table = open_table(batch.file.path)
+    except FileRefused as refused:
+        return _finish_invalid(
+            batch,
+            [{"sheet": "", "row": 0, "column": "", "column_key": "", "value": "", "message": str(refused)}],
+            1,
+        )
+    mapping, header_errors = _header_map(kind, table)
+    if header_errors:
+        return _finish_invalid(
+            batch, [_error_dict(kind, table.sheet, e) for e in header_errors], len(header_errors)
+        )
+    total = table.total * (1 if dry_run else 2)
+    context = kind.prepare(batch.user)
+    errors: list[dict[str, Any]] = []
+    error_count = 0
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    done = 0
+    try:
+        for parsed_rows in _parsed_rows(kind, table, mapping, context, {}):
+            for parsed in parsed_rows:
+                batch.rows += 1
+                if parsed.errors:
+                    error_count += len(parsed.errors)
+                    for error in parsed.errors:
+                        if len(errors) < MAX_STORED_ERRORS:
+                            errors.append(_error_dict(kind, table.sheet, error))
+                else:
+                    counts[parsed.extra.get("action", "created")] += 1
+            done += len(parsed_rows)
+            report(done, total)
+    except FileRefused as refused:
+        return _finish_invalid(
+            batch,
+            [
+                {
+                    "sheet": table.sheet,
+                    "row": 0,
+                    "column": "",
+                    "column_key": "",
+                    "value": "",
+                    "message": str(refused),
+                }
+            ],
+            1,
+        )
+    batch.checked_at = timezone.now()
+    batch.created, batch.updated, batch.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    if error_count:
+        return _finish_invalid(batch, errors, error_count)
+    if batch.rows == 0:
+        return _finish_invalid(
+            batch,
+            [
+                {
+                    "sheet": table.sheet,
+                    "row": 0,
+                    "column": "",
+                    "column_key": "",
+                    "value": "",
+                    "message": _("The file has no data rows."),
+                }
+            ],
+            1,
+        )
+    if dry_run:
+        batch.state = BatchState.CHECKED
+        batch.save()
+        return batch
+    return _write(batch, kind, mapping, report, done, total)
+
+
+def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int) -> ImportBatch:
+    batch.state = BatchState.INVALID
+    batch.errors, batch.error_count = errors, count
+    batch.checked_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def _write(
+    batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Progress, done: int, total: int
+) -> ImportBatch:
+    batch.started_at = timezone.now()
+    table = open_table(batch.file.path)
+    context = kind.prepare(batch.user)
+    # every row was checked through the services a moment ago, and the services check again as they
+    # write (a failure rolls everything back): no third check
+    context.checking = False
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    errors: list[dict[str, Any]] = []
+    links: list[tuple[int, int, str]] = []
+    try:
+        with transaction.atomic(), audit_context(origin="import", user=batch.user, reason=batch.file_name):
+            for parsed_rows in _parsed_rows(kind, table, mapping, context, {}):
+                for parsed in parsed_rows:
+                    if parsed.errors:  # the data changed since the check (another user wrote)
+                        errors.extend(_error_dict(kind, table.sheet, e) for e in parsed.errors)
+                        continue
+                    if errors:
+                        continue  # nothing will be kept: only look for more errors
+                    try:
+                        action, record = kind.write(parsed, context)
+                    except (ValidationError, PermissionDenied) as error:
+                        # e.g. someone changed the record since the check (its version moved on)
+                        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+                        errors.extend(
+                            _error_dict(kind, table.sheet, CellError(parsed.row, "", m)) for m in messages
+                        )
+                        continue
+                    counts[action] += 1
+                    if action != "unchanged":
+                        links.append((parsed.row, record.pk, action))
+                done += len(parsed_rows)
+                report(min(done, total), total)
+            if errors:
+                raise Rollback
+            content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
+            ImportedRecord.objects.bulk_create(
+                [
+                    ImportedRecord(
+                        batch=batch, content_type=content_type, object_id=pk, row=row, action=action
+                    )
+                    for row, pk, action in links
+                ],
+                batch_size=1000,
+            )
+    except Rollback:
+        batch.state = BatchState.INVALID
+        batch.errors, batch.error_count = errors[:MAX_STORED_ERRORS], len(errors)
+        batch.finished_at = timezone.now()
+        batch.save()
+        return batch
+    batch.state = BatchState.IMPORTED
+    batch.created, batch.updated, batch.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def batch_confirm(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Import a checked batch (its owner only; once)."""
+    if batch.user_id != user.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can import it."))
+    if batch.state != BatchState.CHECKED:
+        raise ValidationError(
+            _("This file has already been imported or has errors; upload it again to retry.")
+        )
+    return run_import(batch, dry_run=False, progress=progress)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from khuyencong.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("mau/<slug:kind>.<slug:fmt>", views.template, name="template"),
+    path("<int:pk>/", views.batch, name="batch"),
+    path("<int:pk>/nhap/", views.confirm, name="confirm"),
+]

@@ -1,0 +1,137 @@
+"""Pages: choose a kind and download its template → upload → preview (every error, nothing
+written) → confirm → result. The import itself runs in ``services.run_import`` (no request needed)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from khuyencong.core.generic import workspace_required
+from khuyencong.core.permissions import VIEW
+from khuyencong.exchange import services
+from khuyencong.exchange.kinds import KINDS, get_kind, kind_choices
+from khuyencong.exchange.models import ImportBatch
+from khuyencong.exchange.readers import max_bytes, max_rows
+from khuyencong.exchange.templates_xlsx import template_csv, template_xlsx
+
+
+def _may_import(user) -> bool:
+    from khuyencong.establishments.services import can_create_establishments
+
+    return can_create_establishments(user)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of data"), choices=[])
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.csv"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise ValidationError(
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported. Split it into several files."
+                )
+                % {"size": upload.size // 2**20, "limit": max_bytes() // 2**20}
+            )
+        return upload
+
+
+@workspace_required
+def start(request):
+    if not _may_import(request.user):
+        raise PermissionDenied(_("Your role cannot import data."))
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.batch_create(
+            user=request.user, kind=form.cleaned_data["kind"], file=upload, file_name=upload.name
+        )
+        services.run_import(batch, dry_run=True)
+        return redirect(batch)
+    batches = ImportBatch.objects.restrict(request.user, VIEW).filter(user=request.user)[:20]
+    return render(
+        request,
+        "exchange/start.html",
+        {
+            "form": form,
+            "kinds": list(KINDS.values()),
+            "batches": batches,
+            "max_mb": max_bytes() // 2**20,
+            "max_rows": max_rows(),
+            "active_menu": "establishments",
+        },
+    )
+
+
+@workspace_required
+def template(request, kind: str, fmt: str):
+    declared = get_kind(kind)
+    if declared is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(template_csv(declared), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            template_xlsx(declared),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="mau-{declared.key}.{fmt}"'
+    return response
+
+
+def _batch_of(request, pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.restrict(request.user, VIEW).select_related("user"), pk=pk)
+
+
+@workspace_required
+def batch(request, pk: int):
+    found = _batch_of(request, pk)
+    page = Paginator(found.errors or [], 200).get_page(request.GET.get("page"))
+    records = found.records.order_by("row")[:200] if found.state == "imported" else []
+    return render(
+        request,
+        "exchange/batch.html",
+        {
+            "batch": found,
+            "errors_page": page,
+            "records": records,
+            "kind": get_kind(found.kind),
+            "active_menu": "establishments",
+        },
+    )
+
+
+@workspace_required
+@require_POST
+def confirm(request, pk: int):
+    found = _batch_of(request, pk)
+    try:
+        found = services.batch_confirm(user=request.user, batch=found)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(found)
+    if found.state == "imported":
+        messages.success(
+            request,
+            _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": found.created, "updated": found.updated, "unchanged": found.unchanged},
+        )
+    else:
+        messages.error(request, _("Nothing was imported: the file has errors."))
+    return redirect(found)
