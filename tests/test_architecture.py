@@ -28,6 +28,7 @@ ORDER = [
     "projects",
     "reporting",
     "periodic",
+    "opendata",
 ]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 

@@ -6,6 +6,7 @@ from khuyencong.accounts.api import views as account_api
 from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
 from khuyencong.geo.api import views as geo_api
+from khuyencong.opendata import api as opendata_api
 from khuyencong.orgs.api import views as orgs_api
 from khuyencong.periodic import api as periodic_api
 from khuyencong.programmes.api import views as programmes_api
@@ -34,6 +35,8 @@ urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
+    path("open-data/", opendata_api.OpenDataView.as_view(), name="api-open-data"),
+    path("open-data/<str:resource>/", opendata_api.OpenDataRowsView.as_view(), name="api-open-data-rows"),
     path("", include(router.urls)),
     # after the router: /reports/consolidation/ and /reports/plan/ are its actions
     path("reports/<slug:name>/", reporting_api.StandardReportView.as_view(), name="api-standard-report"),

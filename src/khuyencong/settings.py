@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "khuyencong.projects",
     "khuyencong.reporting",
     "khuyencong.periodic",
+    "khuyencong.opendata",
 ]
 
 MIDDLEWARE = [
