@@ -15,7 +15,7 @@ from khuyencong.opendata import package
 MAX_PAGE_SIZE = 1000
 
 
-class ResourceSerializer(serializers.Serializer):
+class OpenDataResourceSerializer(serializers.Serializer):
     name = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
@@ -36,6 +36,7 @@ class OpenDataView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="open_data_list",
         responses=inline_serializer(
             "OpenDataPackage",
             {
@@ -43,9 +44,9 @@ class OpenDataView(APIView):
                 "licenses": serializers.ListField(child=serializers.DictField()),
                 "datapackage": serializers.URLField(),
                 "zip": serializers.URLField(),
-                "resources": ResourceSerializer(many=True),
+                "resources": OpenDataResourceSerializer(many=True),
             },
-        )
+        ),
     )
     def get(self, request):
         """The Data Package's resources: what each holds, its Table Schema, where its rows are."""
@@ -82,6 +83,7 @@ class OpenDataRowsView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="open_data_rows",
         parameters=[
             OpenApiParameter("resource", str, OpenApiParameter.PATH, enum=package.NAMES),
             PageParams,
