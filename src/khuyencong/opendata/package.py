@@ -413,7 +413,7 @@ def _resources() -> list[Resource]:
         Resource(
             "contents",
             _("Contents of the programme"),
-            _("The contents of industrial promotion (Decree 235/2025/NĐ-CP and before)."),
+            _("The contents of industrial promotion that projects carry out."),
             (
                 Field("code", _("Code"), _("The content's code."), required=True, unique=True),
                 Field("name", _("Name"), _("The content's name."), required=True),

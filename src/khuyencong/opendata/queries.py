@@ -50,7 +50,7 @@ def project_rows(projects: QuerySet[Project] | None = None) -> Iterator[list[Any
             p.kind,
             p.lead_province_id,
             p.lead_province_now_id,
-            p.implementing_org.code if p.implementing_org_id else None,
+            p.implementing_org.code if p.implementing_org is not None else None,
             p.status,
             p.start_date,
             p.end_date,
