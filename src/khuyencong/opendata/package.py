@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.spreadsheets import CsvLines
 from khuyencong.opendata import queries
@@ -260,7 +261,7 @@ def _resources() -> list[Resource]:
     return [
         Resource(
             "projects",
-            _("Approved projects"),
+            pgettext_lazy("open data", "Approved projects"),
             _(
                 "Every project approved since 2010, whatever became of it since (in progress, "
                 "accepted, settled or stopped). Proposals not approved are not published; nor is any "
