@@ -225,8 +225,17 @@ def test_the_report_downloads_as_excel_and_csv_with_the_pages_figures(client, pe
     lines = list(csv.reader(io.StringIO(text)))
     assert any(line[:3] == ["Số cộng tác viên khuyến công", "người", "75"] for line in lines)
     assert client.get(f"/bao-cao-dinh-ky/{filled_report.pk}/tai-ve.txt").status_code == 404
+    # the same table as JSON, offered beside Excel and CSV, numbers as numbers
+    assert (
+        'data-testid="export-json"'
+        in client.get(reverse("periodic:detail", args=[filled_report.pk])).content.decode()
+    )
+    as_json = client.get(reverse("periodic:export", args=[filled_report.pk, "json"]))
+    assert as_json.status_code == 200 and as_json["Content-Type"] == "application/json"
+    assert "350000000" in as_json.content.decode() and '"350000000"' not in as_json.content.decode()
     login(client, people["other_doit"])
     assert client.get(reverse("periodic:export", args=[filled_report.pk, "xlsx"])).status_code == 404
+    assert client.get(reverse("periodic:export", args=[filled_report.pk, "json"])).status_code == 404
 
 
 def test_the_report_as_an_administrative_document(client, people, filled_report):
