@@ -61,3 +61,39 @@ def test_the_doit_reviews_a_result_once(people, in_progress, submitted):  # noqa
         .status_code
         == 404
     )
+
+
+def test_a_line_is_taken_off_a_draft_decision_as_on_its_page(people, make_proposal):
+    from khuyencong.projects.models import DecisionLine
+    from khuyencong.projects.services import decisions
+    from khuyencong.projects.tests.test_cycle import agency_decision, through_appraisal
+
+    project = through_appraisal(people, make_proposal(), recommended=240_000_000)
+    decision = agency_decision(people, "302/QĐ-BCT")
+    line = decisions.decision_set_line(
+        user=people["agency"],
+        decision=decision,
+        project=project,
+        action="approve",
+        amount=240_000_000,
+        reason="",
+    )
+    url = f"/api/v1/decisions/{decision.pk}/lines/{line.pk}/"
+    for who in ("doit", "other_doit", "leader"):  # they see a national decision; they do not decide
+        assert api(people[who]).delete(url).status_code == 403
+    assert api(people["agency"]).delete(f"/api/v1/decisions/999999/lines/{line.pk}/").status_code == 404
+    assert api(people["agency"]).delete(f"/api/v1/decisions/{decision.pk}/lines/999999/").status_code == 404
+    assert api(people["agency"]).delete(url).status_code == 204
+    assert not DecisionLine.objects.filter(pk=line.pk).exists()
+    assert api(people["agency"]).delete(url).status_code == 404  # gone
+    line = decisions.decision_set_line(
+        user=people["agency"],
+        decision=decision,
+        project=project,
+        action="approve",
+        amount=240_000_000,
+        reason="",
+    )
+    decisions.decision_issue(user=people["agency"], decision=decision)
+    issued = api(people["agency"]).delete(f"/api/v1/decisions/{decision.pk}/lines/{line.pk}/")
+    assert issued.status_code == 400  # an issued decision cannot be changed
