@@ -9,6 +9,7 @@ from khuyencong.geo.api import views as geo_api
 from khuyencong.opendata import api as opendata_api
 from khuyencong.orgs.api import views as orgs_api
 from khuyencong.periodic import api as periodic_api
+from khuyencong.periodic import completeness_api
 from khuyencong.programmes.api import views as programmes_api
 from khuyencong.projects.api import rounds as rounds_api
 from khuyencong.projects.api import views as projects_api
@@ -39,6 +40,11 @@ urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
+    path(
+        "periodic/completeness/",
+        completeness_api.CompletenessView.as_view(),
+        name="api-periodic-completeness",
+    ),
     path("open-data/", opendata_api.OpenDataView.as_view(), name="api-open-data"),
     path("open-data/<str:resource>/", opendata_api.OpenDataRowsView.as_view(), name="api-open-data-rows"),
     path("", include(router.urls)),

@@ -215,6 +215,11 @@ CHECKS: list[Check] = [
         _all(200, anonymous=401, public=403),
     ),
     Check("API: registration rounds", lambda c: "/api/v1/rounds/", _all(200, anonymous=401, public=403)),
+    Check(
+        "API: completeness of periodic reporting",
+        lambda c: "/api/v1/periodic/completeness/",
+        _all(403, anonymous=401, admin=200, programme_officer=200, leader=200),
+    ),
     Check("support norms (public)", lambda c: "/de-an/dinh-muc/", _all(200)),
     Check("API: support norms (public)", lambda c: "/api/v1/norms/", _all(200)),
     Check("API: advance rules (public)", lambda c: "/api/v1/advance-rules/", _all(200)),
