@@ -24,6 +24,7 @@ from khuyencong.core.filters import SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW
 from khuyencong.projects.actions import PROJECT_ACTIONS
+from khuyencong.projects.api.attachments import AttachmentsMixin
 from khuyencong.projects.api.results import ResultsMixin
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
@@ -102,6 +103,7 @@ class ProjectAPIFilterSet(ProjectFilterSet):
 
 
 class ProjectViewSet(
+    AttachmentsMixin,
     ResultsMixin,
     VisibleObjectMixin,
     mixins.ListModelMixin,
