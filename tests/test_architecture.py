@@ -29,6 +29,7 @@ ORDER = [
     "reporting",
     "periodic",
     "exchange",
+    "opendata",
 ]
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 

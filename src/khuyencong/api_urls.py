@@ -7,9 +7,12 @@ from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
 from khuyencong.exchange import api as exchange_api
 from khuyencong.geo.api import views as geo_api
+from khuyencong.opendata import api as opendata_api
 from khuyencong.orgs.api import views as orgs_api
 from khuyencong.periodic import api as periodic_api
+from khuyencong.periodic import completeness_api
 from khuyencong.programmes.api import views as programmes_api
+from khuyencong.projects.api import rounds as rounds_api
 from khuyencong.projects.api import views as projects_api
 from khuyencong.reporting import api as reporting_api
 
@@ -26,6 +29,9 @@ router.register("establishments", establishments_api.EstablishmentViewSet, basen
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
+router.register("rounds", rounds_api.RoundViewSet, basename="round")
+router.register("norms", rounds_api.SupportNormViewSet, basename="norm")
+router.register("advance-rules", rounds_api.AdvanceRuleViewSet, basename="advance-rule")
 router.register("reports", reporting_api.ReportViewSet, basename="report")
 router.register("reports/pivot", reporting_api.PivotViewSet, basename="report-pivot")
 router.register("periodic/forms", periodic_api.ReportFormViewSet, basename="periodic-form")
@@ -36,6 +42,13 @@ urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
+    path(
+        "periodic/completeness/",
+        completeness_api.CompletenessView.as_view(),
+        name="api-periodic-completeness",
+    ),
+    path("open-data/", opendata_api.OpenDataView.as_view(), name="api-open-data"),
+    path("open-data/<str:resource>/", opendata_api.OpenDataRowsView.as_view(), name="api-open-data-rows"),
     path("", include(router.urls)),
     # after the router: /reports/consolidation/ and /reports/plan/ are its actions
     path("reports/<slug:name>/", reporting_api.StandardReportView.as_view(), name="api-standard-report"),

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "khuyencong.reporting",
     "khuyencong.periodic",
     "khuyencong.exchange",
+    "khuyencong.opendata",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("bao-cao/", include(reporting_urls.report_patterns)),
     path("bao-cao-dinh-ky/", include("khuyencong.periodic.urls")),
     path("nhap-du-lieu/", include("khuyencong.exchange.urls")),
+    path("du-lieu-mo/", include("khuyencong.opendata.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("khuyencong.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

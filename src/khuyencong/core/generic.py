@@ -1,7 +1,7 @@
 """Generic, scope-aware views that every app's pages are declared on (NetBox style).
 
-``ObjectListView`` – filter form (django-filter), sortable columns, pagination, CSV/Excel export of
-the filtered list; ``ObjectDetailView`` – one object, 404 outside the user's scope. Both fetch
+``ObjectListView`` – filter form (django-filter), sortable columns, pagination, CSV/Excel/JSON
+export of the filtered list; ``ObjectDetailView`` – one object, 404 outside the user's scope. Both fetch
 through ``Model.objects.restrict(user, "view")``: the scope is applied where the data is read.
 """
 
@@ -20,11 +20,12 @@ from django.views.generic import DetailView, ListView
 
 from khuyencong.core.counting import Tally, TallyPaginator
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
-from khuyencong.core.spreadsheets import CsvLines, xlsx_rows
+from khuyencong.core.spreadsheets import CsvLines, json_rows, xlsx_rows
 from khuyencong.core.tables import Column
 
 # the rows a sheet of Excel holds below its header; the export streams, so memory does not limit it
 EXPORT_LIMIT = 1_048_575
+EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 def workspace_required(view):
@@ -132,7 +133,7 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")
-        if export in {"csv", "xlsx"}:
+        if export in EXPORT_FORMATS:
             return self.export(export)
         return super().get(request, *args, **kwargs)
 
@@ -158,6 +159,16 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
                     yield lines.row(c.export_value(obj) for c in columns)
 
             response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        elif fmt == "json":
+            # the same columns under their keys, numbers as numbers, streamed row by row
+            response = StreamingHttpResponse(
+                json_rows(
+                    str(self.title),
+                    [(c.key, c.export_header) for c in columns],
+                    ([c.json_value(obj) for c in columns] for obj in qs.iterator(chunk_size=2000)),
+                ),
+                content_type="application/json",
+            )
         else:
             # written to a temporary file row by row as the rows are read, then streamed from it:
             # the memory is the same for ten rows and for the whole country

@@ -1,4 +1,5 @@
 """Every CSV and Excel file the product writes goes through here, so that no cell of it can run.
+(JSON exports, which no spreadsheet runs, are written here too: :func:`json_rows`.)
 
 A spreadsheet treats a cell typed as ``=…``, ``+…``, ``-…`` or ``@…`` (and, in some programs, one
 starting with a tab or a carriage return) as a formula: a name such as ``=HYPERLINK("http://…")``
@@ -24,7 +25,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -176,3 +178,26 @@ def xlsx_rows(
             book.write(sheet, count, index, value, money_fmt if number else None)
     book.close()
     return count
+
+
+def json_rows(title: str, columns: list[tuple[str, str]], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """A list as JSON, written piece by piece as the rows are read (for streaming responses)::
+
+        {"title": …, "columns": [{"key": …, "label": …}, …], "rows": [{key: value, …}, …], "count": n}
+
+    Values are written as they are given (numbers stay numbers); nothing is neutralised, since no
+    program runs a JSON string as a formula.
+
+    >>> text = "".join(json_rows("T", [("a", "A")], [[1], ["=x"], [None]]))
+    >>> json.loads(text)["rows"], json.loads(text)["count"]
+    ([{'a': 1}, {'a': '=x'}, {'a': None}], 3)
+    """
+    keys = [key for key, _label in columns]
+    head = {"title": title, "columns": [{"key": key, "label": str(label)} for key, label in columns]}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ['
+    count = 0
+    for values in rows:
+        row = json.dumps(dict(zip(keys, values, strict=True)), ensure_ascii=False)
+        yield ("\n" if count == 0 else ",\n") + row
+        count += 1
+    yield f'\n], "count": {count}}}'

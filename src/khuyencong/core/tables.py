@@ -124,6 +124,17 @@ class Column:
             return value
         return str(value)
 
+    def json_value(self, obj: Any) -> Any:
+        """The value for a JSON export: numbers as numbers, dates and times in ISO 8601."""
+        value = self.raw(obj)
+        if isinstance(value, datetime.date):  # a datetime too
+            return value.isoformat()
+        if isinstance(value, bool | int | float) or value is None:
+            return value
+        if hasattr(value, "as_integer_ratio"):  # Decimal
+            return int(value) if value == int(value) else float(value)
+        return str(value)
+
     @property
     def align_right(self) -> bool:
         return self.kind in {"number", "money"}

@@ -334,12 +334,12 @@ def completeness_view(request):
     )
 
 
-EXPORT_FORMATS = ("xlsx", "csv", "pdf")
+EXPORT_FORMATS = ("xlsx", "csv", "json", "pdf")
 
 
 @workspace_required
 def report_export(request, pk: int, fmt: str):
-    """The report as Excel, CSV or an administrative document (PDF): the figures of its page, within
+    """The report as Excel, CSV, JSON or an administrative document (PDF): the figures of its page, within
     the same scope."""
     from khuyencong.documents.responses import download
 

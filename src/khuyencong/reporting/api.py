@@ -117,8 +117,56 @@ def _row(row) -> dict:
     }
 
 
+class CatalogueParameterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    initial = serializers.JSONField(allow_null=True, help_text="The value used when none is given.")
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class CatalogueEntrySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Read it at /api/v1/reports/<name>/.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    parameters = CatalogueParameterSerializer(many=True)
+
+
+def _catalogue_entry(report) -> dict:
+    from django import forms
+
+    initial = report.initial()
+    parameters = []
+    for name, field in report.form.base_fields.items():
+        row = {
+            "name": name,
+            "label": str(field.label or name),
+            "required": field.required,
+            "initial": getattr(initial.get(name), "code", initial.get(name)),
+        }
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            row["choices"] = [str(value) for value, _label in field.choices]
+        parameters.append(row)
+    return {
+        "name": report.slug,
+        "title": str(report.title),
+        "description": str(report.description),
+        "parameters": parameters,
+    }
+
+
 class ReportViewSet(viewsets.ViewSet):
     """Reports over the money ledger, for your scope: the same figures as the report pages."""
+
+    @extend_schema(responses=CatalogueEntrySerializer(many=True))
+    def list(self, request):
+        """The standard reports of the catalogue (the page /bao-cao/): each one's name, title,
+        description and parameters with their defaults."""
+        return Response(
+            CatalogueEntrySerializer(
+                [_catalogue_entry(r) for r in catalogue.REPORTS.values()], many=True
+            ).data
+        )
 
     def _params(self, request) -> dict:
         serializer = ReportParamsSerializer(data=request.query_params)

@@ -209,6 +209,24 @@ CHECKS: list[Check] = [
         _all(405, anonymous=401),
         method="delete",
     ),
+    Check(
+        "API: catalogue of standard reports",
+        lambda c: "/api/v1/reports/",
+        _all(200, anonymous=401, public=403),
+    ),
+    Check("API: registration rounds", lambda c: "/api/v1/rounds/", _all(200, anonymous=401, public=403)),
+    Check(
+        "API: completeness of periodic reporting",
+        lambda c: "/api/v1/periodic/completeness/",
+        _all(403, anonymous=401, admin=200, programme_officer=200, leader=200),
+    ),
+    Check("support norms (public)", lambda c: "/de-an/dinh-muc/", _all(200)),
+    Check("API: support norms (public)", lambda c: "/api/v1/norms/", _all(200)),
+    Check("API: advance rules (public)", lambda c: "/api/v1/advance-rules/", _all(200)),
+    Check("open data (public)", lambda c: "/du-lieu-mo/", _all(200)),
+    Check("open data package (public)", lambda c: "/du-lieu-mo/datapackage.json", _all(200)),
+    Check("API: open data (public)", lambda c: "/api/v1/open-data/", _all(200)),
+    Check("API: open data rows (public)", lambda c: "/api/v1/open-data/projects/?page_size=5", _all(200)),
 ]
 
 

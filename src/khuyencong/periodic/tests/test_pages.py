@@ -171,6 +171,18 @@ def test_a_late_report_shows_as_late_in_the_completeness_table(client, people, q
     assert client.get(reverse("periodic:completeness")).status_code == 403
     login(client, people["agency"])
     assert client.get(reverse("periodic:completeness"), {"form": "abc", "period": "x"}).status_code == 200
+    # the same table through the API, with the same permission
+    api = "/api/v1/periodic/completeness/"
+    span = {"form": quarterly.code, "period_start": q1.start.isoformat(), "period_end": q1.end.isoformat()}
+    body = client.get(api, span).json()
+    status = {row["province"]: row["status"] for row in body["rows"]}
+    assert (status[tuyen_quang.pk], status[hanoi.pk]) == (ON_TIME, LATE)
+    assert body["deadline"] == "2026-04-15" and body["counts"][MISSING] == 32 and len(body["rows"]) == 34
+    assert client.get(api, {**span, "period_end": "2026-04-30"}).status_code == 400  # not a quarter
+    assert client.get(api, {"form": "khong-co"}).status_code == 400
+    assert client.get(api, {"period_start": "2026-01-01"}).status_code == 400  # the end is missing
+    login(client, people["doit"])
+    assert client.get(api, span).status_code == 403
 
 
 def test_the_province_is_reminded_before_the_deadline(client, people, quarterly, tuyen_quang):
@@ -225,8 +237,17 @@ def test_the_report_downloads_as_excel_and_csv_with_the_pages_figures(client, pe
     lines = list(csv.reader(io.StringIO(text)))
     assert any(line[:3] == ["Số cộng tác viên khuyến công", "người", "75"] for line in lines)
     assert client.get(f"/bao-cao-dinh-ky/{filled_report.pk}/tai-ve.txt").status_code == 404
+    # the same table as JSON, offered beside Excel and CSV, numbers as numbers
+    assert (
+        'data-testid="export-json"'
+        in client.get(reverse("periodic:detail", args=[filled_report.pk])).content.decode()
+    )
+    as_json = client.get(reverse("periodic:export", args=[filled_report.pk, "json"]))
+    assert as_json.status_code == 200 and as_json["Content-Type"] == "application/json"
+    assert "350000000" in as_json.content.decode() and '"350000000"' not in as_json.content.decode()
     login(client, people["other_doit"])
     assert client.get(reverse("periodic:export", args=[filled_report.pk, "xlsx"])).status_code == 404
+    assert client.get(reverse("periodic:export", args=[filled_report.pk, "json"])).status_code == 404
 
 
 def test_the_report_as_an_administrative_document(client, people, filled_report):

@@ -24,6 +24,8 @@ from khuyencong.core.filters import SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW
 from khuyencong.projects.actions import PROJECT_ACTIONS
+from khuyencong.projects.api.attachments import AttachmentsMixin
+from khuyencong.projects.api.results import ResultsMixin
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
     DecisionDetailSerializer,
@@ -101,6 +103,8 @@ class ProjectAPIFilterSet(ProjectFilterSet):
 
 
 class ProjectViewSet(
+    AttachmentsMixin,
+    ResultsMixin,
     VisibleObjectMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -264,6 +268,25 @@ class DecisionViewSet(
         serializer.is_valid(raise_exception=True)
         line = decisions.decision_set_line(user=request.user, decision=decision, **serializer.validated_data)
         return Response(DecisionLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("line_id", int, OpenApiParameter.PATH, description="The line's id.")],
+        request=None,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["delete"], url_path=r"lines/(?P<line_id>[^/.]+)", filter_backends=[])
+    def remove_line(self, request, pk=None, line_id=None):
+        """Take a project off the draft decision (those who decide; an issued decision cannot be
+        changed: 400). A line that is not the decision's: 404."""
+        from khuyencong.core.parsing import parse_id
+
+        decision = self.get_visible_object()
+        number = parse_id(line_id)
+        line = decision.lines.filter(pk=number).first() if number else None
+        if line is None:
+            raise exceptions.NotFound()
+        decisions.decision_remove_line(user=request.user, line=line)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=DecisionDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
