@@ -303,3 +303,38 @@ def test_a_job_queued_in_the_database_is_run_by_the_worker(settings, make_user):
     # the worker, starting, failed the job a dead worker had left running
     assert Job.objects.get(pk=stale.pk).state == Job.State.FAILED
     assert "1 interrupted job(s) marked failed." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_readable_while_the_jobs_transaction_is_still_open(make_user):
+    """A job's writes are committed at its end only; its progress must be seen before that – by a
+    page served from another connection on PostgreSQL, from the side file on SQLite."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    user = make_user("programme_officer", username="tien_do")
+    job = Job.objects.create(kind="test.parameters", title="t", owner=user, state=Job.State.RUNNING)
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        try:
+            seen["job"] = jobs.live_progress(Job.objects.get(pk=job.pk))
+            seen["written"] = SystemParameter.objects.filter(key="dang-ghi").exists()
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+
+    with transaction.atomic():
+        SystemParameter.objects.create(key="dang-ghi", kind="text", value="1", description="thử")
+        jobs.JobContext(job, in_transaction=True).progress(40, 100, "dòng 40")
+        if connection.vendor == "sqlite":
+            look()  # SQLite's in-memory test database: one connection; the page reads the side file
+        else:
+            reader = threading.Thread(target=look)
+            reader.start()
+            reader.join()
+            assert seen["written"] is False  # the job's own writes are not visible yet; its progress is
+    shown = seen["job"]
+    assert isinstance(shown, Job)
+    assert (shown.progress_done, shown.progress_total, shown.progress_message) == (40, 100, "dòng 40")
