@@ -341,7 +341,10 @@ def run(job_id: int) -> None:
         ctx.discard_file()
         with translation.override(job.language):
             message = user_message(error)
-            if message is None:
+            if message is None and not isinstance(error, Exception):  # the worker was stopped
+                unforeseen = error
+                message = interrupted_message()
+            elif message is None:
                 unforeseen = error
                 message = _(
                     "The job stopped on an unforeseen error; nothing of it was saved. The error is "
@@ -402,6 +405,13 @@ def is_stale(job: Job, now=None) -> bool:
     return (now - heard).total_seconds() > settings.KC_JOBS_STALE_SECONDS
 
 
+def interrupted_message() -> str:
+    return _(
+        "The job was interrupted (the server running it stopped) and nothing of it was saved. "
+        "Please start it again."
+    )
+
+
 def fail_stale(jobs=None) -> int:
     """Mark the stale running jobs failed (their transaction died with their worker, so nothing of
     them was written); returns how many. ``jobs``: a queryset to look in (default: every job)."""
@@ -411,10 +421,7 @@ def fail_stale(jobs=None) -> int:
         if not is_stale(job):
             continue
         with translation.override(job.language):
-            message = _(
-                "The job was interrupted (the server running it stopped) and nothing of it was saved. "
-                "Please start it again."
-            )
+            message = interrupted_message()
         done = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
             state=Job.State.FAILED, finished_at=timezone.now(), error=message
         )

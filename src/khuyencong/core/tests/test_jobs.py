@@ -149,6 +149,25 @@ def test_progress_inside_the_jobs_transaction_is_readable_on_sqlite_from_a_side_
     assert jobs.live_progress(Job.objects.get(pk=job.pk)).progress_done == 40
 
 
+def stopped_half_way(ctx) -> None:
+    SystemParameter.objects.create(key="nua-chung", kind="text", value="1", description="thử")
+    raise KeyboardInterrupt  # the worker told to stop at once (a second Ctrl+C)
+
+
+jobs.register_job("test.stopped", stopped_half_way, "Bị dừng")
+
+
+def test_a_worker_stopped_during_a_job_leaves_it_failed_and_nothing_written(officer):
+    job = Job.objects.create(kind="test.stopped", title="Bị dừng", owner=officer)
+    with pytest.raises(KeyboardInterrupt):  # the worker itself stops
+        jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "bị gián đoạn" in job.error
+    assert not SystemParameter.objects.filter(key="nua-chung").exists()
+    jobs.run(job.pk)  # a job already run is not run again
+    assert Job.objects.get(pk=job.pk).finished_at == job.finished_at
+
+
 # --- who sees a job ----------------------------------------------------------------------------------
 
 
