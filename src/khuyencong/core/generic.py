@@ -149,10 +149,15 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
         return f"{slugify(self.export_name)}-{stamp}.{ext}"
 
     def export(self, fmt: str):
-        qs = self.get_queryset()[:EXPORT_LIMIT]
+        everything = self.get_queryset()
+        qs = everything[:EXPORT_LIMIT]
         threshold = settings.KC_JOBS_EXPORT_ROWS
         # a job needs someone to show it to: a long public list (reference data) still streams to a visitor
-        if threshold and self.scope.can_use_workspace and qs[: threshold + 1].count() > threshold:
+        if (
+            threshold
+            and self.scope.can_use_workspace
+            and everything.order_by().values("pk")[: threshold + 1].count() > threshold  # ids only: no sums
+        ):
             return self.export_as_job(fmt)
         columns = self.export_columns()
         headers = [str(c.export_header) for c in columns]
