@@ -151,7 +151,15 @@ def _queue_in_database(backend: str) -> bool:
 def _send(job: Job, backend: str) -> None:
     from khuyencong.core.tasks import run_job
 
-    result = run_job.using(backend=backend).enqueue(job.pk)
+    try:
+        result = run_job.using(backend=backend).enqueue(job.pk)
+    except Exception:  # the queue is unreachable: the job must not wait "queued" for ever
+        Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            error=_("The job could not be queued; please try again later."),
+        )
+        raise
     Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
 
 

@@ -82,6 +82,20 @@ def test_queueing_an_unknown_kind_or_parameters_that_are_not_json_is_refused(off
     assert not Job.objects.exists()
 
 
+def test_a_job_the_queue_cannot_take_is_failed_not_left_waiting(monkeypatch, officer):
+    from khuyencong.core import tasks
+
+    class Unreachable:
+        def using(self, **kwargs):
+            raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "run_job", Unreachable())
+    with pytest.raises(ConnectionError):
+        jobs.enqueue("test.parameters", user=officer, params={"keys": ["q"]})
+    job = Job.objects.get(owner=officer)
+    assert job.state == Job.State.FAILED and "hàng đợi" in job.error
+
+
 # --- running ---------------------------------------------------------------------------------------
 
 
