@@ -330,6 +330,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # two choice sets are called "state": a periodic report's keeps the name it had, a job's has its own
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "khuyencong.periodic.models.State",
+        "JobStateEnum": "khuyencong.core.models.Job.State",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------------
