@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, pip and make):
 #   make run   – install, create the SQLite database, load reference and demo data, serve :8000
+#                with the job queue's worker beside the server (`khuyencong serve`; Ctrl+C stops both)
 #   make test  – install (and Debian's chromium for the browser tests and LibreOffice for the Excel
 #                test, when missing), run every test
 #                (SQLite; PostgreSQL too when DATABASE_URL is set)
@@ -29,7 +30,7 @@ setup: install
 
 run: setup
 	@echo "Serving at http://$(HOST)/ – demo accounts are listed in README.md"
-	$(BIN)/khuyencong runserver $(HOST)
+	$(BIN)/khuyencong serve $(HOST)
 
 test: install
 	$(BIN)/ruff check .

@@ -136,13 +136,40 @@ def _serving(
                 process.wait(timeout=20)
 
 
-def test_make_run_shows_the_friendly_404_and_serves_static_files(tmp_path):
-    """`make run` is `khuyencong runserver` with no profile set: the development profile. An
-    unknown link gets the product's page, not Django's technical one listing every URL pattern."""
+QUEUE_A_JOB = """
+from khuyencong.accounts.models import User
+from khuyencong.core import jobs
+user = User.objects.create_superuser("vanhanh", "vanhanh@example.com", "Khuyencong@2025-test")
+print(jobs.enqueue("core.list_export", user=user, params={"view": "khuyencong.geo.views.UnitListView",
+      "kwargs": {}, "path": "/danh-muc/dia-gioi/", "query": "", "fmt": "csv"}, title="x").pk)
+"""
+JOB_STATE = "from khuyencong.core.models import Job; print(Job.objects.get(pk={pk}).state)"
+
+
+def _shell(env: dict[str, str], code: str) -> str:
+    result = subprocess.run(  # noqa: S603 – our own console script
+        [sys.executable, "-m", "khuyencong.cli", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own notice of what it imported
+
+
+def test_make_run_shows_the_friendly_404_serves_static_files_and_runs_jobs(tmp_path):
+    """`make run` is `khuyencong serve` with no profile set: the development profile. An unknown
+    link gets the product's page, not Django's technical one listing every URL pattern; a job
+    queued by another process (here a shell) is run by the worker it started beside the server."""
     env = {**_environment(), "KC_DATA_DIR": str(tmp_path)}
     _khuyencong(env, "migrate", "--no-input")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(BIN)/khuyencong serve $(HOST)" in makefile
     port = _free_port()
-    command = [sys.executable, "-m", "khuyencong.cli", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "khuyencong.cli", "serve", "--noreload", f"127.0.0.1:{port}"]
     with _serving(command, env, port, tmp_path / "runserver.log"):
         status, content_type, body = _get(f"http://127.0.0.1:{port}/de-an/khong-co-trang-nay/")
         page = body.decode()
@@ -153,6 +180,14 @@ def test_make_run_shows_the_friendly_404_and_serves_static_files(tmp_path):
         status, content_type, body = _get(f"http://127.0.0.1:{port}/static/kc/kc.css")
         assert status == 200 and content_type.startswith("text/css")
         assert body == (ROOT / "src/khuyencong/static/kc/kc.css").read_bytes()
+
+        job = _shell(env, QUEUE_A_JOB)
+        deadline = time.monotonic() + 60
+        state = _shell(env, JOB_STATE.format(pk=job))
+        while state in {"queued", "running"} and time.monotonic() < deadline:
+            time.sleep(1)
+            state = _shell(env, JOB_STATE.format(pk=job))
+        assert state == "done", (tmp_path / "runserver.log").read_text()
 
 
 def _documented_gunicorn_command() -> list[str]:

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from khuyencong.accounts.api import views as account_api
+from khuyencong.core.api.jobs import JobViewSet
 from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
 from khuyencong.exchange import api as exchange_api
@@ -37,6 +38,7 @@ router.register("reports/pivot", reporting_api.PivotViewSet, basename="report-pi
 router.register("periodic/forms", periodic_api.ReportFormViewSet, basename="periodic-form")
 router.register("periodic/reports", periodic_api.PeriodicReportViewSet, basename="periodic-report")
 router.register("imports", exchange_api.ImportBatchViewSet, basename="import")
+router.register("jobs", JobViewSet, basename="job")
 
 urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "khuyencong.core",
     "khuyencong.documents",
     "khuyencong.geo",
@@ -270,6 +272,26 @@ if env("KC_REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- background jobs (docs/adr/0007-job-queue.md) -----------------------------------------------
+# django-tasks (the API of Django 6's django.tasks) with its database backend: the queue lives in the
+# project's own database, so `make run` needs no other server (its worker is started beside
+# runserver) and a deployment on PostgreSQL runs as many `khuyencong worker` processes as it likes.
+# Tests run jobs at once, inside the request, unless KC_JOBS_QUEUED is set.
+_DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        if TESTING and not env_bool("KC_JOBS_QUEUED", False)
+        else {"BACKEND": env("KC_JOBS_BACKEND", _DATABASE_QUEUE["BACKEND"])}
+    ),
+    "database": _DATABASE_QUEUE,  # always the database queue (its worker test and `worker --backend`)
+}
+KC_JOBS_BACKEND_ALIAS = "default"
+# a list export with more rows than this runs as a job with a result file instead of holding the request
+KC_JOBS_EXPORT_ROWS = int(env("KC_JOBS_EXPORT_ROWS", "20000"))
+# a running job whose worker on another machine has not been heard of for this long is failed
+KC_JOBS_STALE_SECONDS = int(env("KC_JOBS_STALE_SECONDS", str(30 * 60)))
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -313,6 +335,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # two choice sets are called "state": a periodic report's keeps the name it had, a job's has its own
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "khuyencong.periodic.models.State",
+        "JobStateEnum": "khuyencong.core.models.Job.State",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------------

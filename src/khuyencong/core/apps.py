@@ -24,6 +24,12 @@ class CoreConfig(AppConfig):
         from khuyencong.core.loading import register_loader
 
         register_loader(5, "core", load_parameters)
+
+        from khuyencong.core.generic import EXPORT_JOB, export_list_job
+        from khuyencong.core.jobs import register_job
+
+        # a list too long to export while the user waits (KC_JOBS_EXPORT_ROWS); reads only: no transaction
+        register_job(EXPORT_JOB, export_list_job, _("List export"), atomic=False)
         # The shell's menu groups; apps add their items in their own ready().
         navigation.menu_group("projects", _("Projects"), "kanban", 10)
         navigation.menu_group("establishments", _("Establishments"), "shop", 20)

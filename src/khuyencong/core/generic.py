@@ -8,8 +8,10 @@ through ``Model.objects.restrict(user, "view")``: the scope is applied where the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from khuyencong.core.counting import Tally, TallyPaginator
+from khuyencong.core.formatting import format_number
 from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.spreadsheets import CsvLines, json_rows, xlsx_rows
 from khuyencong.core.tables import Column
@@ -147,7 +150,16 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
         return f"{slugify(self.export_name)}-{stamp}.{ext}"
 
     def export(self, fmt: str):
-        qs = self.get_queryset()[:EXPORT_LIMIT]
+        everything = self.get_queryset()
+        qs = everything[:EXPORT_LIMIT]
+        threshold = settings.KC_JOBS_EXPORT_ROWS
+        # a job needs someone to show it to: a long public list (reference data) still streams to a visitor
+        if (
+            threshold
+            and self.scope.can_use_workspace
+            and everything.order_by().values("pk")[: threshold + 1].count() > threshold  # ids only: no sums
+        ):
+            return self.export_as_job(fmt)
         columns = self.export_columns()
         headers = [str(c.export_header) for c in columns]
         if fmt == "csv":
@@ -174,22 +186,131 @@ class ObjectListView(WorkspaceMixin, ScopedQuerysetMixin, ListView):
             # the memory is the same for ten rows and for the whole country
             output = tempfile.TemporaryFile()  # noqa: SIM115 – FileResponse closes (and so deletes) it
             try:
-                xlsx_rows(
-                    output,
-                    str(self.title),
-                    headers,
-                    ([c.export_value(obj) for c in columns] for obj in qs.iterator(chunk_size=2000)),
-                    numeric=[c.kind in {"money", "number"} for c in columns],
-                )
+                self.write_xlsx(output, qs, columns)
             except BaseException:
                 output.close()
                 raise
             output.seek(0)
-            response = FileResponse(
-                output, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
+            response = FileResponse(output, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{self.export_filename(fmt)}"'
         return response
+
+    def write_xlsx(self, output, rows, columns: list[Column], progress=None) -> None:
+        xlsx_rows(
+            output,
+            str(self.title),
+            [str(c.export_header) for c in columns],
+            _reported(
+                ([c.export_value(obj) for c in columns] for obj in rows.iterator(chunk_size=2000)), progress
+            ),
+            numeric=[c.kind in {"money", "number"} for c in columns],
+        )
+
+    def export_as_job(self, fmt: str):
+        """A list too long to wait for: the export runs in the job queue, and the user watches its
+        progress on the job's page and downloads the file from there."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from khuyencong.core import jobs
+
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        view = type(self)
+        job = jobs.enqueue(
+            EXPORT_JOB,
+            user=self.request.user,
+            params={
+                "view": f"{view.__module__}.{view.__qualname__}",
+                "kwargs": {k: v for k, v in self.kwargs.items() if isinstance(v, str | int)},
+                "path": self.request.path,
+                "query": query.urlencode(),
+                "fmt": fmt,
+            },
+            title=_("Export of the list “%(list)s” (%(format)s)")
+            % {"list": self.title, "format": fmt.upper()},
+        )
+        messages.info(
+            self.request,
+            _(
+                "The list has more than %(n)s rows: it is exported in the background; "
+                "this page shows how far it is."
+            )
+            % {"n": format_number(settings.KC_JOBS_EXPORT_ROWS)},
+        )
+        return redirect(job.get_absolute_url())
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_JOB = "core.list_export"
+
+
+def _reported(rows: Iterator[Any], progress) -> Iterator[Any]:
+    if progress is None:
+        yield from rows
+        return
+    count = 0
+    for row in rows:
+        count += 1
+        if count % 500 == 0:
+            progress(count)
+        yield row
+    progress(count)
+
+
+def export_list_job(ctx, *, view: str, kwargs: dict, path: str, query: str, fmt: str) -> None:
+    """The job of a long list's export: the list view is rebuilt for the user who asked (their scope,
+    their filters and sort) and its rows written to the job's result file."""
+    from django.http import HttpRequest, QueryDict
+    from django.utils.module_loading import import_string
+
+    from khuyencong.core.jobs import JobError
+
+    try:
+        view_class = import_string(view)
+    except ImportError:
+        view_class = None
+    if not (isinstance(view_class, type) and issubclass(view_class, ObjectListView)) or fmt not in {
+        "csv",
+        "xlsx",
+    }:
+        raise JobError(_("This list can no longer be exported."))
+    user = ctx.user
+    if user is None or not get_scope(user).can_use_workspace:
+        raise JobError(_("Your account has no role in the management workspace."))
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.META = {
+        "QUERY_STRING": query,
+        "REQUEST_METHOD": "GET",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+    }
+    request.user = user
+    instance = view_class()
+    instance.setup(request, **kwargs)
+    instance.object_list = qs = instance.get_queryset()[:EXPORT_LIMIT]
+    total = qs.count()
+    columns = instance.export_columns()
+    ctx.progress(0, total, _("Writing the rows"))
+
+    def progress(done: int) -> None:
+        ctx.progress(done, total, _("Writing the rows"))
+
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as output:
+        if fmt == "csv":
+            lines = CsvLines()
+            output.write(lines.row([str(c.export_header) for c in columns]).encode("utf-8"))
+            rows = ([c.export_value(obj) for c in columns] for obj in qs.iterator(chunk_size=2000))
+            for values in _reported(rows, progress):
+                output.write(lines.row(values).encode("utf-8"))
+        else:
+            instance.write_xlsx(output, qs, columns, progress)
+        output.flush()
+        ctx.attach_file(output.name, instance.export_filename(fmt))
+    ctx.set_result({_("Rows exported"): ctx.done})
 
 
 class ObjectDetailView(WorkspaceMixin, ScopedQuerysetMixin, DetailView):

@@ -11,7 +11,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from khuyencong.core import audit
 from khuyencong.core.permissions import CHANGE, VIEW, Scope, get_scope
@@ -365,11 +367,103 @@ class ObjectChange(models.Model):
         raise PermissionDenied(_("History cannot be deleted."))
 
 
+# --- background jobs (core/jobs.py) ----------------------------------------------------------------
+
+
+def job_file_path(instance: Job, filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    return f"jobs/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> JobQuerySet:
+        """A user's own jobs; an administrator's, everyone's."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        if get_scope(user).is_admin:
+            return self
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """One piece of long work (an import, a big export, a publication) run by the job queue's
+    worker: who asked, how far it is, and what came of it. Written by ``core/jobs.py`` only."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("job state", "waiting")
+        RUNNING = "running", pgettext_lazy("job state", "running")
+        DONE = "done", pgettext_lazy("job state", "done")
+        FAILED = "failed", pgettext_lazy("job state", "failed")
+
+    kind = models.CharField(_("kind"), max_length=100)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    # the audit context of the request that queued it (origin, IP address, request id)
+    audit = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveBigIntegerField(pgettext_lazy("job", "done"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    progress_message = models.CharField(_("progress"), max_length=500, blank=True)
+    summary = models.JSONField(_("result"), default=dict, blank=True)
+    result_url = models.CharField(_("result link"), max_length=500, blank=True)
+    result_label = models.CharField(_("result link text"), max_length=200, blank=True)
+    result_file = models.FileField(_("result file"), upload_to=job_file_path, max_length=300, blank=True)
+    result_filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)  # host:pid running it
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="core_job_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int | None:
+        """How far the job is, 0–100 (``None`` while the amount of work is not known)."""
+        if self.state == self.State.DONE:
+            return 100
+        if not self.progress_total:
+            return None
+        return max(0, min(100, int(self.progress_done * 100 / self.progress_total)))
+
+
 __all__ = [
     "CHANGE",
     "VIEW",
     "AuditedModel",
     "DatedQuerySet",
+    "Job",
     "ObjectChange",
     "ReferenceModel",
     "RestrictedManager",

@@ -70,6 +70,11 @@ class ReportingConfig(AppConfig):
         _register_standard_reports()
         _register_project_results()
 
+        from khuyencong.core.jobs import register_job
+        from khuyencong.reporting.snapshots import PUBLISH_JOB, publish_job
+
+        register_job(PUBLISH_JOB, publish_job, _("Publishing a report"))
+
 
 def _register_dashboard() -> None:
     from khuyencong.core import navigation

@@ -153,11 +153,10 @@ def may_read(scope: Scope) -> bool:
     return scope.national_read
 
 
-def publish(*, user, report: Report, data: dict, number: str = "", note: str = "") -> PublishedReport:
-    """Publish ``report`` with the parameters ``data`` as the figures stand now.
-
-    Refused (``PermissionDenied``) to anyone but the agency; wrong parameters, a number or a note
-    too long are a ``ValidationError`` naming the field."""
+def check_publication(*, user, report: Report, data: dict, number: str = "", note: str = ""):
+    """What :func:`publish` checks before it computes anything: the publisher may publish, and the
+    parameters, number and note are valid. Returns the bound form and the cleaned number and note
+    (the page checks them before it queues the publication as a job)."""
     scope = get_scope(user)
     if not may_publish(scope):
         raise PermissionDenied(_("Only the agency publishes reports."))
@@ -171,6 +170,16 @@ def publish(*, user, report: Report, data: dict, number: str = "", note: str = "
             errors[field] = [_("At most %(n)s characters.") % {"n": limit}]
     if errors:
         raise ValidationError(errors)
+    return form, number, note
+
+
+def publish(*, user, report: Report, data: dict, number: str = "", note: str = "") -> PublishedReport:
+    """Publish ``report`` with the parameters ``data`` as the figures stand now.
+
+    Refused (``PermissionDenied``) to anyone but the agency; wrong parameters, a number or a note
+    too long are a ``ValidationError`` naming the field."""
+    form, number, note = check_publication(user=user, report=report, data=data, number=number, note=note)
+    scope = get_scope(user)
     from khuyencong.reporting.catalogue import parameters
 
     with transaction.atomic(), audit_context(user=user, reason=_("report published")):
@@ -483,3 +492,31 @@ __all__ = [
     "with_actors",
     "with_recorders",
 ]
+
+
+# --- publishing as a job (the page's "Công bố" button) -----------------------------------------------
+
+PUBLISH_JOB = "reporting.publish"
+
+
+def publish_job(ctx, *, report: str, data: dict, number: str = "", note: str = "") -> None:
+    """The job the page queues: publish, then link the job's result to the publication."""
+    from django.urls import reverse
+
+    from khuyencong.core.jobs import JobError
+    from khuyencong.reporting.catalogue import get
+
+    found = get(report)
+    if found is None:
+        raise JobError(_("No such report."))
+    ctx.progress(0, 1, _("Computing the report's figures"))
+    published = publish(user=ctx.user, report=found, data=data, number=number, note=note)
+    ctx.progress(1, 1, _("The report is published."))
+    summary = {_("Report"): published.title, _("Figures as recorded up to"): format_date(published.as_of)}
+    if published.number:
+        summary[_("Number")] = published.number
+    ctx.set_result(
+        summary,
+        url=reverse("reports:published", kwargs={"slug": report, "pk": published.pk}),
+        label=_("Open the publication"),
+    )

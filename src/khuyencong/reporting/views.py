@@ -476,7 +476,7 @@ def publish_view(request, slug: str):
         raise PermissionDenied(_("Only the agency publishes reports."))
     data = {k: request.POST.get(k) for k in report.form.base_fields if k in request.POST}
     try:
-        published = snapshots.publish(
+        _form, number, note = snapshots.check_publication(
             user=request.user,
             report=report,
             data=data,
@@ -487,8 +487,23 @@ def publish_view(request, slug: str):
         return _confirmation(request, report, data, error.message_dict, status=400)
     from django.contrib import messages
 
-    messages.success(request, _("The report is published."))
-    return redirect("reports:published", slug=slug, pk=published.pk)
+    from khuyencong.core.jobs import enqueue
+    from khuyencong.core.models import Job
+
+    # computed by the job queue's worker; the user watches the job's page, which then links to the
+    # publication (at once, when the job is already done – as with the test settings)
+    job = enqueue(
+        snapshots.PUBLISH_JOB,
+        user=request.user,
+        params={"report": slug, "data": data, "number": number, "note": note},
+        title=_("Publishing the report “%(title)s”") % {"title": report.title},
+    )
+    if job.state == Job.State.DONE and job.result_url:
+        messages.success(request, _("The report is published."))
+        return redirect(job.result_url)
+    if job.state == Job.State.FAILED:
+        messages.error(request, job.error)
+    return redirect(job.get_absolute_url())
 
 
 def _confirmation(request, report, data: dict, errors: dict | None = None, status: int = 200):

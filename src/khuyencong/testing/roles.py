@@ -33,6 +33,7 @@ def role_users() -> dict[str, object]:
 def matrix_context() -> dict[str, object]:
     from django.db.models import Q
 
+    from khuyencong.core.models import Job
     from khuyencong.establishments.services import establishment_create
     from khuyencong.testing.factories import establishment_data
 
@@ -78,6 +79,9 @@ def matrix_context() -> dict[str, object]:
         "province": AdministrativeUnit.objects.get(level=Level.PROVINCE, code="02"),
         "programme": Programme.objects.get(code="kcqg-2021-2025"),
         "other_user": user_with_role(None, username="m_someone_else"),
+        "job": Job.objects.create(
+            kind="core.list_export", title="Xuất danh sách ma trận", owner=creator, state=Job.State.DONE
+        ),
         "tq_establishment": establishment_create(
             user=creator, data=establishment_data(commune_in("08"), name="Cơ sở ma trận Tuyên Quang")
         ),

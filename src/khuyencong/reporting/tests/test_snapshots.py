@@ -20,6 +20,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from khuyencong.core.models import ObjectChange
 from khuyencong.core.permissions import get_scope
@@ -446,3 +447,71 @@ def test_a_phase_report_is_frozen_with_its_sentences_title_and_years(people, dat
         t.lead for t in built.tables
     ]
     assert snapshots.header(published, back.tables).title == built.document_title
+
+
+# --- publishing as a job (the page's button) ----------------------------------------------------------
+
+
+def test_the_page_queues_the_publication_as_a_job_whose_result_links_to_it(
+    client,
+    settings,
+    tmp_path,
+    people,
+    data,  # noqa: F811
+):
+    from khuyencong.core import jobs
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"  # queued for the worker, not run at once
+    client.force_login(people["agency"])
+    response = client.post("/bao-cao/ket-qua-nam/cong-bo/", {**ANNUAL, "number": "17/BC", "note": ""})
+    job = Job.objects.get(kind="reporting.publish")
+    assert response.status_code == 302 and response["Location"] == f"/cong-viec/{job.pk}/"
+    assert job.state == Job.State.QUEUED and job.owner == people["agency"]
+    assert not PublishedReport.objects.exists()
+    waiting = client.get(f"/cong-viec/{job.pk}/").content.decode()
+    assert 'data-state="queued"' in waiting and 'hx-trigger="every 1s"' in waiting
+
+    jobs.run(job.pk)  # what the worker does with it
+
+    job.refresh_from_db()
+    published = PublishedReport.objects.get()
+    assert job.state == Job.State.DONE and (job.progress_done, job.progress_total) == (1, 1)
+    assert job.result_url == f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/"
+    assert published.number == "17/BC" and published.parameters == {"year": 2020, "source": "kcqg"}
+    assert published.published_by == people["agency"]
+    assert ObjectChange.objects.filter(object_id=published.pk, user=people["agency"], origin="web").exists()
+    page = client.get(f"/cong-viec/{job.pk}/", HTTP_HX_REQUEST="true")  # the progress bar's poll
+    html = page.content.decode()
+    assert page.status_code == 200 and "<html" not in html and 'data-state="done"' in html
+    assert f'href="/bao-cao/ket-qua-nam/cong-bo/{published.pk}/"' in html and "Mở bản công bố" in html
+    assert "17/BC" in html
+    # another officer of the agency does not see the agency officer's job
+    client.force_login(people["leader"])
+    assert client.get(f"/cong-viec/{job.pk}/").status_code == 404
+
+
+def test_a_publication_job_that_is_refused_when_it_runs_publishes_nothing(
+    client,
+    settings,
+    tmp_path,
+    people,
+    data,  # noqa: F811
+):
+    from khuyencong.core import jobs
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    client.force_login(people["agency"])
+    client.post("/bao-cao/ket-qua-nam/cong-bo/", ANNUAL)
+    job = Job.objects.get(kind="reporting.publish")
+    people["agency"].role_assignments.all().delete()  # the publisher lost the role meanwhile
+
+    jobs.run(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and not PublishedReport.objects.exists()
+    with translation.override("vi"):
+        assert job.error == str(_("Only the agency publishes reports."))
