@@ -48,8 +48,10 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from khuyencong.core import navigation
         from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
+        from khuyencong.exchange import jobs
         from khuyencong.exchange.kinds import establishments  # noqa: F401 – registers the kind
 
+        jobs.register()
         DETAIL_PAGE.register(_imported_from)
         EXPORT_COLUMNS.register(_export_columns)
 

@@ -304,10 +304,15 @@ def _write(
 
 def batch_confirm(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Import a checked batch (its owner only; once)."""
+    confirmable(user=user, batch=batch)
+    return run_import(batch, dry_run=False, progress=progress)
+
+
+def confirmable(*, user, batch: ImportBatch) -> None:
+    """Refuse (``PermissionDenied``, ``ValidationError``) unless ``user`` may import ``batch`` now."""
     if batch.user_id != user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can import it."))
     if batch.state != BatchState.CHECKED:
         raise ValidationError(
             _("This file has already been imported or has errors; upload it again to retry.")
         )
-    return run_import(batch, dry_run=False, progress=progress)

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from khuyencong.core.generic import workspace_required
+from khuyencong.core.models import Job
 from khuyencong.core.permissions import VIEW
-from khuyencong.exchange import services
+from khuyencong.exchange import jobs, services
 from khuyencong.exchange.kinds import KINDS, get_kind, kind_choices
 from khuyencong.exchange.models import ImportBatch
 from khuyencong.exchange.readers import max_bytes, max_rows
@@ -60,8 +61,7 @@ def start(request):
         batch = services.batch_create(
             user=request.user, kind=form.cleaned_data["kind"], file=upload, file_name=upload.name
         )
-        services.run_import(batch, dry_run=True)
-        return redirect(batch)
+        return _follow(jobs.queue_check(request.user, batch), batch)
     batches = ImportBatch.objects.restrict(request.user, VIEW).filter(user=request.user)[:20]
     return render(
         request,
@@ -93,6 +93,14 @@ def template(request, kind: str, fmt: str):
     return response
 
 
+def _follow(job, batch: ImportBatch):
+    """To the batch's page when the job has already run (a small file, or the test settings' queue),
+    else to the job's page: its progress bar, then a link back to the batch."""
+    if job.state == Job.State.DONE:
+        return redirect(batch)
+    return redirect(job)
+
+
 def _batch_of(request, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.restrict(request.user, VIEW).select_related("user"), pk=pk)
 
@@ -120,18 +128,10 @@ def batch(request, pk: int):
 def confirm(request, pk: int):
     found = _batch_of(request, pk)
     try:
-        found = services.batch_confirm(user=request.user, batch=found)
+        job = jobs.queue_import(request.user, found)
     except PermissionDenied:
         raise
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(found)
-    if found.state == "imported":
-        messages.success(
-            request,
-            _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-            % {"created": found.created, "updated": found.updated, "unchanged": found.unchanged},
-        )
-    else:
-        messages.error(request, _("Nothing was imported: the file has errors."))
-    return redirect(found)
+    return _follow(job, found)

@@ -355,3 +355,23 @@ def test_docs_import_md_is_up_to_date():
     assert path.read_text(encoding="utf-8") == expected, (
         "docs/import.md is out of date: run `khuyencong template --reference docs/import.md`"
     )
+
+
+def test_checking_and_importing_run_as_jobs_with_their_progress(client, officer, tq_commune):
+    """The page queues the check and the import in the job queue (the test settings run a job at
+    once): each job is the user's, reports its rows as progress and links to the file's page."""
+    from khuyencong.core.models import Job
+
+    client.force_login(officer)
+    good = ContentFile(csv_bytes([row(tq_commune, 1), row(tq_commune, 2)]), name="hai-dong.csv")
+    client.post(reverse("exchange:start"), {"kind": "establishments", "file": good})
+    batch = ImportBatch.objects.get(file_name="hai-dong.csv")
+    check = Job.objects.get(kind="exchange.check")
+    assert (check.owner, check.state, check.result_url) == (officer, Job.State.DONE, batch.get_absolute_url())
+    assert check.progress_done == check.progress_total == 2
+    client.post(reverse("exchange:confirm", args=[batch.pk]))
+    done = Job.objects.get(kind="exchange.import")
+    assert done.state == Job.State.DONE and done.owner == officer
+    assert done.progress_done == done.progress_total == 4  # checked again, then written
+    batch.refresh_from_db()
+    assert batch.state == "imported" and batch.created == 2
