@@ -173,7 +173,7 @@ def by_content(scope: Scope, year: int, on: datetime.date) -> list[ContentRow]:
 def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict], int]:
     """The running projects past their end date (overdue) and those behind time (at risk), most
     overdue first; at most ``limit``, with how many more there are."""
-    from khuyencong.projects.queries import at_risk_projects, flagged_projects
+    from khuyencong.projects.queries import at_risk_ids, flagged_projects, projects_in_order
 
     overdue = list(
         flagged_projects(scope, on)
@@ -182,9 +182,10 @@ def flagged(scope: Scope, on: datetime.date, limit: int = 20) -> tuple[list[dict
     )
     overdue_count = flagged_projects(scope, on).count()
     found = [{"project": p, "flags": ["overdue"]} for p in overdue[:limit]]
-    at_risk = [{"project": p, "flags": ["at_risk"]} for p in at_risk_projects(scope, on)]
-    rows = found + at_risk
-    total = overdue_count + len(at_risk)
+    behind = at_risk_ids(scope, on)  # only those shown are read whole
+    shown = projects_in_order(behind[: max(0, limit - len(found))])
+    rows = found + [{"project": p, "flags": ["at_risk"]} for p in shown]
+    total = overdue_count + len(behind)
     return rows[:limit], max(0, total - limit)
 
 
