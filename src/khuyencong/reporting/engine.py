@@ -324,12 +324,11 @@ def _add_ledger_sums(qs, measures, sums, group, names, cells) -> None:
 
 
 def _ledger_bucket(scope, measures, statuses, by, filters, on, cells, totals, project_sums) -> None:
-    summed = [m for m in measures if not m.count_projects]
-    if summed and _rollup_answers(scope, statuses, by, filters, on):
-        _ledger_from_rollup(scope, summed, statuses, by, filters, on, cells)
-        measures = [m for m in measures if m.count_projects]  # counted from the entries
-        if not measures:
-            return
+    # projects counted by their money are counted from the entries (each project's sum); the sums
+    # asked with them come from the same reading, so the summary serves only buckets of sums
+    if not any(m.count_projects for m in measures) and _rollup_answers(scope, statuses, by, filters, on):
+        _ledger_from_rollup(scope, measures, statuses, by, filters, on, cells)
+        return
     qs = scoped_ledger(scope, filters, statuses, on)
     if on is not None:
         qs = qs.filter(value_date__lte=on)
