@@ -173,16 +173,27 @@ def _behind_time(
 ) -> bool:
     """The at-risk rule, once: the last progress report is more than 25 points behind the share of
     the project's time gone by, or older than 60 days; without a report, a quarter of the time gone."""
-    span = max(1, (project.end_date - project.start_date).days)
-    elapsed = max(0, (today - project.start_date).days) * 100 // span
+    return _behind(project.start_date, project.end_date, today, percent_done, month)
+
+
+def _behind(
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    percent_done: int | None,
+    month: datetime.date | None,
+) -> bool:
+    span = max(1, (end - start).days)
+    elapsed = max(0, (today - start).days) * 100 // span
     if month is None or percent_done is None:
         return elapsed > 25
     return percent_done + 25 < elapsed or (today - month).days > 60
 
 
-def at_risk_projects(scope: Scope, today: datetime.date | None = None) -> list[Project]:
-    """The running projects behind time (the ``at_risk`` flag), soonest end first – one query, each
-    project with its last progress report beside it."""
+def at_risk_ids(scope: Scope, today: datetime.date | None = None) -> list[int]:
+    """The ids of the running projects behind time (the ``at_risk`` flag), soonest end first – one
+    query reading each running project's dates and last progress report, not the whole project (at
+    national scale thousands of projects are running)."""
     today = today or timezone.localdate()
     last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-month", "-id")
     running = (
@@ -192,10 +203,21 @@ def at_risk_projects(scope: Scope, today: datetime.date | None = None) -> list[P
             last_percent=Subquery(last.values("percent_done")[:1]),
             last_month=Subquery(last.values("month")[:1]),
         )
-        .select_related("lead_province", "content")
         .order_by("end_date", "code")
+        .values_list("pk", "start_date", "end_date", "last_percent", "last_month")
     )
-    return [p for p in running if _behind_time(p, today, p.last_percent, p.last_month)]
+    return [pk for pk, start, end, percent, month in running if _behind(start, end, today, percent, month)]
+
+
+def projects_in_order(ids: list[int]) -> list[Project]:
+    """The projects of ``ids``, in that order, with their province and content."""
+    found = Project.objects.select_related("lead_province", "content").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def at_risk_projects(scope: Scope, today: datetime.date | None = None) -> list[Project]:
+    """The running projects behind time (the ``at_risk`` flag), soonest end first."""
+    return projects_in_order(at_risk_ids(scope, today))
 
 
 def flagged_projects(scope: Scope, today: datetime.date | None = None):

@@ -341,6 +341,7 @@ def generate_projects(
     from khuyencong.geo.queries import rollup_map
     from khuyencong.orgs.models import Organisation
     from khuyencong.programmes.models import Content, Indicator, Programme
+    from khuyencong.projects.extensions import FACTS_REWRITTEN
     from khuyencong.projects.models import (
         Decision,
         DecisionLine,
@@ -608,6 +609,7 @@ def generate_projects(
             )
     flush(9999)
     reset_sequences(Project)
+    FACTS_REWRITTEN.results()  # what is derived from the ledger and the results, computed again
     return Generated(
         counts={
             "projects": projects.written,
@@ -650,7 +652,15 @@ def synthetic_projects() -> int:
 def wipe() -> None:
     """Delete the synthetic projects, decisions and everything hanging from them (the ledger too:
     its entries cannot be deleted through the application, only with the data they belong to).
-    With nothing else in the project tables they are emptied at once."""
+    With nothing else in the project tables they are emptied at once. What is derived from them
+    (the reporting app's summaries) is computed again after."""
+    from khuyencong.projects.extensions import FACTS_REWRITTEN
+
+    _wipe()
+    FACTS_REWRITTEN.results()
+
+
+def _wipe() -> None:
     from django.apps import apps
     from django.db import connection, transaction
 

@@ -69,6 +69,7 @@ class ReportingConfig(AppConfig):
         _register_dashboard()
         _register_standard_reports()
         _register_project_results()
+        _register_rollups()
 
         from khuyencong.core.jobs import register_job
         from khuyencong.reporting.snapshots import PUBLISH_JOB, publish_job
@@ -122,3 +123,18 @@ def _register_project_results() -> None:
     from khuyencong.projects.extensions import ACHIEVED_RESULTS
 
     ACHIEVED_RESULTS.register(achieved_results)
+
+
+def _register_rollups() -> None:
+    """The figures kept ready (``reporting.rollups``): kept up to date as the facts are written,
+    and written again after the demo data (loaded last)."""
+    from khuyencong.core.demo import register_demo_loader
+    from khuyencong.reporting import rollups
+
+    rollups.connect()
+
+    def rebuild() -> str:
+        counts = rollups.rebuild()
+        return ", ".join(f"{n:,} {name}" for name, n in counts.items())
+
+    register_demo_loader(1000, "rollups", rebuild)

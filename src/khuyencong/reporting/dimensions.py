@@ -277,6 +277,27 @@ def _build() -> dict[str, Dimension]:
     return {d.name: d for d in dims}
 
 
+def ledger_rollup_expression(name: str):
+    """The dimension's field on the ledger's summary (``reporting.models.LedgerRollup``: the ledger
+    summed by plan year, month, kind, source, content, both provinces and the project's status);
+    ``None`` for a dimension the summary does not hold (the organisation, the decision, a project,
+    the kind of project: those figures are added up from the entries)."""
+    expressions = {
+        "plan_year": F("plan_year"),
+        "plan_phase": _phase(F("plan_year")),
+        "movement_year": ExtractYear("month"),
+        "movement_half": _half("month"),
+        "movement_quarter": ExtractQuarter("month"),
+        "movement_month": ExtractMonth("month"),
+        "source": F("source"),
+        "content": F("content"),
+        "province": F("province"),
+        "province_now": F("province_now"),
+        "status": F("status"),
+    }
+    return expressions.get(name)
+
+
 _DIMENSIONS: dict[str, Dimension] = {}
 
 
@@ -417,6 +438,7 @@ __all__ = [
     "first_months",
     "get",
     "half",
+    "ledger_rollup_expression",
     "month",
     "nine_months",
     "phase",

@@ -88,4 +88,85 @@ class PublishedReport(AuditedModel):
         return Q(scope=NATIONAL) if scope.national_read else False
 
 
-__all__ = ["NATIONAL", "PublishedReport"]
+# --- figures kept ready (``reporting.rollups``) ----------------------------------------------------
+
+
+class LedgerRollup(models.Model):
+    """The money ledger added up by plan year, month of movement, kind, funding source, content,
+    province as it was, province in today's geography and the project's status (as it is now): the
+    sum of the entries and how many there are. Kept up to date as entries are written and as a
+    project's status changes, in the same transaction (``reporting.rollups``); the engine reads it
+    instead of the entries wherever it can answer exactly (``reporting.engine``). Derived data: not
+    audited, never edited – ``khuyencong rebuild-rollups`` writes it again from the ledger."""
+
+    plan_year = models.PositiveSmallIntegerField()
+    month = DateField()  # the first day of the month the amounts moved in
+    kind = models.CharField(max_length=30)
+    source = models.CharField(max_length=10)
+    content = models.ForeignKey(
+        "programmes.Content", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    province = models.ForeignKey(
+        "geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    province_now = models.ForeignKey(
+        "geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    status = models.CharField(max_length=20)
+    amount = models.BigIntegerField(default=0)
+    entries = models.IntegerField(default=0)
+
+    KEY = ("plan_year", "month", "kind", "source", "content_id", "province_id", "province_now_id", "status")
+
+    class Meta:
+        verbose_name = _("ledger summary row")
+        verbose_name_plural = _("ledger summary")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "plan_year",
+                    "month",
+                    "kind",
+                    "source",
+                    "content",
+                    "province",
+                    "province_now",
+                    "status",
+                ],
+                name="ledger_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "plan_year"], name="ledger_rollup_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year} {self.month:%m/%Y} {self.kind} {self.status}: {self.amount}"
+
+
+class IndicatorActual(models.Model):
+    """What one project achieved on one indicator, from its approved result reports: their sum for
+    a flow, the last value (latest period end, then the last recorded) for a running total – with
+    the last period end and how many reports count. Kept up to date when a report is recorded,
+    approved, rejected, changed or deleted and when an indicator's ``cumulative`` flag changes, in
+    the same transaction (``reporting.rollups``). The project is not a database constraint: the
+    synthetic dataset's bulk removal deletes projects with SQL and rebuilds this table after."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    indicator = models.ForeignKey("programmes.Indicator", on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    last_period_end = DateField()
+    reports = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("project's achieved result")
+        verbose_name_plural = _("projects' achieved results")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="indicator_actual_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.indicator_id}: {self.value}"
+
+
+__all__ = ["NATIONAL", "IndicatorActual", "LedgerRollup", "PublishedReport"]

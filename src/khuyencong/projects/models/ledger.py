@@ -62,6 +62,9 @@ class LedgerEntry(AuditedModel):
             # the tables of a phase read a few kinds over several plan years (the plan: allocated and
             # amended) – without it PostgreSQL scans the whole ledger for each of them
             models.Index(fields=["kind", "plan_year"], name="ledger_kind_year"),
+            # the part of a month the ledger's summary (``reporting.rollups``) cannot answer – a
+            # report as it stood on the 15th – is read from the entries of those days
+            models.Index(fields=["value_date"], name="ledger_value_date"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.fields import DateField, MoneyField
 from khuyencong.core.links import record_url
-from khuyencong.core.models import AuditedModel
+from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
 from khuyencong.core.text import fold
 from khuyencong.projects.models.choices import (
@@ -142,6 +142,47 @@ class ProvinceDeadline(AuditedModel):
         return Q(province__in=scope.province_write) if scope.province_write else False
 
 
+class ProjectQuerySet(RestrictedQuerySet):
+    """Projects; a status written in bulk (``update``, ``bulk_update``) is announced like one saved
+    (``extensions.STATUS_CHANGED``), in the same transaction."""
+
+    def update(self, **kwargs):
+        if "status" not in kwargs:
+            return super().update(**kwargs)
+        from django.db import transaction
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = dict(self.values_list("pk", "status"))
+            count = super().update(**kwargs)
+            _announce(before, self.model._base_manager.using(self.db).filter(pk__in=list(before)))
+        return count
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "status" not in fields:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        from django.db import transaction
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            stored = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
+            before = dict(stored.values_list("pk", "status"))
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            _announce(before, stored)
+        return count
+
+    bulk_update.alters_data = True
+
+
+def _announce(before: dict[int, str], stored) -> None:
+    from khuyencong.projects.extensions import STATUS_CHANGED
+
+    for pk, status in stored.values_list("pk", "status"):
+        if before.get(pk, status) != status:
+            STATUS_CHANGED.results(pk, before[pk], status)
+
+
 class Project(AuditedModel):
     code = models.CharField(_("code"), max_length=40, unique=True, editable=False)
     round = models.ForeignKey(
@@ -213,6 +254,8 @@ class Project(AuditedModel):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     constraint_fields = {"proj_dates": "end_date", "proj_has_implementer": "implementing_org"}
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-plan_year", "code"]

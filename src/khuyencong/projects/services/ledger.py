@@ -9,8 +9,10 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 
+from khuyencong.projects.extensions import LEDGER_WRITTEN
 from khuyencong.projects.models import PAID_KINDS, PLAN_KINDS, LedgerEntry, LedgerKind, Project
 
 
@@ -81,7 +83,10 @@ def record(
         for (province, province_now, _share), part in zip(locations, parts, strict=True)
         if part != 0
     ]
-    return LedgerEntry.objects.bulk_create(entries)
+    with transaction.atomic(savepoint=False):
+        written = LedgerEntry.objects.bulk_create(entries)
+        LEDGER_WRITTEN.results(written)
+    return written
 
 
 def total(project: Project, *kinds: str, on: datetime.date | None = None) -> int:
