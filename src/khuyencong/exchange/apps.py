@@ -48,7 +48,11 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from khuyencong.core import navigation
         from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
-        from khuyencong.exchange.kinds import establishments  # noqa: F401 – registers the kind
+        from khuyencong.exchange.kinds import (  # noqa: F401 – registers the kinds
+            establishments,
+            indicators,
+            periodic,
+        )
 
         DETAIL_PAGE.register(_imported_from)
         EXPORT_COLUMNS.register(_export_columns)

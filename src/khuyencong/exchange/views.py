@@ -22,19 +22,22 @@ from khuyencong.exchange.readers import max_bytes, max_rows
 from khuyencong.exchange.templates_xlsx import template_csv, template_xlsx
 
 
-def _may_import(user) -> bool:
-    from khuyencong.establishments.services import can_create_establishments
+def importable(user) -> list[tuple[str, str]]:
+    """The kinds of data the user's role writes (each row is still checked through the services)."""
+    return [(k.key, str(k.label)) for k in KINDS.values() if k.may_import(user)]
 
-    return can_create_establishments(user)
+
+def _may_import(user) -> bool:
+    return bool(importable(user))
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of data"), choices=[])
     file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
+        self.fields["kind"].choices = importable(user) if user is not None else kind_choices()
         self.fields["kind"].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.csv"})
 
@@ -54,7 +57,9 @@ class UploadForm(forms.Form):
 def start(request):
     if not _may_import(request.user):
         raise PermissionDenied(_("Your role cannot import data."))
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = services.batch_create(
@@ -101,7 +106,12 @@ def _batch_of(request, pk: int) -> ImportBatch:
 def batch(request, pk: int):
     found = _batch_of(request, pk)
     page = Paginator(found.errors or [], 200).get_page(request.GET.get("page"))
-    records = found.records.order_by("row")[:200] if found.state == "imported" else []
+    kind = get_kind(found.kind)
+    records = []
+    if found.state == "imported" and kind is not None:
+        for record in found.records.order_by("row")[:200]:
+            record.url = kind.record_url(record.object_id)
+            records.append(record)
     return render(
         request,
         "exchange/batch.html",
@@ -109,7 +119,7 @@ def batch(request, pk: int):
             "batch": found,
             "errors_page": page,
             "records": records,
-            "kind": get_kind(found.kind),
+            "kind": kind,
             "active_menu": "establishments",
         },
     )
