@@ -64,3 +64,22 @@ class ExchangeConfig(AppConfig):
             "establishments",
             navigation.MenuItem(_("Import data"), "exchange:start", "upload", writer),
         )
+
+        from khuyencong.periodic.apps import SECTION
+
+        def province_writer(scope):
+            return bool(scope.province_write)
+
+        def result_reporter(scope):
+            return scope.national_write or bool(scope.current_write) or bool(scope.organisation_ids)
+
+        navigation.add_menu_item(
+            "reports",
+            navigation.MenuItem(
+                _("Import report values"), "exchange:start", "upload", province_writer, section=SECTION
+            ),
+        )
+        navigation.add_menu_item(
+            "projects",
+            navigation.MenuItem(_("Import indicator actuals"), "exchange:start", "upload", result_reporter),
+        )

@@ -115,6 +115,10 @@ def template_xlsx(kind: Kind) -> bytes:
     note_row = len(kind.columns) + 2
     book.write(guide, note_row, 0, _("Records are found by"), header)
     book.write(guide, note_row, 1, str(kind.natural_key), wrap)
+    if kind.notes:
+        note_row += 1
+        book.write(guide, note_row, 0, _("Rules of this kind"), header)
+        book.write(guide, note_row, 1, str(kind.notes), wrap)
     book.write(guide, note_row + 1, 0, _("Rules"), header)
     book.write(
         guide,
@@ -174,6 +178,8 @@ def column_reference() -> str:
         for kind in KINDS.values():
             out += [f"## {kind.label} (`--kind {kind.key}`)", "", str(kind.description), ""]
             out += [f"Tìm bản ghi đã có theo: {kind.natural_key}", ""]
+            if kind.notes:
+                out += [str(kind.notes), ""]
             out += [
                 "| Cột | Khóa | Ý nghĩa | Kiểu | Đơn vị | Bắt buộc | Giá trị cho phép | Ví dụ |",
                 "|---|---|---|---|---|---|---|---|",

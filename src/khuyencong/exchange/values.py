@@ -126,7 +126,9 @@ def parse_number(value: Any) -> Decimal:
         return Decimal(repr(value))
     number = _decimal(clean_text(value))
     if number is None:
-        raise ValueProblem(_("“%(value)s” is not a number (write e.g. 12 or 12,5).") % {"value": _shown(value)})
+        raise ValueProblem(
+            _("“%(value)s” is not a number (write e.g. 12 or 12,5).") % {"value": _shown(value)}
+        )
     return number
 
 

@@ -58,7 +58,10 @@ def start(request):
     if not _may_import(request.user):
         raise PermissionDenied(_("Your role cannot import data."))
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}, user=request.user
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind")},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -77,7 +80,7 @@ def start(request):
             "batches": batches,
             "max_mb": max_bytes() // 2**20,
             "max_rows": max_rows(),
-            "active_menu": "establishments",
+            "active_menu": getattr(get_kind(request.GET.get("kind")), "menu", "establishments"),
         },
     )
 
@@ -120,7 +123,7 @@ def batch(request, pk: int):
             "errors_page": page,
             "records": records,
             "kind": kind,
-            "active_menu": "establishments",
+            "active_menu": kind.menu if kind else "establishments",
         },
     )
 

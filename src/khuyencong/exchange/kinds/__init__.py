@@ -92,6 +92,7 @@ class Kind:
     label: Any = ""
     description: Any = ""
     natural_key: Any = ""  # how a row finds the record it updates (documentation)
+    notes: Any = ""  # the kind's own rules, in the guide sheet and docs/import.md
     columns: list[Column] = []
 
     def column(self, key: str) -> Column:
@@ -112,6 +113,7 @@ class Kind:
         """The page of a record this kind writes (the result page links the rows to it)."""
         return None
 
+    menu: str = ""  # the menu the kind's pages belong to
     list_url: str = ""  # URL name of the list the result page links to
     list_label: Any = ""
 

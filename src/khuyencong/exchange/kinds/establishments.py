@@ -122,6 +122,7 @@ class EstablishmentKindOfData(Kind):
     )
     columns = COLUMNS
 
+    menu = "establishments"
     list_url = "establishments:list"
     list_label = _("All establishments")
 

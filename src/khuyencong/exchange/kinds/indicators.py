@@ -73,7 +73,14 @@ class IndicatorActualsKind(Kind):
         "values reported on the project's page."
     )
     natural_key = _("The project's code, the indicator and the date.")
+    notes = _(
+        "A value equal to the one already reported for the same project, indicator and date is unchanged. "
+        "A different value of a cumulative indicator (a running total) is reported again and counts from "
+        "then on; of any other indicator it is refused, as the values add up. Values from the "
+        "implementing unit wait for the DOIT's approval."
+    )
     columns = COLUMNS
+    menu = "projects"
     list_url = "projects:list"
     list_label = _("All projects")
 
@@ -130,7 +137,11 @@ class IndicatorActualsKind(Kind):
         if parsed.data.get("note") is None:
             parsed.data["note"] = ""
         if not parsed.errors:
-            parsed.key = (parsed.data["project"].upper(), parsed.data["indicator"].pk, parsed.data["period_end"])
+            parsed.key = (
+                parsed.data["project"].upper(),
+                parsed.data["indicator"].pk,
+                parsed.data["period_end"],
+            )
         return parsed
 
     # --- finding and checking the records -------------------------------------------------------
@@ -179,8 +190,8 @@ class IndicatorActualsKind(Kind):
                     "value",
                     gettext(
                         "%(value)s %(unit)s was already reported for this indicator on this date; the values of "
-                        "“%(indicator)s” add up, so a second value would count twice. Correct it on the "
-                        "project's page."
+                        "“%(indicator)s” add up, so a second value would count twice: a file cannot change a "
+                        "value already reported."
                     )
                     % {
                         "value": _shown(existing.value),
@@ -215,7 +226,11 @@ class IndicatorActualsKind(Kind):
                     for name, messages in error.message_dict.items():
                         column = FIELD_COLUMN.get(name, "")
                         for message in messages:
-                            parsed.error(column, message, parsed.data.get(name, "") if column != "indicator_code" else indicator.code)
+                            parsed.error(
+                                column,
+                                message,
+                                parsed.data.get(name, "") if column != "indicator_code" else indicator.code,
+                            )
                 else:
                     for message in error.messages:
                         parsed.error("", message)

@@ -21,9 +21,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.permissions import VIEW
@@ -35,7 +34,8 @@ from khuyencong.exchange.kinds import Column, Kind, Parsed, read_cell, register,
 def _forms() -> list[tuple[str, str]]:
     from khuyencong.periodic.models import ReportForm
 
-    return [(f.code, f.name) for f in ReportForm.objects.filter(active=True).order_by("order", "code")]
+    # the codes in the drop-down list (the template's rows use them); a name is accepted too
+    return [(f.code, f.code) for f in ReportForm.objects.filter(active=True).order_by("order", "code")]
 
 
 def _provinces() -> list[tuple[str, str]]:
@@ -47,7 +47,7 @@ def _provinces() -> list[tuple[str, str]]:
 COLUMNS = [
     Column("form", _("report form"), _("The form's code or name (e.g. bao-cao-quy)."), type="choice", required=True, choices=_forms, example="bao-cao-quy"),
     Column("province", _("province"), _("The province that files the report; a period before 1 July 2025 is filed by the province as it was (e.g. Hà Giang)."), type="province", required=True, choices=_provinces, example="Tuyên Quang", validation_list=False),
-    Column("period", _("reporting period"), _("As reports write it: Quý II/2026 (or Quý 2/2026, Q2/2026), 6 tháng đầu năm 2026, 9 tháng năm 2026, Năm 2026, Tháng 03/2026 – a period of the form's type."), type="period", required=True, example="Quý II/2026"),
+    Column("period", _("reporting period"), _("As reports write it: Quý II/2026 (or Quý 2/2026, Q2/2026), 6 tháng đầu năm 2026, 9 tháng đầu năm 2026, Năm 2026, Tháng 03/2026 – a period of the form's type."), type="period", required=True, example="Quý II/2026"),
     Column("field_code", _("field code"), _("The code of the form's field (the template lists them all); the ledger's figures are filled by the system and are not typed."), type="code", required=True, example="can-bo-tong-so"),
     Column("field_label", _("field"), _("The field's label, for the reader; not read on import."), example="Tổng số cán bộ, viên chức của Trung tâm"),
     Column("value", _("value"), _("The figure, by the field's type: an amount in đồng (1.234.567, 1,5 tỷ), a whole number, a number, Có/Không, or text. Empty: the figure is cleared (a pre-filled indicator goes back to the projects' figure)."), example="18"),
@@ -132,7 +132,14 @@ class PeriodicValuesKind(Kind):
         "comment. The template lists every field the province types."
     )
     natural_key = _("The form, the province, the period and the field's code.")
+    notes = _(
+        "One row per figure rather than a column per field: forms are data and differ, and the template "
+        "lists the form's fields top to bottom as on paper – fill the value column. A report that does not "
+        "exist yet is opened as a draft. A submitted or accepted report is changed only after it is "
+        "returned; an approved report refuses every row of the file, and nothing is written."
+    )
     columns = COLUMNS
+    menu = "reports"
     list_url = "periodic:list"
     list_label = _("Periodic reports")
 
@@ -218,7 +225,8 @@ class PeriodicValuesKind(Kind):
             if field is None:
                 parsed.error(
                     "field_code",
-                    gettext("The form “%(form)s” has no field “%(code)s”.") % {"form": form.name, "code": code},
+                    gettext("The form “%(form)s” has no field “%(code)s”.")
+                    % {"form": form.name, "code": code},
                     code,
                 )
         if field is not None and "value" in cells:
@@ -284,14 +292,17 @@ class PeriodicValuesKind(Kind):
                 continue
             key, report = self._report(parsed, context)
             province = parsed.data["province"]
-            if report is not None and not PeriodicReport.objects.restrict(context.user, VIEW).filter(
-                pk=report.pk
-            ).exists():
+            if (
+                report is not None
+                and not PeriodicReport.objects.restrict(context.user, VIEW).filter(pk=report.pk).exists()
+            ):
                 report = None  # not revealed: refused below as another province's report
             if not files_for(context.scope, province.pk):
                 parsed.error(
                     "province",
-                    gettext("You cannot file reports for this province (%(province)s): a province imports only its own reports.")
+                    gettext(
+                        "You cannot file reports for this province (%(province)s): a province imports only its own reports."
+                    )
                     % {"province": province.name},
                     province.name,
                 )
@@ -342,9 +353,15 @@ class PeriodicValuesKind(Kind):
             report_save_values(
                 user=context.user,
                 report=opened,
-                values={c: p.extra["changes"]["value"] for c, p in by_code.items() if "value" in p.extra["changes"]},
+                values={
+                    c: p.extra["changes"]["value"]
+                    for c, p in by_code.items()
+                    if "value" in p.extra["changes"]
+                },
                 comments={
-                    c: p.extra["changes"]["comment"] for c, p in by_code.items() if "comment" in p.extra["changes"]
+                    c: p.extra["changes"]["comment"]
+                    for c, p in by_code.items()
+                    if "comment" in p.extra["changes"]
                 },
             )
 

@@ -153,7 +153,9 @@ def test_a_flow_is_not_counted_twice_a_running_total_is_reported_again(people, i
 def test_a_project_that_takes_no_results_refuses(people, make_proposal):  # noqa: F811
     draft = make_proposal()
     indicator = Indicator.objects.filter(content=draft.content).first()
-    content = csv_bytes([{"project": draft.code, "indicator_code": indicator.code, "period_end": DAY, "value": 1}])
+    content = csv_bytes(
+        [{"project": draft.code, "indicator_code": indicator.code, "period_end": DAY, "value": 1}]
+    )
     batch = check(people["doit"], content)
     assert batch.state == "invalid" and batch.errors[0]["row"] == 2
 
@@ -165,7 +167,15 @@ def test_excel_file_template_and_export(client, people, in_progress):  # noqa: F
     assert batch.created == 1
     exported = [INDICATORS.export_values(r) for r in INDICATORS.export_queryset(people["doit"])]
     out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows([TITLES, *[[str(c) if not hasattr(c, "strftime") else c.strftime("%d/%m/%Y") for c in r] for r in exported]])
+    csv.writer(out, delimiter=";").writerows(
+        [
+            TITLES,
+            *[
+                [str(c) if not hasattr(c, "strftime") else c.strftime("%d/%m/%Y") for c in r]
+                for r in exported
+            ],
+        ]
+    )
     assert do_import(people["doit"], out.getvalue().encode("utf-8"), "xuat.csv").unchanged == 1
 
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx(INDICATORS)))
