@@ -147,12 +147,15 @@ class IndicatorActualsKind(Kind):
     # --- finding and checking the records -------------------------------------------------------
 
     def resolve(self, rows: list[Parsed], context: Context) -> None:
+        from django.db.models.functions import Upper
+
         from khuyencong.projects.models import Project, ResultReport
         from khuyencong.projects.services.implementation import report_result
 
         wanted = {p.key[0] for p in rows if p.key and p.key[0] not in context.projects}
         if wanted:
-            for project in Project.objects.restrict(context.user, VIEW).filter(code__in=wanted):
+            visible = Project.objects.restrict(context.user, VIEW).annotate(code_upper=Upper("code"))
+            for project in visible.filter(code_upper__in=wanted):
                 context.projects[project.code.upper()] = project
             for code in wanted:
                 context.projects.setdefault(code, None)

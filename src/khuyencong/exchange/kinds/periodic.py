@@ -92,6 +92,16 @@ class Context:
         self.fields: dict[int, dict[str, Any]] = {}  # form id → code → FormField
         self.periods: dict[tuple[int, int], dict[str, Any]] = {}  # (form, year) → words → Period
         self.reports: dict[tuple, Any] = {}  # (form, province, start, end) → PeriodicReport
+        self._visible: dict[int, bool] = {}
+
+    def visible(self, report) -> bool:
+        from khuyencong.periodic.models import PeriodicReport
+
+        if report.pk not in self._visible:
+            self._visible[report.pk] = (
+                PeriodicReport.objects.restrict(self.user, VIEW).filter(pk=report.pk).exists()
+            )
+        return self._visible[report.pk]
 
     def fields_of(self, form) -> dict[str, Any]:
         from khuyencong.periodic.services import fields_of
@@ -283,7 +293,7 @@ class PeriodicValuesKind(Kind):
         return key, context.reports[key]
 
     def resolve(self, rows: list[Parsed], context: Context) -> None:
-        from khuyencong.periodic.models import PeriodicReport, ReportValue
+        from khuyencong.periodic.models import ReportValue
         from khuyencong.periodic.services import files_for, locked_message
 
         groups: dict[tuple, list[Parsed]] = {}
@@ -292,10 +302,7 @@ class PeriodicValuesKind(Kind):
                 continue
             key, report = self._report(parsed, context)
             province = parsed.data["province"]
-            if (
-                report is not None
-                and not PeriodicReport.objects.restrict(context.user, VIEW).filter(pk=report.pk).exists()
-            ):
+            if report is not None and not context.visible(report):
                 report = None  # not revealed: refused below as another province's report
             if not files_for(context.scope, province.pk):
                 parsed.error(
