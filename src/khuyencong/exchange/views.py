@@ -18,7 +18,7 @@ from khuyencong.core.permissions import VIEW
 from khuyencong.exchange import services
 from khuyencong.exchange.kinds import KINDS, get_kind, kind_choices
 from khuyencong.exchange.models import ImportBatch
-from khuyencong.exchange.readers import max_bytes, max_rows
+from khuyencong.exchange.readers import DATA_SHEET, max_bytes, max_rows
 from khuyencong.exchange.templates_xlsx import template_csv, template_xlsx
 
 
@@ -98,6 +98,59 @@ def template(request, kind: str, fmt: str):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="mau-{declared.key}.{fmt}"'
+    return response
+
+
+EXPORT_LIMIT = 500_000
+
+
+@workspace_required
+def export(request, kind: str, fmt: str):
+    """The records of a kind the user may see, in its template's columns: edit and import it back
+    (an unchanged file changes nothing)."""
+    import tempfile
+
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import timezone
+    from django.utils.text import capfirst
+
+    from khuyencong.core.spreadsheets import CsvLines, xlsx_rows
+
+    declared = get_kind(kind)
+    if declared is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    records = declared.export_queryset(request.user)[:EXPORT_LIMIT]
+    headers = [str(capfirst(c.title)) for c in declared.columns]
+    if fmt == "csv":
+
+        def rows():
+            lines = CsvLines()
+            yield lines.row(headers)
+            for record in records.iterator(chunk_size=2000):
+                yield lines.row(declared.export_values(record))
+
+        response: HttpResponse | StreamingHttpResponse | FileResponse = StreamingHttpResponse(
+            rows(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        output = tempfile.TemporaryFile()  # noqa: SIM115 – FileResponse closes (and so deletes) it
+        try:
+            xlsx_rows(
+                output,
+                DATA_SHEET,
+                headers,
+                (declared.export_values(r) for r in records.iterator(chunk_size=2000)),
+                numeric=[c.type in ("money", "integer") for c in declared.columns],
+            )
+        except BaseException:
+            output.close()
+            raise
+        output.seek(0)
+        response = FileResponse(
+            output, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-{declared.key}-{stamp}.{fmt}"'
     return response
 
 

@@ -187,3 +187,18 @@ def test_excel_file_template_and_export(client, people, in_progress):  # noqa: F
     page = client.get(reverse("exchange:batch", args=[batch.pk]))
     assert page.status_code == 200
     assert reverse("projects:detail", args=[in_progress.pk]) in page.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exported_in_the_template_columns_imports_back_unchanged(fmt, client, people, in_progress):  # noqa: F811
+    do_import(people["doit"], csv_bytes(rows_of(in_progress, (EARLIER, "12,5"), (DAY, 14))))
+    client.force_login(people["doit"])
+    response = client.get(reverse("exchange:export", args=["indicators", fmt]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    again = do_import(people["doit"], content, f"xuat.{fmt}")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    # another province's officer exports nothing of it
+    client.force_login(people["other_doit"])
+    other = b"".join(client.get(reverse("exchange:export", args=["indicators", "csv"])).streaming_content)
+    assert in_progress.code.encode() not in other
