@@ -1,6 +1,6 @@
 """A periodic report in the browser: the provincial officer fills in and submits the Q2/2026 report;
 the agency returns it with a reason; the province corrects and resubmits; the agency accepts and
-approves; an edit afterwards is refused on the page and through the API."""
+approves; an edit afterwards is refused on the page, through the API and through an import."""
 
 from __future__ import annotations
 
@@ -131,6 +131,25 @@ def test_a_quarterly_report_from_draft_to_approved_and_locked(browser, site):
     )
     assert answer.status == 409
     assert "đã được phê duyệt và khóa số liệu" in answer.json()["error"]["message"]
+    assert PeriodicReport.objects.get().values.get(field__code="ctv-xa").number == 64
+    # … and through an import: a file changing the figure is uploaded on the import page; the check
+    # refuses it naming the row, with the page's message, and nothing is written
+    changed = (
+        '\ufeffBiểu mẫu báo cáo,"Tỉnh, thành phố",Kỳ báo cáo,Mã chỉ tiêu,Giá trị\n'
+        "bao-cao-quy,Tuyên Quang,Quý II/2026,ctv-xa,70\n"
+    ).encode()
+    province.goto(f"{province.base}/nhap-du-lieu/?kind=periodic")
+    province.select_option("select[name=kind]", "periodic")
+    province.set_input_files(
+        "input[name=file]", files=[{"name": "sua-quy2.csv", "mimeType": "text/csv", "buffer": changed}]
+    )
+    province.click("[data-testid=check]")
+    errors = province.locator("[data-testid=errors] tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first.locator("td").nth(1)).to_have_text("2")
+    expect(errors.first).to_contain_text("đã được phê duyệt và khóa số liệu")
+    expect(province.locator("[data-testid=confirm]")).to_have_count(0)
+    screenshot(province, "periodic-import-refused")
     assert PeriodicReport.objects.get().values.get(field__code="ctv-xa").number == 64
 
     # the agency's completeness table for the quarter

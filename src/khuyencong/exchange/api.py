@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.exchange import services
-from khuyencong.exchange.kinds import kind_choices
+from khuyencong.exchange.kinds import KINDS, kind_choices
 from khuyencong.exchange.models import ImportBatch
 from khuyencong.exchange.readers import max_bytes
 
@@ -79,12 +79,14 @@ class ImportBatchViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
         "dry_run=false and no error it is imported in the same call (all rows or none).",
     )
     def create(self, request):
-        from khuyencong.establishments.services import can_create_establishments
+        from khuyencong.exchange.views import importable
 
-        if not can_create_establishments(request.user):
+        if not importable(request.user):
             raise exceptions.PermissionDenied(_("Your role cannot import data."))
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if not KINDS[form.validated_data["kind"]].may_import(request.user):
+            raise exceptions.PermissionDenied(_("Your role cannot import this kind of data."))
         upload = form.validated_data["file"]
         if upload.size > max_bytes():
             raise exceptions.ValidationError(

@@ -49,7 +49,11 @@ class ExchangeConfig(AppConfig):
         from khuyencong.core import navigation
         from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
         from khuyencong.exchange import jobs
-        from khuyencong.exchange.kinds import establishments  # noqa: F401 – registers the kind
+        from khuyencong.exchange.kinds import (  # noqa: F401 – registers the kinds
+            establishments,
+            indicators,
+            periodic,
+        )
 
         jobs.register()
         DETAIL_PAGE.register(_imported_from)
@@ -61,4 +65,23 @@ class ExchangeConfig(AppConfig):
         navigation.add_menu_item(
             "establishments",
             navigation.MenuItem(_("Import data"), "exchange:start", "upload", writer),
+        )
+
+        from khuyencong.periodic.apps import SECTION
+
+        def province_writer(scope):
+            return bool(scope.province_write)
+
+        def result_reporter(scope):
+            return scope.national_write or bool(scope.current_write) or bool(scope.organisation_ids)
+
+        navigation.add_menu_item(
+            "reports",
+            navigation.MenuItem(
+                _("Import report values"), "exchange:start", "upload", province_writer, section=SECTION
+            ),
+        )
+        navigation.add_menu_item(
+            "projects",
+            navigation.MenuItem(_("Import indicator actuals"), "exchange:start", "upload", result_reporter),
         )

@@ -39,8 +39,6 @@ def template_xlsx(kind: Kind) -> bytes:
         data.set_column(index, index, max(14, min(40, len(title) + 2)))
         book.write(data, 0, index, title, required if column.required else header)
         data.write_comment(0, index, str(capfirst(column.meaning)), {"x_scale": 2, "y_scale": 2})
-        if column.example:
-            book.write(data, 1, index, column.example)
         allowed = column.allowed_values()
         if allowed and column.validation_list:
             inline = ",".join(allowed)
@@ -65,6 +63,10 @@ def template_xlsx(kind: Kind) -> bytes:
                     "error_message": _("Choose a value from the list.")[:255],
                 },
             )
+    for offset, example in enumerate(kind.example_rows(), start=1):
+        for index, cell in enumerate(example):
+            if cell:
+                book.write(data, offset, index, cell)
     data.freeze_panes(1, 0)
     # the longer lists (provinces, sectors) go to the list sheet without a drop-down
     for column in kind.columns:
@@ -113,6 +115,10 @@ def template_xlsx(kind: Kind) -> bytes:
     note_row = len(kind.columns) + 2
     book.write(guide, note_row, 0, _("Records are found by"), header)
     book.write(guide, note_row, 1, str(kind.natural_key), wrap)
+    if kind.notes:
+        note_row += 1
+        book.write(guide, note_row, 0, _("Rules of this kind"), header)
+        book.write(guide, note_row, 1, str(kind.notes), wrap)
     book.write(guide, note_row + 1, 0, _("Rules"), header)
     book.write(
         guide,
@@ -143,7 +149,8 @@ def template_csv(kind: Kind) -> bytes:
     """The same columns as CSV (UTF-8 with a byte-order mark, comma): titles and the example row."""
     lines = CsvLines()
     text = lines.row(str(capfirst(c.title)) for c in kind.columns)
-    text += lines.row(kind.example_row())
+    for example in kind.example_rows():
+        text += lines.row(example)
     return text.encode("utf-8")
 
 
@@ -171,6 +178,8 @@ def column_reference() -> str:
         for kind in KINDS.values():
             out += [f"## {kind.label} (`--kind {kind.key}`)", "", str(kind.description), ""]
             out += [f"Tìm bản ghi đã có theo: {kind.natural_key}", ""]
+            if kind.notes:
+                out += [str(kind.notes), ""]
             out += [
                 "| Cột | Khóa | Ý nghĩa | Kiểu | Đơn vị | Bắt buộc | Giá trị cho phép | Ví dụ |",
                 "|---|---|---|---|---|---|---|---|",

@@ -114,6 +114,24 @@ def parse_integer(value: Any) -> int:
     return -number if negative else number
 
 
+def parse_number(value: Any) -> Decimal:
+    """A number that may have a fraction: ``12``, ``12,5``, ``1.234,5``, ``1.234.567`` or a number cell."""
+    if isinstance(value, bool):
+        raise ValueProblem(_("“%(value)s” is not a number.") % {"value": _shown(value)})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem(_("“%(value)s” is not a number.") % {"value": _shown(value)})
+        return Decimal(repr(value))
+    number = _decimal(clean_text(value))
+    if number is None:
+        raise ValueProblem(
+            _("“%(value)s” is not a number (write e.g. 12 or 12,5).") % {"value": _shown(value)}
+        )
+    return number
+
+
 # unit words after an amount (folded), and what one of them is worth in đồng
 MONEY_UNITS = {
     "ty": 1_000_000_000,

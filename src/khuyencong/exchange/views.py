@@ -19,23 +19,26 @@ from khuyencong.core.permissions import VIEW
 from khuyencong.exchange import jobs, services
 from khuyencong.exchange.kinds import KINDS, get_kind, kind_choices
 from khuyencong.exchange.models import ImportBatch
-from khuyencong.exchange.readers import max_bytes, max_rows
+from khuyencong.exchange.readers import DATA_SHEET, max_bytes, max_rows
 from khuyencong.exchange.templates_xlsx import template_csv, template_xlsx
 
 
-def _may_import(user) -> bool:
-    from khuyencong.establishments.services import can_create_establishments
+def importable(user) -> list[tuple[str, str]]:
+    """The kinds of data the user's role writes (each row is still checked through the services)."""
+    return [(k.key, str(k.label)) for k in KINDS.values() if k.may_import(user)]
 
-    return can_create_establishments(user)
+
+def _may_import(user) -> bool:
+    return bool(importable(user))
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of data"), choices=[])
     file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
+        self.fields["kind"].choices = importable(user) if user is not None else kind_choices()
         self.fields["kind"].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.csv"})
 
@@ -55,7 +58,12 @@ class UploadForm(forms.Form):
 def start(request):
     if not _may_import(request.user):
         raise PermissionDenied(_("Your role cannot import data."))
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind")},
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = services.batch_create(
@@ -72,7 +80,7 @@ def start(request):
             "batches": batches,
             "max_mb": max_bytes() // 2**20,
             "max_rows": max_rows(),
-            "active_menu": "establishments",
+            "active_menu": getattr(get_kind(request.GET.get("kind")), "menu", "establishments"),
         },
     )
 
@@ -101,6 +109,59 @@ def _follow(job, batch: ImportBatch):
     return redirect(job)
 
 
+EXPORT_LIMIT = 500_000
+
+
+@workspace_required
+def export(request, kind: str, fmt: str):
+    """The records of a kind the user may see, in its template's columns: edit and import it back
+    (an unchanged file changes nothing)."""
+    import tempfile
+
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import timezone
+    from django.utils.text import capfirst
+
+    from khuyencong.core.spreadsheets import CsvLines, xlsx_rows
+
+    declared = get_kind(kind)
+    if declared is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    records = declared.export_queryset(request.user)[:EXPORT_LIMIT]
+    headers = [str(capfirst(c.title)) for c in declared.columns]
+    if fmt == "csv":
+
+        def rows():
+            lines = CsvLines()
+            yield lines.row(headers)
+            for record in records.iterator(chunk_size=2000):
+                yield lines.row(declared.export_values(record))
+
+        response: HttpResponse | StreamingHttpResponse | FileResponse = StreamingHttpResponse(
+            rows(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        output = tempfile.TemporaryFile()  # noqa: SIM115 – FileResponse closes (and so deletes) it
+        try:
+            xlsx_rows(
+                output,
+                DATA_SHEET,
+                headers,
+                (declared.export_values(r) for r in records.iterator(chunk_size=2000)),
+                numeric=[c.type in ("money", "integer") for c in declared.columns],
+            )
+        except BaseException:
+            output.close()
+            raise
+        output.seek(0)
+        response = FileResponse(
+            output, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-{declared.key}-{stamp}.{fmt}"'
+    return response
+
+
 def _batch_of(request, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.restrict(request.user, VIEW).select_related("user"), pk=pk)
 
@@ -109,7 +170,12 @@ def _batch_of(request, pk: int) -> ImportBatch:
 def batch(request, pk: int):
     found = _batch_of(request, pk)
     page = Paginator(found.errors or [], 200).get_page(request.GET.get("page"))
-    records = found.records.order_by("row")[:200] if found.state == "imported" else []
+    kind = get_kind(found.kind)
+    records = []
+    if found.state == "imported" and kind is not None:
+        for record in found.records.order_by("row")[:200]:
+            record.url = kind.record_url(record.object_id)
+            records.append(record)
     return render(
         request,
         "exchange/batch.html",
@@ -117,8 +183,8 @@ def batch(request, pk: int):
             "batch": found,
             "errors_page": page,
             "records": records,
-            "kind": get_kind(found.kind),
-            "active_menu": "establishments",
+            "kind": kind,
+            "active_menu": kind.menu if kind else "establishments",
         },
     )
 

@@ -25,6 +25,8 @@ from khuyencong.exchange import values
 TYPES = {
     "text": _("text"),
     "integer": _("whole number"),
+    "number": _("number (12 or 12,5)"),
+    "period": _("period as reports write it (Quý II/2026, 6 tháng đầu năm 2026, Năm 2026)"),
     "money": _("amount in đồng (1.234.567, 1,5 tỷ or 150 triệu)"),
     "date": _("date (dd/mm/yyyy)"),
     "bool": _("yes/no (Có or Không)"),
@@ -90,6 +92,7 @@ class Kind:
     label: Any = ""
     description: Any = ""
     natural_key: Any = ""  # how a row finds the record it updates (documentation)
+    notes: Any = ""  # the kind's own rules, in the guide sheet and docs/import.md
     columns: list[Column] = []
 
     def column(self, key: str) -> Column:
@@ -97,6 +100,22 @@ class Kind:
 
     def example_row(self) -> list[str]:
         return [c.example for c in self.columns]
+
+    def example_rows(self) -> list[list[str]]:
+        """The rows under the titles in the templates (one example; a kind may list more)."""
+        return [self.example_row()]
+
+    def may_import(self, user) -> bool:
+        """Whether the user's role writes this kind of data at all (each row is checked anyway)."""
+        raise NotImplementedError
+
+    def record_url(self, object_id: int) -> str | None:
+        """The page of a record this kind writes (the result page links the rows to it)."""
+        return None
+
+    menu: str = ""  # the menu the kind's pages belong to
+    list_url: str = ""  # URL name of the list the result page links to
+    list_label: Any = ""
 
     def prepare(self, user) -> Any:
         """The context shared by every row of one run (look-up tables, the user)."""
@@ -149,6 +168,8 @@ def read_cell(column: Column, value: Any) -> Any:
         return values.parse_integer(value)
     if kind == "money":
         return values.parse_money(value)
+    if kind == "number":
+        return values.parse_number(value)
     if kind == "date":
         return values.parse_date(value)
     if kind == "bool":
@@ -162,6 +183,24 @@ def read_cell(column: Column, value: Any) -> Any:
             % {"n": len(text), "limit": column.max_length}
         )
     return text
+
+
+class _Undo(Exception):
+    pass
+
+
+def rehearse(action: Callable[[], Any]) -> None:
+    """Run ``action`` (a service call) in a savepoint and undo it: the service's own checks – scope,
+    state, validation – without writing. Its ``ValidationError``, ``PermissionDenied`` or
+    ``ConflictError`` goes to the caller."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            action()
+            raise _Undo
+    except _Undo:
+        pass
 
 
 def today() -> datetime.date:

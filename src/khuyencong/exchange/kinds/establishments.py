@@ -122,8 +122,22 @@ class EstablishmentKindOfData(Kind):
     )
     columns = COLUMNS
 
+    menu = "establishments"
+    list_url = "establishments:list"
+    list_label = _("All establishments")
+
     def prepare(self, user) -> Context:
         return Context(user)
+
+    def may_import(self, user) -> bool:
+        from khuyencong.establishments.services import can_create_establishments
+
+        return can_create_establishments(user)
+
+    def record_url(self, object_id: int) -> str | None:
+        from django.urls import reverse
+
+        return reverse("establishments:detail", args=[object_id])
 
     # --- reading a row ------------------------------------------------------------------------
 
