@@ -73,7 +73,10 @@ class RestrictedQuerySet(models.QuerySet):
         attnames = [model._meta.get_field(name).attname for name in fields]
         with transaction.atomic(using=self.db, savepoint=False):
             stored = model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs]).in_bulk()
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            # the rows are written by a plain queryset: Django's bulk_update writes through
+            # ``update()``, whose audit here would record every change a second time
+            plain = models.QuerySet(model=model, query=self.query.chain(), using=self._db)
+            count = plain.bulk_update(objs, fields, *args, **kwargs)
             changes = []
             for o in objs:
                 if o.pk not in stored:

@@ -35,7 +35,7 @@ from khuyencong.exchange.models import BatchState, ImportBatch, ImportedRecord
 from khuyencong.exchange.readers import FileRefused, Table, open_table
 from khuyencong.geo.queries import successions_cached
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 2000  # rows checked and written together: a few queries per chunk, bounded memory
 MAX_STORED_ERRORS = 5_000  # beyond this, the count goes on but the list stops (a page would not show more)
 
 Progress = Callable[[int, int], None]
@@ -253,10 +253,11 @@ def _write(
     context.checking = False
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors: list[dict[str, Any]] = []
-    links: list[tuple[int, int, str]] = []
+    content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
     try:
         with transaction.atomic(), audit_context(origin="import", user=batch.user, reason=batch.file_name):
             for parsed_rows in _parsed_rows(kind, table, mapping, context, {}):
+                handed: list[tuple[int, Any, str]] = []
                 for parsed in parsed_rows:
                     if parsed.errors:  # the data changed since the check (another user wrote)
                         errors.extend(_error_dict(kind, table.sheet, e) for e in parsed.errors)
@@ -274,21 +275,27 @@ def _write(
                         continue
                     counts[action] += 1
                     if action != "unchanged":
-                        links.append((parsed.row, record.pk, action))
+                        handed.append((parsed.row, record, action))
+                if not errors:  # the chunk's rows are written now (a kind may write them together)
+                    errors.extend(_error_dict(kind, table.sheet, e) for e in kind.flush(context))
+                if not errors and handed:
+                    ImportedRecord.objects.bulk_create(
+                        [
+                            ImportedRecord(
+                                batch=batch,
+                                content_type=content_type,
+                                object_id=record.pk,
+                                row=row,
+                                action=action,
+                            )
+                            for row, record, action in handed
+                        ],
+                        batch_size=1000,
+                    )
                 done += len(parsed_rows)
                 report(min(done, total), total)
             if errors:
                 raise Rollback
-            content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
-            ImportedRecord.objects.bulk_create(
-                [
-                    ImportedRecord(
-                        batch=batch, content_type=content_type, object_id=pk, row=row, action=action
-                    )
-                    for row, pk, action in links
-                ],
-                batch_size=1000,
-            )
     except Rollback:
         batch.state = BatchState.INVALID
         batch.errors, batch.error_count = errors[:MAX_STORED_ERRORS], len(errors)
