@@ -57,12 +57,13 @@ class RestrictedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
-            audit.record_many(
-                [audit.build_record(o, audit.CREATE, None, audit.snapshot(o)) for o in created if o.pk],
-                self.db,
-            )
+            changes = []
             for o in created:
-                o._audit_loaded = audit.snapshot(o)
+                after = audit.snapshot(o)
+                if o.pk:
+                    changes.append(audit.build_record(o, audit.CREATE, None, after))
+                o._audit_loaded = dict(after)
+            audit.record_many(changes, self.db)
         return created
 
     bulk_create.alters_data = True

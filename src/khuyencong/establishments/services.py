@@ -102,7 +102,10 @@ def _model_errors(establishment: Establishment, reference: ReferenceData | None)
     errors: dict[str, list] = {}
     fields_exclude = exclude | ({"commune"} if reference.is_commune(establishment.commune_id) else set())
     try:
-        establishment.full_clean(exclude=fields_exclude, validate_unique=False, validate_constraints=False)
+        with reference_cached(reference):  # ``clean`` looks the sector up in it
+            establishment.full_clean(
+                exclude=fields_exclude, validate_unique=False, validate_constraints=False
+            )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     # as full_clean: the constraints only over the fields that passed
@@ -188,7 +191,7 @@ def _tax_codes_taken(user, establishments: Sequence[Establishment]) -> dict[int,
         for position, index in enumerate(indexes):
             if holder is not None and holder[0] != establishments[index].pk:
                 message = _taken(code, *holder, visible=holder[0] in visible)
-            elif position > 0:
+            elif holder is None and position > 0:
                 message = _("Tax code %(code)s is given twice: also for “%(name)s”.") % {
                     "code": code,
                     "name": establishments[indexes[0]].name,
@@ -267,6 +270,7 @@ def _candidates(
             Establishment.objects.restrict(user, CHANGE).filter(pk__in=existing).values_list("pk", flat=True)
         )
     may_create = None
+    today = timezone.localdate()
     answers: list[Establishment | Refusal] = []
     records: list[int] = []
     for data, establishment in items:
@@ -275,7 +279,7 @@ def _candidates(
             if not may_create:
                 answers.append(PermissionDenied(_("Your role cannot register establishments.")))
                 continue
-            candidate = Establishment(address_as_of=timezone.localdate())
+            candidate = Establishment(address_as_of=today)
         else:
             if establishment.pk not in changeable:
                 answers.append(PermissionDenied(_("You cannot change this establishment.")))

@@ -231,7 +231,7 @@ def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> Imp
         batch.state = BatchState.CHECKED
         batch.save()
         return batch
-    return _write(batch, kind, mapping, report, done, total)
+    return _write(batch, kind, mapping, context, report, done, total)
 
 
 def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int) -> ImportBatch:
@@ -243,11 +243,17 @@ def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int
 
 
 def _write(
-    batch: ImportBatch, kind: Kind, mapping: dict[str, int], report: Progress, done: int, total: int
+    batch: ImportBatch,
+    kind: Kind,
+    mapping: dict[str, int],
+    context: Any,
+    report: Progress,
+    done: int,
+    total: int,
 ) -> ImportBatch:
     batch.started_at = timezone.now()
     table = open_table(batch.file.path)
-    context = kind.prepare(batch.user)
+    # the check pass's context: its look-up tables are read once per import
     # every row was checked through the services a moment ago, and the services check again as they
     # write (a failure rolls everything back): no third check
     context.checking = False
