@@ -17,8 +17,10 @@ queue can call it later with a ``progress`` callback. Rules:
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -152,8 +154,21 @@ def run_import(batch: ImportBatch, *, dry_run: bool, progress: Progress | None =
     passes). Returns the batch, saved with its state, counts and errors: ``invalid`` (nothing
     written), ``checked`` (a dry run without errors), ``imported`` or ``failed``.
     """
-    with successions_cached():
+    with successions_cached(), _long_lived_frozen():
         return _run(batch, dry_run=dry_run, progress=progress)
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """Keep the garbage collector's full passes to what the import itself allocates: everything
+    alive before it (the framework, the look-up tables) is set aside for the duration
+    (``gc.freeze``) and handed back after. Each full pass otherwise walks every object of the
+    process again, dozens of times in an import of 100,000 rows."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> ImportBatch:
@@ -176,6 +191,7 @@ def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> Imp
         )
     total = table.total * (1 if dry_run else 2)
     context = kind.prepare(batch.user)
+    gc.freeze()  # the look-up tables too (see ``_long_lived_frozen``)
     errors: list[dict[str, Any]] = []
     error_count = 0
     counts = {"created": 0, "updated": 0, "unchanged": 0}
