@@ -445,7 +445,7 @@ class EstablishmentWriter:
                         raise PermissionDenied(_("Your role cannot register establishments."))
                     target = record
                 else:
-                    target = current.get(record.pk)  # type: ignore[assignment]
+                    target = current.get(record.pk)
                     if target is None:
                         raise PermissionDenied(_("You cannot change this establishment."))
                     check_version(target, version)
