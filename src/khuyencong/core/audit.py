@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -117,26 +118,41 @@ def json_value(value: Any) -> Any:
 
 
 def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return list(_tracked(model))
+
+
+@functools.cache
+def _tracked(model: type[models.Model]) -> tuple[models.Field, ...]:
     ignored = set(getattr(model, "audit_ignore", ()))
-    return [f for f in model._meta.concrete_fields if f.attname not in ignored and f.name not in ignored]
+    return tuple(f for f in model._meta.concrete_fields if f.attname not in ignored and f.name not in ignored)
+
+
+@functools.cache
+def _plan(model: type[models.Model]) -> tuple[tuple[str, int | None, bool], ...]:
+    """Per tracked field: its attribute, its decimal places (for a Decimal), whether it is redacted."""
+    redacted = set(getattr(model, "audit_redact", ()))
+    return tuple(
+        (f.attname, getattr(f, "decimal_places", None), f.attname in redacted or f.name in redacted)
+        for f in _tracked(model)
+    )
 
 
 def snapshot(instance: models.Model, attnames: Iterable[str] | None = None) -> dict[str, Any]:
-    redacted = set(getattr(instance, "audit_redact", ()))
     wanted = set(attnames) if attnames is not None else None
+    deferred = instance.get_deferred_fields()
     data: dict[str, Any] = {}
-    for f in tracked_fields(type(instance)):
-        if wanted is not None and f.attname not in wanted:
+    for attname, decimal_places, redact in _plan(type(instance)):
+        if wanted is not None and attname not in wanted:
             continue
-        if f.attname in instance.get_deferred_fields():
+        if attname in deferred:
             continue
-        raw = f.value_from_object(instance)
-        if isinstance(raw, Decimal) and getattr(f, "decimal_places", None) is not None:
-            raw = raw.quantize(Decimal(1).scaleb(-f.decimal_places))
+        raw = getattr(instance, attname)  # what ``field.value_from_object`` reads
+        if isinstance(raw, Decimal) and decimal_places is not None:
+            raw = raw.quantize(Decimal(1).scaleb(-decimal_places))
         value = json_value(raw)
-        if f.attname in redacted or f.name in redacted:
+        if redact:
             value = REDACTED if value else ""
-        data[f.attname] = value
+        data[attname] = value
     return data
 
 

@@ -59,12 +59,13 @@ class RestrictedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
-            audit.record_many(
-                [audit.build_record(o, audit.CREATE, None, audit.snapshot(o)) for o in created if o.pk],
-                self.db,
-            )
+            changes = []
             for o in created:
-                o._audit_loaded = audit.snapshot(o)
+                after = audit.snapshot(o)
+                if o.pk:
+                    changes.append(audit.build_record(o, audit.CREATE, None, after))
+                o._audit_loaded = dict(after)
+            audit.record_many(changes, self.db)
         return created
 
     bulk_create.alters_data = True
@@ -75,7 +76,10 @@ class RestrictedQuerySet(models.QuerySet):
         attnames = [model._meta.get_field(name).attname for name in fields]
         with transaction.atomic(using=self.db, savepoint=False):
             stored = model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs]).in_bulk()
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            # the rows are written by a plain queryset: Django's bulk_update writes through
+            # ``update()``, whose audit here would record every change a second time
+            plain = models.QuerySet(model=model, query=self.query.chain(), using=self._db)
+            count = plain.bulk_update(objs, fields, *args, **kwargs)
             changes = []
             for o in objs:
                 if o.pk not in stored:

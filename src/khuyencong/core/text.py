@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from unidecode import unidecode
-
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str | None) -> str:
@@ -18,14 +15,15 @@ def normalise(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # ``str.split()`` splits at the whitespace ``\s`` matches (and drops it at both ends)
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def fold(text: str | None) -> str:
     """Lower-case ASCII form used for accent-insensitive search: “Gốm sứ Đồng Nai” → “gom su dong nai”."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unidecode(normalise(text)).lower()).strip()
+    return " ".join(unidecode(normalise(text)).lower().split())
 
 
 def search_q(field: str, query: str | None):

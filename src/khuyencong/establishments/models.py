@@ -9,6 +9,10 @@ holds it today (``province_now``), so lists and reports work in either geography
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -248,11 +252,14 @@ class Establishment(AuditedModel):
         """Derive the stored helpers: provinces (as registered and today), division, search keys."""
         from khuyencong.geo.queries import province_now
 
+        reference = reference_in_use()
         self.name = normalise(self.name)
+        if reference is not None:
+            self.commune = reference.unit(self.commune_id) or self.commune
         province = self.commune.province()
         self.province = province
-        self.province_now = province_now(province)
-        division = SectorDivision.objects.filter(code=self.vsic_code[:2]).first()
+        self.province_now = reference.province_now(province) if reference else province_now(province)
+        division = division_of(self.vsic_code[:2])
         if division is not None:
             self.division = division
             self.section = division.section.code
@@ -305,7 +312,7 @@ class Establishment(AuditedModel):
         self.vsic_code = code
         if code and (not code.isdigit() or not 2 <= len(code) <= 5):
             add("vsic_code", _("A VSIC code has 2 to 5 digits (e.g. 23 or 2393)."))
-        elif code and not SectorDivision.objects.filter(code=code[:2]).exists():
+        elif code and division_of(code[:2]) is None:
             add("vsic_code", _("Division “%(code)s” does not exist in VSIC 2018.") % {"code": code[:2]})
         if self.in_craft_village and not self.craft_village.strip():
             add("craft_village", _("Name the craft village."))
@@ -445,6 +452,93 @@ class EstablishmentMerge(AuditedModel):
         if isinstance(inner, bool):
             return inner
         return Q(survivor__in=Establishment.objects.filter(inner))
+
+
+# --- reference data read once for many records --------------------------------------------------
+
+
+class ReferenceData:
+    """What checking and preparing an establishment looks up – the VSIC divisions, the administrative
+    units with their parents, the province holding each province today – read once for a whole set
+    of records (an import of 100,000 rows), so that no record asks the database again. Inside
+    :func:`reference_cached` the model's ``clean`` and ``prepare`` read from it; outside, they query
+    as always. The answers are the same (``tests/test_set_wise.py``)."""
+
+    def __init__(self, units: dict[int, Any] | None = None) -> None:
+        from khuyencong.geo.models import AdministrativeUnit
+
+        self.divisions = {d.code: d for d in SectorDivision.objects.select_related("section")}
+        if units is None:
+            units = {
+                u.pk: u
+                for u in AdministrativeUnit.objects.only(
+                    "id",
+                    "level",
+                    "kind",
+                    "code",
+                    "name",
+                    "full_name",
+                    "parent_id",
+                    "valid_from",
+                    "valid_until",
+                )
+            }
+            for unit in units.values():  # parents in memory: ``unit.province()`` without a query
+                if unit.parent_id:
+                    unit.parent = units[unit.parent_id]
+        self.units = units
+        self._now: dict[int, Any] = {}
+
+    def division(self, code: str) -> SectorDivision | None:
+        return self.divisions.get(code)
+
+    def unit(self, pk: int | None) -> Any:
+        return self.units.get(pk) if pk is not None else None
+
+    def is_commune(self, pk: int | None) -> bool:
+        """What the commune field's own check asks the database: a unit of level commune with this id."""
+        unit = self.unit(pk)
+        return unit is not None and unit.level == "commune"
+
+    def province_now(self, province: Any) -> Any:
+        """:func:`khuyencong.geo.queries.province_now`, once per province."""
+        from khuyencong.geo.queries import province_now
+
+        found = self._now.get(province.pk)
+        if found is None:
+            found = self._now[province.pk] = province_now(province)
+        return found
+
+
+_reference: ContextVar[ReferenceData | None] = ContextVar("kc_establishment_reference", default=None)
+
+
+def reference_in_use() -> ReferenceData | None:
+    return _reference.get()
+
+
+@contextmanager
+def reference_cached(reference: ReferenceData | None = None) -> Iterator[ReferenceData]:
+    """Check and prepare records inside with ``reference`` (read now when not given); an enclosing
+    one is kept when none is given."""
+    enclosing = _reference.get()
+    if enclosing is not None and reference in (None, enclosing):
+        yield enclosing
+        return
+    data = reference or ReferenceData()
+    token = _reference.set(data)
+    try:
+        yield data
+    finally:
+        _reference.reset(token)
+
+
+def division_of(code: str) -> SectorDivision | None:
+    """The VSIC division with this two-digit code (with its section), or ``None``."""
+    reference = _reference.get()
+    if reference is not None:
+        return reference.division(code)
+    return SectorDivision.objects.select_related("section").filter(code=code).first()
 
 
 # --- eligibility rules (data, with effective dates) ----------------------------------------------

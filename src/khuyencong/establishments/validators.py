@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
@@ -16,7 +18,13 @@ def normalise_tax_code(value: str | None) -> str | None:
     """
     if value is None or not str(value).strip():
         return None
-    raw = str(value).strip()
+    return _canonical(str(value).strip())
+
+
+@functools.lru_cache(maxsize=8192)
+def _canonical(raw: str) -> str:
+    """The checks of :func:`normalise_tax_code`; a code is checked once however often it is asked
+    for (an import asks for each row's three times). Only answers are remembered, not refusals."""
     compact = mst.compact(raw)
     if not compact.isdigit():
         raise ValidationError(

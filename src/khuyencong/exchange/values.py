@@ -336,17 +336,19 @@ class Places:
                 self._province_folded[_strip_kind(fold(name), PROVINCE_KIND_WORDS)].append(unit)
         self.communes_of: dict[int, list] = defaultdict(list)  # province id → its communes
         self.commune_by_code: dict[str, list] = defaultdict(list)
-        self._commune_keys: dict[int, tuple[str, str, str, str]] = {}
+        # a commune's names → the ids of the communes so named: as written (name or full name),
+        # without accents (full name, or name without its kind)
+        self._named: dict[str, set[int]] = defaultdict(set)
+        self._folded_full: dict[str, set[int]] = defaultdict(set)
+        self._folded_bare: dict[str, set[int]] = defaultdict(set)
         for unit in units:
             if unit.level == Level.COMMUNE:
                 self.communes_of[unit.province().pk].append(unit)
                 self.commune_by_code[unit.code].append(unit)
-                self._commune_keys[unit.pk] = (
-                    _key(unit.name),
-                    _key(unit.full_name),
-                    fold(unit.name),
-                    fold(unit.full_name),
-                )
+                self._named[_key(unit.name)].add(unit.id)
+                self._named[_key(unit.full_name)].add(unit.id)
+                self._folded_bare[fold(unit.name)].add(unit.id)
+                self._folded_full[fold(unit.full_name)].add(unit.id)
         self._memo: dict[tuple, Any] = {}
         self.successors: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
         for pred, succ, when, share in Succession.objects.values_list(
@@ -473,11 +475,12 @@ class Places:
         )
 
     def _exact(self, text: str, candidates: list) -> list:
-        key = _key(text)
-        return [c for c in candidates if key in self._commune_keys[c.pk][:2]]
+        ids = self._named.get(_key(text))
+        return [c for c in candidates if c.id in ids] if ids else []
 
     def _folded(self, text: str, candidates: list) -> list:
         key = fold(text)
-        bare = _strip_kind(key, COMMUNE_KIND_WORDS)
-        keys = self._commune_keys
-        return [c for c in candidates if key == keys[c.pk][3] or bare == keys[c.pk][2]]
+        ids = self._folded_full.get(key, set()) | self._folded_bare.get(
+            _strip_kind(key, COMMUNE_KIND_WORDS), set()
+        )
+        return [c for c in candidates if c.id in ids] if ids else []

@@ -85,6 +85,22 @@ def test_queryset_update_and_bulk_create_are_recorded():
         assert changes_of(unit)[0].action == "create"
 
 
+def test_bulk_update_records_each_changed_record_once_with_only_its_changes():
+    a, b, c = OrganisationFactory(name="A"), OrganisationFactory(name="B"), OrganisationFactory(name="C")
+    a.phone, b.name = "024 1111", "B mới"
+    with audit_context(origin="import", reason="tep.xlsx"):
+        count = Organisation.objects.bulk_update([a, b, c], ["phone", "name"])
+    assert count == 3
+    assert [(x.before, x.after) for x in changes_of(a)[1:]] == [({"phone": ""}, {"phone": "024 1111"})]
+    assert [(x.before, x.after) for x in changes_of(b)[1:]] == [({"name": "B"}, {"name": "B mới"})]
+    assert changes_of(c)[1:] == []  # unchanged: no record
+    assert {(x.origin, x.reason) for x in changes_of(a) + changes_of(b) if x.action == "update"} == {
+        ("import", "tep.xlsx")
+    }
+    b.refresh_from_db()
+    assert b.name == "B mới"
+
+
 def test_cascaded_delete_is_recorded():
     org = OrganisationFactory()
     name = OrganisationName.objects.create(organisation=org, name="Tên cũ")

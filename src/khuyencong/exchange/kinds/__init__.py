@@ -130,8 +130,15 @@ class Kind:
         raise NotImplementedError
 
     def write(self, parsed: Parsed, context: Any) -> tuple[str, Any]:
-        """Write one checked row through the services: ``("created"|"updated"|"unchanged", record)``."""
+        """Write one checked row through the services: ``("created"|"updated"|"unchanged", record)``.
+        A kind may only hand the row over here and write the chunk's rows together in
+        :meth:`flush`; the record it returns has its ``pk`` once the chunk is flushed."""
         raise NotImplementedError
+
+    def flush(self, context: Any) -> list[CellError]:
+        """Write what :meth:`write` handed over for the chunk; the errors of rows the services
+        refused (the whole import is then rolled back)."""
+        return []
 
     def export_queryset(self, user) -> Any:
         raise NotImplementedError

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.permissions import CHANGE, VIEW
 from khuyencong.exchange import values
-from khuyencong.exchange.kinds import Column, Kind, Parsed, read_cell, register, today
+from khuyencong.exchange.kinds import CellError, Column, Kind, Parsed, read_cell, register, today
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -94,13 +93,19 @@ FIELD_COLUMN = {c.field: c.key for c in COLUMNS if c.field and c.key != "commune
 class Context:
     def __init__(self, user) -> None:
         from khuyencong.core.permissions import get_scope
-        from khuyencong.establishments.models import SectorDivision
+        from khuyencong.establishments.models import ReferenceData
+        from khuyencong.establishments.services import EstablishmentWriter
 
         self.user = user
-        self.checking = True  # check each row through the services (off while writing: they check)
+        self.checking = True  # check the rows through the services (off while writing: they check)
         self.scope = get_scope(user)
         self.places = values.Places()
-        self.divisions = set(SectorDivision.objects.values_list("code", flat=True))
+        # the services check and prepare every row from the units read once for the places
+        self.reference = ReferenceData(units=self.places.by_id)
+        self.divisions = set(self.reference.divisions)
+        self.writer = EstablishmentWriter(user=user, reference=self.reference)
+        self.written: list[int] = []  # the rows handed to the writer since its last flush
+        self.read_choice: dict[tuple[str, Any], Any] = {}  # (column, cell) → code or ValueProblem
         self.choices: dict[str, list[tuple[str, str]]] = {}
         from django.utils.translation import override
 
@@ -155,7 +160,7 @@ class EstablishmentKindOfData(Kind):
                     and raw not in (None, "")
                     and not (isinstance(raw, str) and not raw.strip())
                 ):
-                    value: Any = values.parse_choice(raw, context.choices[column.key])
+                    value: Any = self._choice(column.key, raw, context)
                 else:
                     value = read_cell(column, raw)
             except values.ValueProblem as problem:
@@ -220,6 +225,24 @@ class EstablishmentKindOfData(Kind):
         elif data.get("name") and data.get("commune"):
             parsed.key = ("name", name_key(values.normalise(data["name"])), data["commune"].pk)
         return parsed
+
+    @staticmethod
+    def _choice(key: str, raw: Any, context: Context) -> Any:
+        """``values.parse_choice``, once per distinct cell of a column (a file repeats its kinds and
+        statuses on every row)."""
+        memo = context.read_choice
+        answer = memo.get((key, raw))
+        if answer is None:
+            try:
+                answer = values.parse_choice(raw, context.choices[key])
+            except values.ValueProblem as problem:
+                answer = problem
+            if len(memo) > 10_000:
+                memo.clear()
+            memo[(key, raw)] = answer
+        if isinstance(answer, values.ValueProblem):
+            raise answer
+        return answer
 
     def _place(self, parsed: Parsed, read: dict, cells: dict, context: Context) -> None:
         places = context.places
@@ -297,31 +320,45 @@ class EstablishmentKindOfData(Kind):
     # --- finding and checking the records -------------------------------------------------------
 
     def resolve(self, rows: list[Parsed], context: Context) -> None:
+        """Find each row's record – by tax code, else by name in the commune: one query each for the
+        whole chunk – and check the chunk through the services at once (``establishments_check``:
+        the same rules as the form, without a query per row)."""
         from khuyencong.establishments.models import Establishment, Status
-        from khuyencong.establishments.services import establishment_check
+        from khuyencong.establishments.services import establishments_check
 
         codes = [p.key[1] for p in rows if p.key and p.key[0] == "tax"]
-        by_code = {
-            e.tax_code: e
-            for e in Establishment.objects.filter(tax_code__in=codes).select_related(
-                "commune", "province_now"
-            )
-        }
-        named = [p.key for p in rows if p.key and p.key[0] == "name"]
+        by_code = (
+            {
+                e.tax_code: e
+                for e in Establishment.objects.filter(tax_code__in=codes).select_related("province_now")
+            }
+            if codes
+            else {}
+        )
+        named = {p.key for p in rows if p.key and p.key[0] == "name"}
         by_name: dict[tuple, list] = {}
         if named:
-            condition = Q()
-            for _n, key, commune_id in named:
-                condition |= Q(name_key=key, commune_id=commune_id)
-            for e in Establishment.objects.filter(condition, tax_code__isnull=True).select_related(
-                "commune", "province_now"
-            ):
-                by_name.setdefault(("name", e.name_key, e.commune_id), []).append(e)
-        changeable = set(
-            Establishment.objects.restrict(context.user, CHANGE)
-            .filter(pk__in=[e.pk for e in by_code.values()] + [e.pk for es in by_name.values() for e in es])
-            .values_list("pk", flat=True)
+            found = Establishment.objects.filter(
+                name_key__in={key for _n, key, _c in named},
+                commune_id__in={commune for _n, _k, commune in named},
+                tax_code__isnull=True,
+            ).select_related("province_now")
+            for e in found:
+                key = ("name", e.name_key, e.commune_id)
+                if key in named:
+                    by_name.setdefault(key, []).append(e)
+        changeable = (
+            set(
+                Establishment.objects.restrict(context.user, CHANGE)
+                .filter(
+                    pk__in=[e.pk for e in by_code.values()] + [e.pk for es in by_name.values() for e in es]
+                )
+                .values_list("pk", flat=True)
+            )
+            if by_code or by_name
+            else set()
         )
+        checks: list[tuple[Parsed, Any]] = []
         for parsed in rows:
             if parsed.errors or parsed.key is None:
                 continue
@@ -379,14 +416,19 @@ class EstablishmentKindOfData(Kind):
                     continue
             else:
                 parsed.extra["action"] = "created"
-            if not context.checking:
-                continue
-            try:
-                establishment_check(user=context.user, data=parsed.data, establishment=existing)
-            except PermissionDenied as error:
-                parsed.error("", str(error))
-            except ValidationError as error:
-                self._add_validation(parsed, error)
+            checks.append((parsed, existing))
+        if not context.checking or not checks:
+            return
+        answers = establishments_check(
+            user=context.user,
+            items=[(parsed.data, existing) for parsed, existing in checks],
+            reference=context.reference,
+        )
+        for (parsed, _existing), answer in zip(checks, answers, strict=True):
+            if isinstance(answer, ValidationError):
+                self._add_validation(parsed, answer)
+            elif isinstance(answer, Exception):
+                parsed.error("", str(answer))
 
     def _add_validation(self, parsed: Parsed, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -403,21 +445,29 @@ class EstablishmentKindOfData(Kind):
                 parsed.error("", message)
 
     def write(self, parsed: Parsed, context: Context) -> tuple[str, Any]:
-        from khuyencong.establishments.services import establishment_create, establishment_update
-
+        """Hand one checked row to the services' writer; :meth:`flush` writes the chunk."""
         action = parsed.extra.get("action")
         existing = parsed.extra.get("existing")
         if action == "unchanged":
             return "unchanged", existing
+        context.written.append(parsed.row)
         if existing is not None:
-            record = establishment_update(
-                user=context.user,
-                establishment=existing,
-                data=parsed.extra["changes"],
-                version=existing.version,
-            )
+            record = context.writer.update(existing, parsed.extra["changes"], version=existing.version)
             return "updated", record
-        return "created", establishment_create(user=context.user, data=parsed.data)
+        return "created", context.writer.create(parsed.data)
+
+    def flush(self, context: Context) -> list[CellError]:
+        rows, context.written = context.written, []
+        refusals = context.writer.flush()
+        errors: list[CellError] = []
+        for position, refusal in sorted(refusals.items()):
+            parsed = Parsed(rows[position])
+            if isinstance(refusal, ValidationError):
+                self._add_validation(parsed, refusal)
+            else:
+                parsed.error("", str(refusal))
+            errors.extend(parsed.errors)
+        return errors
 
     # --- export in the template's columns --------------------------------------------------------
 
