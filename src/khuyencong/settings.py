@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StateEnum": "khuyencong.periodic.models.State",
         "JobStateEnum": "khuyencong.core.models.Job.State",
+        "AttachmentKindEnum": "khuyencong.projects.models.project.AttachmentKind",
     },
 }
 

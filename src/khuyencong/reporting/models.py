@@ -99,6 +99,8 @@ class LedgerRollup(models.Model):
     instead of the entries wherever it can answer exactly (``reporting.engine``). Derived data: not
     audited, never edited – ``khuyencong rebuild-rollups`` writes it again from the ledger."""
 
+    constraint_fields = {"ledger_rollup_key": "plan_year"}
+
     plan_year = models.PositiveSmallIntegerField()
     month = DateField()  # the first day of the month the amounts moved in
     kind = models.CharField(max_length=30)
@@ -134,6 +136,8 @@ class LedgerRollup(models.Model):
                     "status",
                 ],
                 name="ledger_rollup_key",
+                violation_error_code="rollup_row_exists",
+                violation_error_message=_("The ledger summary already has a row for these keys."),
             )
         ]
         indexes = [models.Index(fields=["kind", "plan_year"], name="ledger_rollup_kind_year")]
@@ -150,6 +154,8 @@ class IndicatorActual(models.Model):
     the same transaction (``reporting.rollups``). The project is not a database constraint: the
     synthetic dataset's bulk removal deletes projects with SQL and rebuilds this table after."""
 
+    constraint_fields = {"indicator_actual_key": "indicator"}
+
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
@@ -162,7 +168,12 @@ class IndicatorActual(models.Model):
         verbose_name = _("project's achieved result")
         verbose_name_plural = _("projects' achieved results")
         constraints = [
-            models.UniqueConstraint(fields=["project", "indicator"], name="indicator_actual_key"),
+            models.UniqueConstraint(
+                fields=["project", "indicator"],
+                name="indicator_actual_key",
+                violation_error_code="achieved_result_exists",
+                violation_error_message=_("The project already has an achieved result for this indicator."),
+            ),
         ]
 
     def __str__(self) -> str:
