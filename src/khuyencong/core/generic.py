@@ -272,6 +272,7 @@ def export_list_job(ctx, *, view: str, kwargs: dict, path: str, query: str, fmt:
         view_class = None
     if not (isinstance(view_class, type) and issubclass(view_class, ObjectListView)) or fmt not in {
         "csv",
+        "json",
         "xlsx",
     }:
         raise JobError(_("This list can no longer be exported."))
@@ -306,6 +307,13 @@ def export_list_job(ctx, *, view: str, kwargs: dict, path: str, query: str, fmt:
             rows = ([c.export_value(obj) for c in columns] for obj in qs.iterator(chunk_size=2000))
             for values in _reported(rows, progress):
                 output.write(lines.row(values).encode("utf-8"))
+        elif fmt == "json":
+            rows = ([c.json_value(obj) for c in columns] for obj in qs.iterator(chunk_size=2000))
+            pieces = json_rows(
+                str(instance.title), [(c.key, c.export_header) for c in columns], _reported(rows, progress)
+            )
+            for piece in pieces:
+                output.write(piece.encode("utf-8"))
         else:
             instance.write_xlsx(output, qs, columns, progress)
         output.flush()

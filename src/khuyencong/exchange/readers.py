@@ -234,9 +234,25 @@ def _open_xlsx(path: Path) -> Table:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for index, cells in enumerate(iterator, start=header_row + 1):
             if any(_filled(c) for c in cells):
-                yield index, list(cells)
+                yield index, [_printable(c) for c in cells]
 
     return Table("xlsx", sheet_name, headers, header_row, max(sheet.height - header_row, 0), rows())
+
+
+# control characters a cell may carry (Excel writes NUL as ``_x0000_``, which the reader decodes):
+# no record holds them, and PostgreSQL refuses NUL in text – taken out as the row is read; line
+# breaks and tabs stay
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+_CONTROL.update({0x7F: None})
+
+
+def _printable(value: Any) -> Any:
+    r"""``value`` without control characters when it is text.
+
+    >>> _printable("a\x00b\x07"), _printable("dòng 1\ndòng 2"), _printable(5)
+    ('ab', 'dòng 1\ndòng 2', 5)
+    """
+    return value.translate(_CONTROL) if isinstance(value, str) else value
 
 
 def _filled(value: Any) -> bool:
@@ -310,7 +326,7 @@ def _open_csv(path: Path) -> Table:
             reader = csv.reader(handle, delimiter=delimiter)
             for cells in reader:
                 if any(c.strip() for c in cells):
-                    yield reader.line_num + 1, cells
+                    yield reader.line_num + 1, [_printable(c) for c in cells]
         except csv.Error as exc:
             raise FileRefused(
                 _("The CSV file cannot be read after line %(line)s: %(error)s")

@@ -332,8 +332,15 @@ def _write(
 
 
 def batch_confirm(*, user, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
-    """Import a checked batch (its owner only; once)."""
+    """Import a checked batch (its owner only; once – two confirmations at the same moment, from two
+    pages, two API calls or two workers, import it once: the batch is claimed first)."""
     confirmable(user=user, batch=batch)
+    # the batch's own bookkeeping, not business data: not in the history (the import's records are)
+    claimed = ImportBatch._base_manager.filter(
+        pk=batch.pk, state=BatchState.CHECKED, started_at__isnull=True
+    ).update(started_at=timezone.now())
+    if not claimed:
+        raise ValidationError(_("This file is already being imported."))
     return run_import(batch, dry_run=False, progress=progress)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,5 +96,11 @@ def document_save(*, user, data: dict[str, Any], document: LegalDocument | None 
             setattr(current, name, "" if value is None and name in ("url", "note") else value)
         current.full_clean(exclude=["search_name"])
         _check(user, current)
-        current.save()
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:  # the same number saved by someone else a moment ago
+            raise ValidationError(
+                {"number": [_("This issuer already has a document with this number.")]}
+            ) from None
     return current

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import socket
@@ -296,6 +297,16 @@ def test_a_long_lists_export_becomes_a_job_with_the_same_file(client, settings, 
             [("" if v is None else str(v)) for v in row] for row in book.active.iter_rows(values_only=True)
         ]
     assert values[0] == expected[0] and len(values) == len(expected)
+    # JSON too: the same rows under the columns' keys
+    settings.KC_JOBS_EXPORT_ROWS = 0
+    direct_json = json.loads(b"".join(client.get(url, {**params, "export": "json"}).streaming_content))
+    settings.KC_JOBS_EXPORT_ROWS = 10
+    client.get(url, {**params, "export": "json"})
+    as_json = Job.objects.filter(owner=officer).first()
+    assert as_json.state == Job.State.DONE, as_json.error
+    with as_json.result_file.open("rb") as handle:
+        assert json.load(handle)["rows"] == direct_json["rows"]
+    assert len(direct_json["rows"]) == len(expected) - 1
     # a short list is still exported at once
     assert client.get(url, {"level": "province", "q": "Tuyên Quang", "export": "csv"}).status_code == 200
 

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -375,3 +376,42 @@ def test_checking_and_importing_run_as_jobs_with_their_progress(client, officer,
     assert done.progress_done == done.progress_total == 4  # checked again, then written
     batch.refresh_from_db()
     assert batch.state == "imported" and batch.created == 2
+
+
+def test_a_batch_confirmed_twice_at_the_same_moment_is_imported_once(officer, tq_commune):
+    """The second confirmation finds the batch already claimed (as a second worker or API call
+    would, while the first is still writing) and is refused; nothing is written twice."""
+    from django.utils import timezone
+
+    batch = services.run_import(upload(officer, csv_bytes([row(tq_commune, 1)])), dry_run=True)
+    assert batch.state == "checked"
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now())  # the first one's claim
+    with pytest.raises(ValidationError, match="đang được nhập"):
+        services.batch_confirm(user=officer, batch=ImportBatch.objects.get(pk=batch.pk))
+    assert not Establishment.objects.filter(tax_code=valid_tax_code(1)).exists()
+
+
+def test_control_characters_in_a_cell_are_taken_out(officer, tq_commune):
+    """Excel keeps a NUL typed into a cell (as ``_x0000_``), which PostgreSQL refuses in text: the
+    reader takes control characters out of every cell."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("Dữ liệu")
+    values = row(tq_commune, 1, name="Gốm\x00 Bát\x07 Tràng")
+    for col, column in enumerate(ESTABLISHMENTS.columns):
+        sheet.write_string(0, col, TITLES[col])
+        sheet.write_string(1, col, str(values.get(column.key, "")))
+    book.close()
+    batch = services.batch_create(
+        user=officer, kind="establishments", file=ContentFile(buffer.getvalue()), file_name="nul.xlsx"
+    )
+    batch = services.run_import(batch, dry_run=True)
+    assert batch.state == "checked", [e["message"] for e in batch.errors]
+    services.batch_confirm(user=officer, batch=batch)
+    assert Establishment.objects.get(tax_code=valid_tax_code(1)).name == "Gốm Bát Tràng"
+    # a NUL in a CSV file is not text a spreadsheet writes: the file is refused, with a message
+    refused = check(officer, csv_bytes([row(tq_commune, 2, name="Mây\x00 tre")]), name="nul.csv")
+    assert refused.state == "invalid" and refused.errors[0]["message"]
+    assert not Establishment.objects.filter(tax_code=valid_tax_code(2)).exists()

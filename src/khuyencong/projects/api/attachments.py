@@ -95,8 +95,12 @@ class AttachmentsMixin:
         attachment = project.attachments.filter(pk=number).first() if number else None
         if attachment is None:
             raise NotFound()
+        try:
+            handle = attachment.file.open("rb")
+        except OSError:  # the file is gone from the storage: as for a record that is not there
+            raise NotFound() from None
         response = FileResponse(
-            attachment.file.open("rb"),
+            handle,
             content_type=attachment.content_type,
             as_attachment=not attachment.content_type.startswith("image/"),
             filename=attachment.original_name,
