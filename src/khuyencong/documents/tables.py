@@ -334,7 +334,9 @@ class Table:
                 "cells": [
                     {
                         "text": self.text(row, column, lang),
-                        "numeric": column.kind != TEXT,
+                        # a sentence in a column of figures (a periodic report's assessment) wraps
+                        # as text; a short note (“+30,50 % vượt”) stays aligned with the figures
+                        "numeric": column.kind != TEXT and not _sentence(row.values.get(column.key)),
                         "label": column.key == self.label_key,
                         "number": column.key == NUMBER_KEY,
                     }
@@ -363,6 +365,15 @@ class Table:
     def flat_label(self, column: Column, lang: str | None = None) -> str:
         """The heading with its groups, on one line (CSV and JSON): ``Kinh phí – KCQG``."""
         return " – ".join([*self.paths[column.key], self.heading(column, lang)])
+
+
+def _sentence(value: Any) -> bool:
+    """Text too long to sit on one line of a column of figures.
+
+    >>> _sentence("Đề nghị Bộ Công Thương sớm giao kế hoạch"), _sentence("+30,50 % vượt"), _sentence(5)
+    (True, False, False)
+    """
+    return isinstance(value, str) and len(value) > 30
 
 
 @dataclass

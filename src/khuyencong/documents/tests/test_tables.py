@@ -102,3 +102,20 @@ def test_kinds_are_checked():
     assert Column("x", "X", kind=NUMBER).summed and Column("x", "X", kind=MONEY).summed
     nested = Table("T", [Column("n", "N", kind=TEXT), Group("G", [Group("H", [Column("a", "A")])])])
     assert nested.flat_label(nested.column("a")) == "G – H – A"
+
+
+def test_a_sentence_in_a_column_of_figures_wraps_as_text():
+    """A periodic report puts its assessment in the column of reported figures: written as a figure
+    (one line, never wrapped) it pushed the PDF's table off the page; a short note stays a figure."""
+    from khuyencong.documents.tables import NUMBER, TEXT, Column, Table
+
+    columns = [
+        Column("name", "Chỉ tiêu", kind=TEXT),
+        Column("value", "Số báo cáo", kind=NUMBER, summed=False),
+    ]
+    table = Table("T", columns, numbered=False)
+    table.row("Đánh giá chung", value="Các đề án triển khai đúng tiến độ, công tác tư vấn được duy trì.")
+    table.row("Ghi chú", value="+30,50 % vượt")
+    table.row("Số cán bộ", value=18)
+    cells = [row["cells"][-1]["numeric"] for row in table.body()]
+    assert cells == [False, True, True]
