@@ -2,22 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _imported_from(establishment, scope):
-    """The establishment's page: the imports that created or changed it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from khuyencong.exchange.models import ImportedRecord
-
-    records = (
-        ImportedRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(establishment)), object_id=establishment.pk
-        )
-        .select_related("batch")
-        .order_by("-batch__finished_at")[:5]
-    )
-    return {"imported_from": list(records)}
-
-
 def _export_columns():
     """The establishment list exports the import template's columns (a round trip gives the same file)."""
     from django.utils.text import capfirst
@@ -47,7 +31,8 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from khuyencong.core import navigation
-        from khuyencong.establishments.extensions import DETAIL_PAGE, EXPORT_COLUMNS
+        from khuyencong.core.provenance import PROVENANCE
+        from khuyencong.establishments.extensions import EXPORT_COLUMNS
         from khuyencong.exchange import jobs
         from khuyencong.exchange.kinds import (  # noqa: F401 – registers the kinds
             establishments,
@@ -56,7 +41,9 @@ class ExchangeConfig(AppConfig):
         )
 
         jobs.register()
-        DETAIL_PAGE.register(_imported_from)
+        from khuyencong.exchange.provenance import imports_of
+
+        PROVENANCE.register(imports_of)
         EXPORT_COLUMNS.register(_export_columns)
 
         def writer(scope):

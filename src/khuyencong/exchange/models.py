@@ -51,6 +51,16 @@ class ImportBatch(models.Model):
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("import finished at"), null=True, blank=True)
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name=_("job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The last job that checked or imported the file."),
+    )
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -163,7 +163,27 @@ def export(request, kind: str, fmt: str):
 
 
 def _batch_of(request, pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.restrict(request.user, VIEW).select_related("user"), pk=pk)
+    return get_object_or_404(
+        ImportBatch.objects.restrict(request.user, VIEW).select_related("user", "job"), pk=pk
+    )
+
+
+RECORDS_PER_PAGE = 100
+
+
+def _written_records(batch: ImportBatch, kind, number):
+    """One page of the records the import wrote, each with its name and code and a link to its page:
+    one query for the page of links and one for the records' names (whatever the page's length)."""
+    paginator = Paginator(
+        batch.records.order_by("row", "pk").only("pk", "row", "action", "object_id"), RECORDS_PER_PAGE
+    )
+    page = paginator.get_page(number)
+    rows = list(page.object_list)
+    labels = kind.record_labels([r.object_id for r in rows]) if kind is not None else {}
+    for record in rows:
+        record.label, record.url = labels.get(record.object_id, (_("(no longer exists)"), None))
+    page.object_list = rows
+    return page
 
 
 @workspace_required
@@ -171,11 +191,10 @@ def batch(request, pk: int):
     found = _batch_of(request, pk)
     page = Paginator(found.errors or [], 200).get_page(request.GET.get("page"))
     kind = get_kind(found.kind)
-    records = []
-    if found.state == "imported" and kind is not None:
-        for record in found.records.order_by("row")[:200]:
-            record.url = kind.record_url(record.object_id)
-            records.append(record)
+    records = None
+    if found.state == "imported":
+        records = _written_records(found, kind, request.GET.get("records"))
+    job = found.job if found.job_id else None
     return render(
         request,
         "exchange/batch.html",
@@ -184,6 +203,7 @@ def batch(request, pk: int):
             "errors_page": page,
             "records": records,
             "kind": kind,
+            "job": job,
             "active_menu": kind.menu if kind else "establishments",
         },
     )

@@ -102,6 +102,16 @@ def history_button(context, obj):
     return {"url": history_url(obj) if allowed else None}
 
 
+@register.inclusion_tag("includes/provenance.html", takes_context=True)
+def provenance(context, obj):
+    """“Imported from the file …” – the files that wrote the record, as far as the viewer may know."""
+    from khuyencong.core.provenance import provenance_of
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return {"origins": provenance_of(obj, user) if user is not None else []}
+
+
 @register.filter
 def has_role(user, roles: str) -> bool:
     return get_scope(user).has_role(*[r.strip() for r in roles.split(",")])

@@ -113,6 +113,16 @@ class Kind:
         """The page of a record this kind writes (the result page links the rows to it)."""
         return None
 
+    def records_of(self, obj: Any) -> Any | None:
+        """The records of this kind that ``obj``'s page shows (a project's page: its indicator
+        actuals), as a queryset of their ``pk`` values; ``None`` if none. The record itself (an
+        establishment on its own page) needs nothing here."""
+        return None
+
+    def record_labels(self, object_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        """``{id: (label, url)}`` for the result page, in one query for the whole page of records."""
+        return {pk: (f"#{pk}", self.record_url(pk)) for pk in object_ids}
+
     menu: str = ""  # the menu the kind's pages belong to
     list_url: str = ""  # URL name of the list the result page links to
     list_label: Any = ""

@@ -144,6 +144,20 @@ class EstablishmentKindOfData(Kind):
 
         return reverse("establishments:detail", args=[object_id])
 
+    def record_labels(self, object_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        from django.urls import reverse
+
+        from khuyencong.establishments.models import Establishment
+
+        found = Establishment.objects.filter(pk__in=object_ids).only("pk", "name", "tax_code")
+        return {
+            e.pk: (
+                f"{e.name} – {e.tax_code}" if e.tax_code else e.name,
+                reverse("establishments:detail", args=[e.pk]),
+            )
+            for e in found
+        }
+
     # --- reading a row ------------------------------------------------------------------------
 
     def parse(self, row: int, cells: dict[str, Any], context: Context) -> Parsed:

@@ -101,6 +101,31 @@ class IndicatorActualsKind(Kind):
         project_id = ResultReport.objects.filter(pk=object_id).values_list("project_id", flat=True).first()
         return reverse("projects:detail", args=[project_id]) if project_id else None
 
+    def record_labels(self, object_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        from django.urls import reverse
+
+        from khuyencong.projects.models import ResultReport
+
+        found = (
+            ResultReport.objects.filter(pk__in=object_ids)
+            .select_related("project", "indicator")
+            .only("pk", "period_end", "project__code", "project__name", "indicator__code")
+        )
+        return {
+            r.pk: (
+                f"{r.project.code} – {r.project.name}: {r.indicator.code} ({r.period_end:%d/%m/%Y})",
+                reverse("projects:detail", args=[r.project_id]),
+            )
+            for r in found
+        }
+
+    def records_of(self, obj: Any) -> Any | None:
+        from khuyencong.projects.models import Project, ResultReport
+
+        if isinstance(obj, Project):
+            return ResultReport.objects.filter(project=obj).values("pk")
+        return None
+
     # --- reading a row ------------------------------------------------------------------------
 
     def parse(self, row: int, cells: dict[str, Any], context: Context) -> Parsed:

@@ -191,6 +191,28 @@ class PeriodicValuesKind(Kind):
         report_id = ReportValue.objects.filter(pk=object_id).values_list("report_id", flat=True).first()
         return reverse("periodic:detail", args=[report_id]) if report_id else None
 
+    def record_labels(self, object_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        from django.urls import reverse
+
+        from khuyencong.periodic.models import ReportValue
+
+        found = (
+            ReportValue.objects.filter(pk__in=object_ids)
+            .select_related("field")
+            .only("pk", "report_id", "field__code", "field__label")
+        )
+        return {
+            v.pk: (f"{v.field.code} – {v.field.label}", reverse("periodic:detail", args=[v.report_id]))
+            for v in found
+        }
+
+    def records_of(self, obj: Any) -> Any | None:
+        from khuyencong.periodic.models import PeriodicReport, ReportValue
+
+        if isinstance(obj, PeriodicReport):
+            return ReportValue.objects.filter(report=obj).values("pk")
+        return None
+
     # --- reading a row ------------------------------------------------------------------------
 
     def parse(self, row: int, cells: dict[str, Any], context: Context) -> Parsed:

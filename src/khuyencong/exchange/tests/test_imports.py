@@ -185,19 +185,62 @@ def test_page_upload_preview_confirm(client, officer, tq_commune):
 
 
 def test_api_upload_errors_and_confirm(client, officer, tq_commune):
+    """The API queues the check and the import as jobs and answers 202 with the batch and where to
+    poll it (the test settings run the job at once)."""
     client.force_login(officer)
     bad = ContentFile(csv_bytes([row(tq_commune, 1, vsic_code="00")]), name="loi.csv")
     response = client.post("/api/v1/imports/", {"file": bad, "kind": "establishments"})
-    assert response.status_code == 201
-    assert response.json()["state"] == "invalid" and response.json()["errors"][0]["column_key"] == "vsic_code"
+    assert response.status_code == 202
+    polled = client.get(response["Location"]).json()
+    assert polled["state"] == "invalid" and polled["errors"][0]["column_key"] == "vsic_code"
+    assert polled["job"]["state"] == "done" and polled["job"]["url"] == f"/api/v1/jobs/{polled['job']['id']}/"
     good = ContentFile(csv_bytes([row(tq_commune, 1)]), name="dung.csv")
     response = client.post("/api/v1/imports/", {"file": good, "kind": "establishments", "dry_run": "true"})
+    assert response.status_code == 202
     batch_id = response.json()["id"]
-    assert response.json()["state"] == "checked"
+    assert response["Location"] == f"/api/v1/imports/{batch_id}/"
+    assert response.json()["state"] == "checked" and response.json()["job"]["progress"]["percent"] == 100
     assert client.get(f"/api/v1/imports/{batch_id}/").json()["created"] == 1
+    assert client.get(f"/api/v1/jobs/{response.json()['job']['id']}/").json()["state"] == "done"
     response = client.post(f"/api/v1/imports/{batch_id}/confirm/")
-    assert response.status_code == 200 and response.json()["state"] == "imported"
+    assert response.status_code == 202 and response["Location"] == f"/api/v1/imports/{batch_id}/"
+    assert response.json()["state"] == "imported" and response.json()["job"]["kind"] == "exchange.import"
     assert client.post(f"/api/v1/imports/{batch_id}/confirm/").status_code == 400
+    assert Establishment.objects.filter(tax_code=valid_tax_code(1)).exists()
+
+
+def test_api_answers_before_the_worker_runs_and_shows_the_progress(client, officer, tq_commune, settings):
+    """With a real queue the upload answers 202 while the job waits; the batch shows the job's
+    progress until the worker has checked (and, dry_run=false, imported) the file."""
+    from khuyencong.core import jobs as core_jobs
+    from khuyencong.core.models import Job
+
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    client.force_login(officer)
+    good = ContentFile(csv_bytes([row(tq_commune, 1), row(tq_commune, 2)]), name="hai.csv")
+    response = client.post("/api/v1/imports/", {"file": good, "kind": "establishments", "dry_run": "false"})
+    assert response.status_code == 202
+    body = response.json()
+    assert body["state"] == "uploaded" and body["job"]["state"] == "queued"
+    assert body["job"]["progress"] == {"done": 0, "total": None, "message": "", "percent": None}
+    assert not Establishment.objects.filter(tax_code=valid_tax_code(1)).exists()
+    core_jobs.run(body["job"]["id"])  # what the worker does
+    polled = client.get(response["Location"]).json()
+    assert polled["state"] == "imported" and polled["created"] == 2
+    assert polled["job"]["state"] == "done" and polled["job"]["progress"]["percent"] == 100
+    assert Establishment.objects.filter(tax_code=valid_tax_code(2)).exists()
+    # a confirmation queued twice before the worker comes is refused the second time
+    other = ContentFile(csv_bytes([row(tq_commune, 3)]), name="ba.csv")
+    body = client.post("/api/v1/imports/", {"file": other, "kind": "establishments"}).json()
+    core_jobs.run(body["job"]["id"])
+    first = client.post(f"/api/v1/imports/{body['id']}/confirm/")
+    assert first.status_code == 202 and first.json()["job"]["state"] == "queued"
+    assert first.json()["state"] == "checked"
+    second = client.post(f"/api/v1/imports/{body['id']}/confirm/")
+    assert second.status_code == 400
+    core_jobs.run(first.json()["job"]["id"])
+    assert Job.objects.get(pk=first.json()["job"]["id"]).state == Job.State.DONE
+    assert client.get(f"/api/v1/imports/{body['id']}/").json()["state"] == "imported"
 
 
 def test_csv_semicolon_without_bom_and_xlsx_template(officer, tq_commune, tmp_path):

@@ -246,7 +246,7 @@ def test_cli_api_and_page(client, people, quarterly, tmp_path):  # noqa: F811
         },
         format="multipart",
     )
-    assert answer.status_code == 201 and answer.json()["state"] == "imported", answer.json()
+    assert answer.status_code == 202 and answer.json()["state"] == "imported", answer.json()
     assert value_of("ctv-xa") == 60
     # the agency reviews, it does not fill in: the kind is not offered, the API refuses it
     api.force_authenticate(people["agency"])
