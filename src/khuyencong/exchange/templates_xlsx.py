@@ -173,6 +173,22 @@ def column_reference() -> str:
         "`KC_IMPORT_MAX_MB`, `KC_IMPORT_MAX_ROWS`). Số tiền: `1.234.567`, `1,5 tỷ`, `150 triệu`; ngày `dd/mm/yyyy`;",
         "tên tỉnh, xã có dấu hoặc không dấu khi chỉ một nơi khớp; tên tỉnh cũ (ví dụ Hà Giang) vẫn được nhận.",
         "",
+        "Ba đường nhập, cùng một quy tắc: trang *Nhập dữ liệu*, lệnh `khuyencong import TỆP --kind LOẠI --user U",
+        "[--dry-run]` và API. Kiểm tra và nhập chạy trong hàng đợi công việc (`/cong-viec/`): trang hiện thanh",
+        "tiến độ rồi trang kết quả, liệt kê từng bản ghi đã ghi (tên, mã) với liên kết tới trang của nó; trang của",
+        "mỗi bản ghi ghi rõ “Nhập từ tệp … (dòng N) ngày dd/mm/yyyy”.",
+        "",
+        "API (`/api/v1/imports/`, tài liệu tại `/api/docs/`):",
+        "",
+        "- `POST /api/v1/imports/` (multipart: `file`, `kind`, `dry_run` – mặc định `true`) lưu tệp, xếp việc kiểm tra",
+        "  vào hàng đợi và trả lời ngay **202** với lô nhập (trạng thái `uploaded`) và tiêu đề `Location` của nó;",
+        "  với `dry_run=false`, tệp không có lỗi được nhập luôn trong cùng công việc.",
+        "- `GET /api/v1/imports/{id}/` (địa chỉ `Location`): trạng thái (`uploaded` → `invalid` với mọi lỗi, hoặc",
+        "  `checked`, hoặc `imported`), số dòng, và `job` – công việc đang chạy với `progress` (`done`, `total`,",
+        "  `percent`) và `url` của nó trong `/api/v1/jobs/{id}/`. Hỏi lại cho tới khi `job.state` là `done` hoặc `failed`.",
+        "- `POST /api/v1/imports/{id}/confirm/` nhập một lô đã kiểm tra (chỉ người tải lên): **202**, rồi hỏi lại như",
+        "  trên; **400** khi lô chưa sẵn sàng, đã nhập hoặc đang được nhập.",
+        "",
     ]
     with override("vi"):
         for kind in KINDS.values():

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from khuyencong.core.spreadsheets import json_rows
-from khuyencong.opendata import package, queries
+from khuyencong.opendata import cache, package, queries
 
 
 def _resource(name: str) -> package.Resource:
@@ -73,18 +72,16 @@ def resource_json(request, name: str):
 
 
 def package_zip(request):
-    """The whole package – ``datapackage.json`` and every CSV – as one zip, written to a temporary
-    file as the rows are read and streamed from it."""
-    output = tempfile.TemporaryFile()  # noqa: SIM115 – FileResponse closes (and so deletes) it
-    try:
-        package.write_zip(output)
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
+    """The whole package – ``datapackage.json`` and every CSV – as one zip, built once per version of
+    the data (``opendata/cache.py``) and sent from the file."""
+    path = cache.package_zip()
     stamp = timezone.localdate().strftime("%Y%m%d")
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:  # replaced by a newer version between the two lines: build again
+        handle = cache.package_zip().open("rb")
     return FileResponse(
-        output,
+        handle,
         as_attachment=True,
         filename=f"{package.PACKAGE_NAME}-{stamp}.zip",
         content_type="application/zip",

@@ -79,3 +79,9 @@ def published(people, beneficiary, make_proposal):  # noqa: F811
         ledger.record(project, kind, amount, day)
     draft = make_proposal()
     return {"approved": approved, "own": own, "pending": pending, "draft": draft, "ha_giang": ha_giang}
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(settings, tmp_path):
+    """The package's cached zip (``opendata/cache.py``) lives under the data folder: each test its own."""
+    settings.DATA_DIR = tmp_path / "data"

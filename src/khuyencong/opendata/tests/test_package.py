@@ -5,6 +5,7 @@ figures of the reporting engine."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -158,3 +159,32 @@ def test_the_public_account_reads_it_too(client, published):
     client.force_login(user_with_role("public", username="nguoi_dan"))
     assert client.get(reverse("opendata:index")).status_code == 200
     assert client.get("/api/v1/open-data/projects/").status_code == 200
+
+
+def test_the_zip_is_built_once_per_version_of_the_data(client, published, monkeypatch):
+    """Two downloads without a change build the zip once; a payment recorded in between (through the
+    service) makes a new zip with the new figure."""
+    from khuyencong.opendata import cache
+    from khuyencong.projects.models import LedgerKind
+    from khuyencong.projects.services import ledger
+
+    built = []
+    original = package.write_zip
+    monkeypatch.setattr(package, "write_zip", lambda output: (built.append(1), original(output)))
+    first = _zip(client)
+    again = _zip(client)
+    assert len(built) == 1
+    assert again.read("data/project-amounts.csv") == first.read("data/project-amounts.csv")
+    assert len(list(cache.cache_dir().glob("*.zip"))) == 1
+
+    ledger.record(published["approved"], LedgerKind.DISBURSED, 5_000_000, datetime.date(2021, 2, 1))
+    changed = _zip(client)
+    assert len(built) == 2
+    paid_2021 = {(row["project"], row["year"]): row["paid"] for row in _rows(changed, "project-amounts")}[
+        (published["approved"].code, "2021")
+    ]
+    assert paid_2021 == "35000000"
+    assert changed.read("data/project-amounts.csv") != first.read("data/project-amounts.csv")
+    assert len(list(cache.cache_dir().glob("*.zip"))) == 1  # the older version is gone
+    _zip(client)
+    assert len(built) == 2
