@@ -44,6 +44,11 @@ class ExchangeConfig(AppConfig):
         from khuyencong.exchange.provenance import imports_of
 
         PROVENANCE.register(imports_of)
+
+        from khuyencong.core.housekeeping import CLEANERS
+        from khuyencong.exchange.housekeeping import remove_import_files
+
+        CLEANERS.register(remove_import_files)
         EXPORT_COLUMNS.register(_export_columns)
 
         def writer(scope):

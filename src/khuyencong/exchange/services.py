@@ -348,6 +348,8 @@ def confirmable(*, user, batch: ImportBatch) -> None:
     """Refuse (``PermissionDenied``, ``ValidationError``) unless ``user`` may import ``batch`` now."""
     if batch.user_id != user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can import it."))
+    if batch.file_removed_at is not None:
+        raise ValidationError(_("The uploaded file was removed by the housekeeping; upload it again."))
     if batch.state != BatchState.CHECKED:
         raise ValidationError(
             _("This file has already been imported or has errors; upload it again to retry.")
