@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khuyencong.core.api.fields import ObjectField
+from khuyencong.core.api.jobs import JobSerializer
 from khuyencong.core.bounds import validate_plausible_date
 from khuyencong.core.permissions import get_scope
 from khuyencong.documents.writers import json_data
@@ -489,6 +491,13 @@ class PublishSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class PublicationQueuedSerializer(serializers.Serializer):
+    job = JobSerializer(help_text="The publishing job, as GET /api/v1/jobs/{id}/ shows it.")
+    publication = PublishedSummarySerializer(
+        allow_null=True, help_text="The publication, when the job has already run (else null)."
+    )
+
+
 def _summary(publication) -> dict:
     from django.urls import reverse
 
@@ -531,36 +540,68 @@ class PublishedReportsView(APIView):
     @extend_schema(
         parameters=[REPORT_NAME],
         request=PublishSerializer,
-        responses={201: PublishedSummarySerializer},
+        responses={
+            202: OpenApiResponse(
+                PublicationQueuedSerializer,
+                description="The publication is queued as a job (Location: the job in /api/v1/jobs/). "
+                "Poll the job until its state is “done” (its result's url is the publication's page; the "
+                "publication is then first in GET /api/v1/reports/{name}/published/) or “failed”. "
+                "“publication” is filled when the job has already run.",
+            )
+        },
     )
     def post(self, request, name: str):
         """Publish the report with ``parameters`` as the figures stand now (the agency only: 403 for
-        everyone else). The figures are frozen; the answer names the publication."""
-        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        everyone else). The parameters are checked at once (400); the figures are computed and frozen by
+        the job queue, as from the page."""
         from django.core.exceptions import ValidationError as DjangoValidationError
+        from django.urls import Resolver404, resolve
         from rest_framework.exceptions import PermissionDenied
 
+        from khuyencong.core.jobs import enqueue
+        from khuyencong.core.models import Job
         from khuyencong.reporting import snapshots
+        from khuyencong.reporting.models import PublishedReport
 
         report = catalogue.get(name)
         if report is None:
             raise NotFound()
+        if not snapshots.may_publish(get_scope(request.user)):
+            raise PermissionDenied(_("Only the agency publishes reports."))
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        parameters = {k: v for k, v in (data.get("parameters") or {}).items() if v is not None}
         try:
-            publication = snapshots.publish(
+            _form, number, note = snapshots.check_publication(
                 user=request.user,
                 report=report,
-                data={k: v for k, v in (data.get("parameters") or {}).items() if v is not None},
+                data=parameters,
                 number=data.get("number", ""),
                 note=data.get("note", ""),
             )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        return Response(PublishedSummarySerializer(_summary(publication)).data, status=201)
+        job = enqueue(
+            snapshots.PUBLISH_JOB,
+            user=request.user,
+            params={"report": name, "data": parameters, "number": number, "note": note},
+            title=_("Publishing the report “%(title)s”") % {"title": report.title},
+        )
+        publication = None
+        if job.state == Job.State.DONE and job.result_url:
+            try:
+                pk = resolve(job.result_url).kwargs.get("pk")
+            except Resolver404:
+                pk = None
+            found = PublishedReport.objects.filter(pk=pk).first() if pk else None
+            publication = _summary(found) if found is not None else None
+        answer = {"job": job, "publication": publication}
+        return Response(
+            PublicationQueuedSerializer(answer).data,
+            status=202,
+            headers={"Location": reverse("job-detail", args=[job.pk])},
+        )
 
 
 def _json_value(value):

@@ -126,6 +126,22 @@ def test_a_province_imports_its_report_values_and_the_same_file_twice_changes_no
     assert ImportedRecord.objects.get(batch=third).object_id == value.pk
 
 
+def test_the_reports_page_says_which_files_wrote_its_values(client, people, quarterly):  # noqa: F811
+    batch = do_import(people["doit"], csv_bytes(rows_for(FILLED, period="Quý 2/2026")), "quy2.csv")
+    changed = dict(FILLED, **{"tu-van-doanh-thu": "1,5 tỷ"})
+    third = do_import(people["doit"], csv_bytes(rows_for(changed)), "quy2-sua.csv")
+    report = PeriodicReport.objects.get()
+    client.force_login(people["doit"])
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-testid="provenance"' in html
+    assert f'<a href="{third.get_absolute_url()}">quy2-sua.csv</a> (dòng ' in html
+    assert f'<a href="{batch.get_absolute_url()}">quy2.csv</a> (dòng 2, 3' in html
+    # the agency reviews the report: it reads the files' names, not the province's import pages
+    client.force_login(people["agency"])
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "Nhập từ tệp quy2.csv (dòng 2, 3" in html and batch.get_absolute_url() not in html
+
+
 def test_an_error_in_the_last_row_writes_nothing_and_every_error_is_named(people, quarterly):  # noqa: F811
     rows = rows_for(FILLED)
     rows.append(

@@ -314,9 +314,14 @@ def test_the_api_publishes_lists_and_compares(client, people, data):  # noqa: F8
         {"parameters": {"year": 2020, "source": "kcqg"}, "number": "16/BC"},
         content_type="application/json",
     )
-    assert created.status_code == 201, created.content
-    pk = created.json()["id"]
-    assert created.json()["url"] == f"/bao-cao/ket-qua-nam/cong-bo/{pk}/"
+    # queued as a job, as from the page (the test settings run it at once)
+    assert created.status_code == 202, created.content
+    job = created.json()["job"]
+    assert created["Location"] == f"/api/v1/jobs/{job['id']}/" and job["kind"] == "reporting.publish"
+    assert job["state"] == "done", job
+    pk = created.json()["publication"]["id"]
+    assert created.json()["publication"]["url"] == f"/bao-cao/ket-qua-nam/cong-bo/{pk}/"
+    assert client.get(created["Location"]).json()["result"]["url"] == f"/bao-cao/ket-qua-nam/cong-bo/{pk}/"
     amend(people, data["p1"])
     listing = client.get("/api/v1/reports/ket-qua-nam/published/")
     assert listing.status_code == 200 and [p["id"] for p in listing.json()] == [pk]
@@ -347,6 +352,28 @@ def test_the_api_publishes_lists_and_compares(client, people, data):  # noqa: F8
         client.post("/api/v1/reports/khong-co/published/", {}, content_type="application/json").status_code
         == 404
     )
+
+
+def test_the_api_answers_before_the_worker_publishes(client, people, data, settings):  # noqa: F811
+    """With a real queue the API answers 202 at once; the worker publishes the figures as they stand."""
+    from khuyencong.core import jobs
+
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    client.force_login(people["agency"])
+    created = client.post(
+        "/api/v1/reports/ket-qua-nam/published/",
+        {"parameters": {"year": 2020, "source": "kcqg"}, "number": "18/BC"},
+        content_type="application/json",
+    )
+    assert created.status_code == 202, created.content
+    assert created.json()["publication"] is None and created.json()["job"]["state"] == "queued"
+    assert not PublishedReport.objects.exists()
+    jobs.run(created.json()["job"]["id"])
+    polled = client.get(created["Location"]).json()
+    published = PublishedReport.objects.get()
+    assert polled["state"] == "done"
+    assert polled["result"]["url"] == f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/"
+    assert published.number == "18/BC"
 
 
 def test_the_api_follows_the_same_rules(client, people, data):  # noqa: F811
