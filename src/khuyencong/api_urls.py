@@ -13,6 +13,7 @@ from khuyencong.orgs.api import views as orgs_api
 from khuyencong.periodic import api as periodic_api
 from khuyencong.periodic import completeness_api
 from khuyencong.programmes.api import views as programmes_api
+from khuyencong.projects.api import councils as councils_api
 from khuyencong.projects.api import rounds as rounds_api
 from khuyencong.projects.api import views as projects_api
 from khuyencong.reporting import api as reporting_api
@@ -30,6 +31,7 @@ router.register("establishments", establishments_api.EstablishmentViewSet, basen
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
+router.register("councils", councils_api.CouncilViewSet, basename="council")
 router.register("rounds", rounds_api.RoundViewSet, basename="round")
 router.register("norms", rounds_api.SupportNormViewSet, basename="norm")
 router.register("advance-rules", rounds_api.AdvanceRuleViewSet, basename="advance-rule")

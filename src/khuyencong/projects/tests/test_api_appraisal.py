@@ -139,3 +139,131 @@ def test_an_expert_declares_a_conflict_of_interest(people, make_proposal):
     assert project.status == Status.UNDER_REVIEW
     # recused: no more scoring
     assert expert.post(f"/api/v1/reviews/{mine.pk}/scores/", sheet(mine), format="json").status_code == 400
+
+
+# --- councils -----------------------------------------------------------------------------------------
+
+
+def council_payload(people, **overrides) -> dict:
+    from khuyencong.projects.models import CriteriaSet
+
+    data = {
+        "plan_year": 2027,
+        "source": "kcqg",
+        "name": "Hội đồng thẩm định KCQG 2027 (API)",
+        "decision_number": "15/QĐ-ĐMST",
+        "criteria_set": CriteriaSet.objects.get(code="mac-dinh-2021").pk,
+        "quorum": 2,
+        "chair": people["expert1"].pk,
+        "members": [people["expert2"].pk, people["expert3"].pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_agency_forms_a_council_assigns_experts_and_records_the_session(people, make_proposal):
+    from khuyencong.projects.models import Council
+
+    project = make_proposal()
+    doit = api(people["doit"])
+    base = f"/api/v1/projects/{project.pk}/actions"
+    doit.post(f"{base}/submit/", {}, format="json")
+    doit.post(
+        f"{base}/doit_appraise/",
+        {
+            "appraised_on": TODAY.isoformat(),
+            "body": "Hội đồng Sở",
+            "recommendation": "approve",
+            "recommended_amount": 240_000_000,
+        },
+        format="json",
+    )
+    assert doit.post(f"{base}/forward/", {}, format="json").json()["status"] == "forwarded"
+
+    agency = api(people["agency"])
+    # the rules of the page's form and of the service, by field, in Vietnamese
+    too_big = agency.post("/api/v1/councils/", council_payload(people, quorum=9), format="json")
+    assert too_big.status_code == 400
+    assert fields_of(too_big) == {
+        "quorum": ["Số thành viên tối thiểu không thể lớn hơn số thành viên hội đồng."]
+    }
+    not_expert = agency.post(
+        "/api/v1/councils/", council_payload(people, members=[people["doit"].pk]), format="json"
+    )
+    assert not_expert.status_code == 400 and "members" in fields_of(not_expert)
+    assert agency.post("/api/v1/councils/", {"members": {"a": 1}}, format="json").status_code == 400
+
+    created = agency.post("/api/v1/councils/", council_payload(people), format="json")
+    assert created.status_code == 201, created.json()
+    council = Council.objects.get(pk=created.json()["id"])
+    assert [(m["user"], m["role"]) for m in created.json()["members"]] == [
+        (people["expert1"].pk, "chair"),
+        (people["expert2"].pk, "member"),
+        (people["expert3"].pk, "member"),
+    ]
+    assert len(created.json()["criteria"]) == council.criteria_set.criteria.count()
+
+    # who reads it: the agency, the leader, its members; not a province (404) nor an outsider
+    assert api(people["leader"]).get(f"/api/v1/councils/{council.pk}/").status_code == 200
+    assert api(people["expert3"]).get("/api/v1/councils/").json()["count"] == 1
+    for who in ("doit", "other_doit", "unit"):
+        assert api(people[who]).get(f"/api/v1/councils/{council.pk}/").status_code == 404, who
+        assert api(people[who]).get("/api/v1/councils/").json()["count"] == 0, who
+    # who acts: only the agency (a member reads but may not act: 403; a province: 404 / 403 on create)
+    member = api(people["expert1"])
+    assign = {"project": project.pk, "experts": [people["expert1"].pk, people["expert2"].pk]}
+    assert member.post(f"/api/v1/councils/{council.pk}/assign/", assign, format="json").status_code == 403
+    assert doit.post(f"/api/v1/councils/{council.pk}/assign/", assign, format="json").status_code == 404
+    assert doit.post("/api/v1/councils/", council_payload(people), format="json").status_code == 403
+    assert member.post("/api/v1/councils/", council_payload(people), format="json").status_code == 403
+
+    outsider = agency.post(
+        f"/api/v1/councils/{council.pk}/assign/",
+        {"project": project.pk, "experts": [people["doit"].pk]},
+        format="json",
+    )
+    assert outsider.status_code == 400 and "experts" in fields_of(outsider)
+    assigned = agency.post(f"/api/v1/councils/{council.pk}/assign/", assign, format="json")
+    assert assigned.status_code == 201, assigned.json()
+    assert sorted(r["expert"] for r in assigned.json()) == sorted(assign["experts"])
+    project.refresh_from_db()
+    assert project.status == Status.UNDER_REVIEW
+    assert agency.get(f"/api/v1/councils/{council.pk}/").json()["under_review"] == 1
+
+    for expert in ("expert1", "expert2"):
+        submit_review(people, expert, project.pk, score=8 if expert == "expert1" else 6)
+    members = list(council.members.values_list("pk", flat=True))
+    no_quorum = agency.post(
+        f"/api/v1/councils/{council.pk}/sessions/",
+        {"held_on": TODAY.isoformat(), "present": members[:1], "minutes": "Biên bản"},
+        format="json",
+    )
+    assert no_quorum.status_code == 400 and "present" in fields_of(no_quorum)
+    future = agency.post(
+        f"/api/v1/councils/{council.pk}/sessions/",
+        {
+            "held_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
+            "present": members,
+            "minutes": "Biên bản",
+        },
+        format="json",
+    )
+    assert future.status_code == 400 and "held_on" in fields_of(future)
+    held = agency.post(
+        f"/api/v1/councils/{council.pk}/sessions/",
+        {
+            "held_on": TODAY.isoformat(),
+            "place": "Hà Nội",
+            "present": members,
+            "minutes": "Biên bản phiên họp",
+        },
+        format="json",
+    )
+    assert held.status_code == 201, held.json()
+    [session] = held.json()["sessions"]
+    [result] = session["results"]
+    # (80 + 60) / 2 = 70; both recommend 240,000,000 (whole thousands)
+    assert result["project"] == project.pk and result["average_score"] == "70.00" and result["rank"] == 1
+    assert result["recommended_amount"] == 240_000_000
+    project.refresh_from_db()
+    assert project.status == Status.AGENCY_APPRAISED
