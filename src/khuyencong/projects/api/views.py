@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
-from khuyencong.core.filters import SafeAPIFilterSet
+from khuyencong.core.filters import IdChoiceFilter, SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW
 from khuyencong.projects.actions import PROJECT_ACTIONS
@@ -41,7 +41,7 @@ from khuyencong.projects.api.serializers import (
     ReviewWriteSerializer,
 )
 from khuyencong.projects.filters import ProjectFilterSet
-from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project
+from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project, RegistrationRound
 from khuyencong.projects.queries import timeline, with_money
 from khuyencong.projects.services import appraisal, decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
@@ -97,7 +97,13 @@ def _actions_description() -> str:
 
 
 class ProjectAPIFilterSet(ProjectFilterSet):
-    """The list page's filters; ``province`` is documented as the id it takes."""
+    """The list page's filters; ``province`` is documented as the id it takes; ``round`` the
+    registration round's proposals (the round's page)."""
+
+    round = IdChoiceFilter(queryset=RegistrationRound.objects.all())
+
+    class Meta(ProjectFilterSet.Meta):
+        fields = [*ProjectFilterSet.Meta.fields, "round"]
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_province(self, queryset, name, value):

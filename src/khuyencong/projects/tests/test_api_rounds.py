@@ -1,0 +1,147 @@
+"""Registration rounds through /api/v1/rounds/: opening a round and a province's own deadline – the
+same forms, services, scope and messages as the rounds pages."""
+
+import datetime
+
+import pytest
+
+from khuyencong.core.models import ObjectChange
+from khuyencong.projects.models import ProvinceDeadline, RegistrationRound
+from khuyencong.projects.tests.test_api import api, fields_of
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def round_body(**overrides) -> dict:
+    data = {
+        "plan_year": 2028,
+        "source": "kcqg",
+        "province": None,
+        "name": "Đăng ký KCQG năm 2028",
+        "opens_on": TODAY.isoformat(),
+        "deadline": (TODAY + datetime.timedelta(days=60)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_agency_opens_a_national_round_and_a_doit_its_provincial_one(people, tuyen_quang, hanoi):
+    agency = api(people["agency"])
+    backwards = agency.post(
+        "/api/v1/rounds/",
+        round_body(deadline=(TODAY - datetime.timedelta(days=1)).isoformat()),
+        format="json",
+    )
+    assert backwards.status_code == 400
+    assert fields_of(backwards) == {"deadline": ["Hạn chót không được trước ngày mở đăng ký."]}
+    assert agency.post("/api/v1/rounds/", {"plan_year": "x"}, format="json").status_code == 400
+    created = agency.post("/api/v1/rounds/", round_body(), format="json")
+    assert created.status_code == 201, created.json()
+    national = RegistrationRound.objects.get(pk=created.json()["id"])
+    assert national.province_id is None and created.json()["province_deadlines"] == []
+    assert ObjectChange.objects.filter(object_id=national.pk, action="create").exists()
+
+    doit = api(people["doit"])
+    # a DOIT opens only its province's KCĐP round: another province is not a choice (400, named)
+    elsewhere = doit.post(
+        "/api/v1/rounds/", round_body(source="kcdp", province=hanoi.pk, name="KCĐP Hà Nội"), format="json"
+    )
+    assert elsewhere.status_code == 400 and "province" in fields_of(elsewhere)
+    own = doit.post(
+        "/api/v1/rounds/",
+        round_body(source="kcdp", province=tuyen_quang.pk, name="KCĐP Tuyên Quang"),
+        format="json",
+    )
+    assert own.status_code == 201, own.json()
+    assert own.json()["province"] == tuyen_quang.pk
+    # roles that open no round: 403
+    for who in ("expert1", "leader"):
+        assert api(people[who]).post("/api/v1/rounds/", round_body(), format="json").status_code == 403, who
+    assert api().post("/api/v1/rounds/", round_body(), format="json").status_code in (401, 403)
+
+
+def test_a_doit_sets_its_own_deadline_in_the_national_round(
+    people, round_2027, tuyen_quang, hanoi, make_proposal
+):
+    doit = api(people["doit"])
+    later = (round_2027.deadline + datetime.timedelta(days=10)).isoformat()
+    set_own = doit.post(f"/api/v1/rounds/{round_2027.pk}/deadline/", {"deadline": later}, format="json")
+    assert set_own.status_code == 200, set_own.json()
+    assert set_own.json()["province_deadlines"] == [
+        {"province": tuyen_quang.pk, "province_name": tuyen_quang.name, "deadline": later}
+    ]
+    assert ProvinceDeadline.objects.get(round=round_2027).province == tuyen_quang
+    # another province's deadline: 403; before the round opens: 400 naming the field
+    assert (
+        doit.post(
+            f"/api/v1/rounds/{round_2027.pk}/deadline/",
+            {"deadline": later, "province": hanoi.pk},
+            format="json",
+        ).status_code
+        == 403
+    )
+    early = doit.post(
+        f"/api/v1/rounds/{round_2027.pk}/deadline/",
+        {"deadline": (round_2027.opens_on - datetime.timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    assert early.status_code == 400 and "deadline" in fields_of(early)
+    assert doit.post("/api/v1/rounds/999999/deadline/", {"deadline": later}, format="json").status_code == 404
+    # the agency names the province; without one it is asked for it; a unit that is no province: 400
+    agency = api(people["agency"])
+    assert (
+        agency.post(
+            f"/api/v1/rounds/{round_2027.pk}/deadline/", {"deadline": later}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        agency.post(
+            f"/api/v1/rounds/{round_2027.pk}/deadline/",
+            {"deadline": later, "province": 999999},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        agency.post(
+            f"/api/v1/rounds/{round_2027.pk}/deadline/",
+            {"deadline": later, "province": hanoi.pk},
+            format="json",
+        ).status_code
+        == 200
+    )
+    # a provincial round has no per-province deadline
+    provincial = RegistrationRound.objects.create(
+        plan_year=2027,
+        source="kcdp",
+        province=tuyen_quang,
+        name="KCĐP",
+        opens_on=TODAY,
+        deadline=TODAY + datetime.timedelta(days=5),
+    )
+    refused = doit.post(f"/api/v1/rounds/{provincial.pk}/deadline/", {"deadline": later}, format="json")
+    assert refused.status_code == 400 and "non_field_errors" in fields_of(refused)
+    # an expert may not (403), with or without a province
+    assert (
+        api(people["expert1"])
+        .post(f"/api/v1/rounds/{round_2027.pk}/deadline/", {"deadline": later}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(people["expert1"])
+        .post(
+            f"/api/v1/rounds/{round_2027.pk}/deadline/",
+            {"deadline": later, "province": hanoi.pk},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
+    # the round's proposals, as its page lists them
+    proposal = make_proposal()
+    listed = doit.get("/api/v1/projects/", {"round": round_2027.pk}).json()
+    assert [r["id"] for r in listed["results"]] == [proposal.pk]
+    assert doit.get("/api/v1/projects/", {"round": provincial.pk}).json()["count"] == 0
