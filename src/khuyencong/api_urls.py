@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from khuyencong.accounts.api import views as account_api
+from khuyencong.core.api import history as history_api
 from khuyencong.core.api.jobs import JobViewSet
 from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
@@ -50,6 +51,12 @@ urlpatterns = [
         "periodic/completeness/",
         completeness_api.CompletenessView.as_view(),
         name="api-periodic-completeness",
+    ),
+    path("history/", history_api.AuditLogView.as_view(), name="api-audit-log"),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:pk>/",
+        history_api.ObjectHistoryView.as_view(),
+        name="api-object-history",
     ),
     path("open-data/", opendata_api.OpenDataView.as_view(), name="api-open-data"),
     path("open-data/<str:resource>/", opendata_api.OpenDataRowsView.as_view(), name="api-open-data-rows"),
