@@ -47,6 +47,17 @@ urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
+    path("me/password/", account_api.PasswordChangeView.as_view(), name="api-password-change"),
+    path(
+        "me/tokens/",
+        account_api.TokenViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-tokens",
+    ),
+    path(
+        "me/tokens/<str:key>/",
+        account_api.TokenViewSet.as_view({"delete": "destroy"}),
+        name="api-token",
+    ),
     path(
         "periodic/completeness/",
         completeness_api.CompletenessView.as_view(),
