@@ -23,7 +23,12 @@ from khuyencong.projects.models import (
     RegistrationRound,
     SupportNorm,
 )
-from khuyencong.projects.services.rounds import can_open_rounds, province_deadline_set, round_create
+from khuyencong.projects.services.rounds import (
+    can_open_rounds,
+    province_deadline_set,
+    round_create,
+    round_update,
+)
 
 
 class ProvinceDeadlineSerializer(serializers.ModelSerializer):
@@ -66,6 +71,13 @@ class RoundCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+class RoundUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    opens_on = serializers.DateField(required=False)
+    deadline = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
 class DeadlineSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     province = serializers.IntegerField(
@@ -75,11 +87,15 @@ class DeadlineSerializer(serializers.Serializer):
     )
 
 
-class RoundViewSet(VisibleObjectMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class RoundViewSet(
+    VisibleObjectMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet
+):
     """Registration rounds: the national (KCQG) round with each DOIT's own deadline, and the
     provinces' KCĐP rounds (the workspace's roles, as the rounds page). The agency opens any round,
     a DOIT its province's KCĐP round (``POST``); a DOIT sets its own deadline in a national round
-    (``deadline``; the agency: for any province). The round's proposals: ``/api/v1/projects/?round=``."""
+    (``deadline``; the agency: for any province). ``PATCH`` changes a round's name, dates or note
+    (the agency any round, a DOIT its province's; another's: 403). The round's proposals:
+    ``/api/v1/projects/?round=``."""
 
     serializer_class = RoundSerializer
     base_queryset = RegistrationRound.objects.select_related("province").prefetch_related(
@@ -93,6 +109,8 @@ class RoundViewSet(VisibleObjectMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
     def get_serializer_class(self):
         if self.action == "create":
             return RoundCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return RoundUpdateSerializer
         if self.action == "deadline":
             return DeadlineSerializer
         return RoundSerializer
@@ -113,6 +131,19 @@ class RoundViewSet(VisibleObjectMixin, mixins.CreateModelMixin, ScopedReadOnlyVi
         if not form.is_valid():
             raise exceptions.ValidationError(form_errors(form))
         return self._answer(round_create(user=request.user, data=form.cleaned_data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
+    def update(self, request, *args, **kwargs):
+        """Change the round's name, dates or note (``PUT`` and ``PATCH`` alike: the fields sent)."""
+        the_round = self.get_visible_object()
+        serializer = RoundUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        round_update(user=request.user, registration_round=the_round, data=dict(serializer.validated_data))
+        return self._answer(the_round)
+
+    @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
 
     @extend_schema(request=DeadlineSerializer, responses=RoundSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

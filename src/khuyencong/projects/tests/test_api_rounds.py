@@ -145,3 +145,56 @@ def test_a_doit_sets_its_own_deadline_in_the_national_round(
     listed = doit.get("/api/v1/projects/", {"round": round_2027.pk}).json()
     assert [r["id"] for r in listed["results"]] == [proposal.pk]
     assert doit.get("/api/v1/projects/", {"round": provincial.pk}).json()["count"] == 0
+
+
+def test_a_round_is_changed_by_whoever_opened_it(people, round_2027, tuyen_quang, hanoi):
+    agency, doit = api(people["agency"]), api(people["doit"])
+    later = (round_2027.deadline + datetime.timedelta(days=15)).isoformat()
+    changed = agency.patch(
+        f"/api/v1/rounds/{round_2027.pk}/", {"deadline": later, "note": "Gia hạn"}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["deadline"] == later and changed.json()["note"] == "Gia hạn"
+    assert ObjectChange.objects.filter(object_id=round_2027.pk, action="update").exists()
+    # the national round is the agency's: a DOIT sees it but may not change it (403)
+    refused = doit.patch(f"/api/v1/rounds/{round_2027.pk}/", {"name": "Khác"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "Bạn không được sửa đợt đăng ký này."
+    # dates in the wrong order, or a province's own deadline before the new opening: 400, named
+    backwards = agency.patch(
+        f"/api/v1/rounds/{round_2027.pk}/",
+        {"opens_on": (TODAY + datetime.timedelta(days=365)).isoformat()},
+        format="json",
+    )
+    assert backwards.status_code == 400 and "deadline" in fields_of(backwards)
+    doit.post(f"/api/v1/rounds/{round_2027.pk}/deadline/", {"deadline": TODAY.isoformat()}, format="json")
+    after_own = agency.patch(
+        f"/api/v1/rounds/{round_2027.pk}/",
+        {"opens_on": (TODAY + datetime.timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    assert after_own.status_code == 400
+    assert fields_of(after_own) == {
+        "opens_on": ["Hạn nộp riêng của một tỉnh trong đợt này sớm hơn ngày này."]
+    }
+    assert agency.patch(f"/api/v1/rounds/{round_2027.pk}/", {"name": ""}, format="json").status_code == 400
+    # a DOIT changes its province's round, not another province's (403) nor as an expert (403)
+    own = RegistrationRound.objects.create(
+        plan_year=2027, source="kcdp", province=tuyen_quang, name="KCĐP", opens_on=TODAY, deadline=TODAY
+    )
+    theirs = RegistrationRound.objects.create(
+        plan_year=2027, source="kcdp", province=hanoi, name="KCĐP HN", opens_on=TODAY, deadline=TODAY
+    )
+    assert (
+        doit.patch(f"/api/v1/rounds/{own.pk}/", {"name": "KCĐP Tuyên Quang 2027"}, format="json").status_code
+        == 200
+    )
+    assert doit.patch(f"/api/v1/rounds/{theirs.pk}/", {"name": "x"}, format="json").status_code == 403
+    assert (
+        api(people["expert1"]).patch(f"/api/v1/rounds/{own.pk}/", {"name": "x"}, format="json").status_code
+        == 403
+    )
+    assert doit.patch("/api/v1/rounds/999999/", {"name": "x"}, format="json").status_code == 404
+    own.refresh_from_db()
+    theirs.refresh_from_db()
+    assert own.name == "KCĐP Tuyên Quang 2027" and theirs.name == "KCĐP HN"
