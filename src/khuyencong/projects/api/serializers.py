@@ -555,6 +555,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "expert_name",
             "mine",
             "conflict_declared",
+            "conflict_reason",
             "submitted_at",
             "recommendation",
             "recommended_amount",

@@ -135,6 +135,11 @@ def test_an_expert_declares_a_conflict_of_interest(people, make_proposal):
     )
     assert declared.status_code == 200, declared.json()
     assert declared.json()["conflict_declared"] is True and declared.json()["scores"] == []
+    assert declared.json()["conflict_reason"] == "Người thân của chủ cơ sở"
+    # whoever may read the review reads why (as its history page shows it); the province may not
+    seen = api(people["agency"]).get(f"/api/v1/reviews/{mine.pk}/").json()
+    assert seen["conflict_declared"] is True and seen["conflict_reason"] == "Người thân của chủ cơ sở"
+    assert api(people["doit"]).get(f"/api/v1/reviews/{mine.pk}/").status_code == 404
     project.refresh_from_db()
     assert project.status == Status.UNDER_REVIEW
     # recused: no more scoring
