@@ -22,7 +22,7 @@ from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
 from khuyencong.core.filters import IdChoiceFilter, SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
-from khuyencong.core.permissions import VIEW
+from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.api.attachments import AttachmentsMixin
 from khuyencong.projects.api.results import ResultsMixin
@@ -42,7 +42,7 @@ from khuyencong.projects.api.serializers import (
 )
 from khuyencong.projects.filters import ProjectFilterSet
 from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project, RegistrationRound
-from khuyencong.projects.queries import timeline, with_money
+from khuyencong.projects.queries import pending_reviews, timeline, with_money
 from khuyencong.projects.services import appraisal, decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
 
@@ -311,10 +311,19 @@ class DecisionViewSet(
 
 class ReviewFilterSet(SafeAPIFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine")  # ?mine=true: only your own assignments
+    # ?pending=true: your score sheets still to fill (the home page's card, “my reviews” ?state=pending)
+    pending = django_filters.BooleanFilter(method="filter_pending")
 
     class Meta:
         model = ExpertAssignment
-        fields = ["project", "council", "mine"]
+        fields = ["project", "council", "mine", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        waiting = pending_reviews(get_scope(user)).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

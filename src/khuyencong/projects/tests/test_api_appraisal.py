@@ -23,6 +23,9 @@ def test_an_expert_reads_saves_and_submits_their_score_sheet(people, make_propos
     mine = ExpertAssignment.objects.get(project=project, expert=people["expert1"])
     expert = api(people["expert1"])
 
+    assert [r["id"] for r in expert.get("/api/v1/reviews/", {"pending": "true"}).json()["results"]] == [
+        mine.pk
+    ]
     review = expert.get(f"/api/v1/reviews/{mine.pk}/").json()
     criteria = review["criteria"]
     assert len(criteria) == mine.council.criteria_set.criteria.count() > 1
@@ -76,6 +79,11 @@ def test_an_expert_reads_saves_and_submits_their_score_sheet(people, make_propos
     assert body["submitted_at"] and body["score"] == "80.00" and body["recommended_amount"] == 240_000_000
     mine.refresh_from_db()
     assert mine.submitted_at is not None and mine.comment == "Khả thi"
+    assert expert.get("/api/v1/reviews/", {"pending": "true"}).json()["count"] == 0
+    assert [
+        r["id"]
+        for r in expert.get("/api/v1/reviews/", {"pending": "false", "mine": "true"}).json()["results"]
+    ] == [mine.pk]
 
     # locked once submitted
     again = expert.post(f"/api/v1/reviews/{mine.pk}/scores/", sheet(mine, value="9"), format="json")
