@@ -198,3 +198,37 @@ def test_a_round_is_changed_by_whoever_opened_it(people, round_2027, tuyen_quang
     own.refresh_from_db()
     theirs.refresh_from_db()
     assert own.name == "KCĐP Tuyên Quang 2027" and theirs.name == "KCĐP HN"
+
+
+def test_the_rounds_page_changes_a_round_through_the_same_service(client, people, round_2027, tuyen_quang):
+    from django.urls import reverse
+
+    url = reverse("projects:round_detail", args=[round_2027.pk])
+    later = round_2027.deadline + datetime.timedelta(days=7)
+    client.force_login(people["agency"])
+    assert b'data-testid="round-edit"' in client.get(url).content
+    body = {
+        "edit_round": "1",
+        "name": round_2027.name,
+        "opens_on": round_2027.opens_on.isoformat(),
+        "deadline": later.isoformat(),
+        "note": "Gia hạn",
+    }
+    assert client.post(url, body).status_code == 302
+    round_2027.refresh_from_db()
+    assert round_2027.deadline == later and round_2027.note == "Gia hạn"
+    wrong = client.post(
+        url, {**body, "deadline": (round_2027.opens_on - datetime.timedelta(days=1)).isoformat()}
+    )
+    assert wrong.status_code == 200 and wrong.context["edit_form"].errors["deadline"]
+    round_2027.refresh_from_db()
+    assert round_2027.deadline == later
+    # the DOIT sees the national round without the form, may not post it (403), and keeps its own
+    # deadline form working
+    client.force_login(people["doit"])
+    page = client.get(url)
+    assert b'data-testid="round-edit"' not in page.content and page.context["deadline_form"] is not None
+    assert client.post(url, {**body, "name": "Khác"}).status_code == 403
+    own = (later + datetime.timedelta(days=3)).isoformat()
+    assert client.post(url, {"deadline": own}).status_code == 302
+    assert round_2027.province_deadlines.get(province=tuyen_quang).deadline.isoformat() == own
