@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from khuyencong.accounts.api import views as account_api
+from khuyencong.core.api import history as history_api
 from khuyencong.core.api.jobs import JobViewSet
 from khuyencong.core.api.routers import PublicRootRouter
 from khuyencong.establishments.api import views as establishments_api
@@ -13,6 +14,7 @@ from khuyencong.orgs.api import views as orgs_api
 from khuyencong.periodic import api as periodic_api
 from khuyencong.periodic import completeness_api
 from khuyencong.programmes.api import views as programmes_api
+from khuyencong.projects.api import councils as councils_api
 from khuyencong.projects.api import rounds as rounds_api
 from khuyencong.projects.api import views as projects_api
 from khuyencong.reporting import api as reporting_api
@@ -30,6 +32,7 @@ router.register("establishments", establishments_api.EstablishmentViewSet, basen
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("decisions", projects_api.DecisionViewSet, basename="decision")
 router.register("reviews", projects_api.ReviewViewSet, basename="review")
+router.register("councils", councils_api.CouncilViewSet, basename="council")
 router.register("rounds", rounds_api.RoundViewSet, basename="round")
 router.register("norms", rounds_api.SupportNormViewSet, basename="norm")
 router.register("advance-rules", rounds_api.AdvanceRuleViewSet, basename="advance-rule")
@@ -44,10 +47,27 @@ urlpatterns = [
     path("auth/login/", account_api.LoginView.as_view(), name="api-login"),
     path("auth/logout/", account_api.LogoutView.as_view(), name="api-logout"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
+    path("me/password/", account_api.PasswordChangeView.as_view(), name="api-password-change"),
+    path(
+        "me/tokens/",
+        account_api.TokenViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-tokens",
+    ),
+    path(
+        "me/tokens/<str:key>/",
+        account_api.TokenViewSet.as_view({"delete": "destroy"}),
+        name="api-token",
+    ),
     path(
         "periodic/completeness/",
         completeness_api.CompletenessView.as_view(),
         name="api-periodic-completeness",
+    ),
+    path("history/", history_api.AuditLogView.as_view(), name="api-audit-log"),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:pk>/",
+        history_api.ObjectHistoryView.as_view(),
+        name="api-object-history",
     ),
     path("open-data/", opendata_api.OpenDataView.as_view(), name="api-open-data"),
     path("open-data/<str:resource>/", opendata_api.OpenDataRowsView.as_view(), name="api-open-data-rows"),

@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "khuyencong.periodic.models.State",
         "JobStateEnum": "khuyencong.core.models.Job.State",
         "AttachmentKindEnum": "khuyencong.projects.models.project.AttachmentKind",
+        "ChangeActionEnum": "khuyencong.core.models.ObjectChange.ACTIONS",
+        "ActionEnum": "khuyencong.projects.models.LineAction",
     },
 }
 

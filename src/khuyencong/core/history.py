@@ -19,15 +19,19 @@ Two rules live here, used by the record's history page and by the administrators
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -68,6 +72,43 @@ def may_view_history(user, obj: models.Model | None = None) -> bool:
     if not isinstance(obj, AuditedModel) or obj.pk is None:
         return False
     return type(obj)._default_manager.within(scope, VIEW).filter(pk=obj.pk).exists()
+
+
+def visible_subject(user, app_label: str, model_name: str, pk: int) -> AuditedModel:
+    """The record whose history is asked for (the page's and the API's URL): an audited model's
+    record the user may see, else ``Http404``."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404 from exc
+    if not issubclass(model, AuditedModel):
+        raise Http404
+    obj = model._default_manager.restrict(user, VIEW).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def audit_log_changes(params) -> models.QuerySet[ObjectChange]:
+    """The whole change log (the administrators'), filtered by ``params``: ``user`` (the login or
+    the name shown), ``model``, ``action``, ``origin``, ``date_from`` / ``date_to`` (YYYY-MM-DD)."""
+    changes = ObjectChange.objects.select_related("content_type", "user")
+    if params.get("user"):
+        changes = changes.filter(
+            Q(user_name__icontains=params["user"]) | Q(user__full_name__icontains=params["user"])
+        )
+    if params.get("model"):
+        changes = changes.filter(content_type__model=params["model"])
+    if params.get("action"):
+        changes = changes.filter(action=params["action"])
+    if params.get("origin"):
+        changes = changes.filter(origin=params["origin"])
+    for key, lookup in (("date_from", "time__date__gte"), ("date_to", "time__date__lte")):
+        if params.get(key):
+            with contextlib.suppress(ValueError):
+                day = datetime.datetime.strptime(params[key], "%Y-%m-%d").date()
+                changes = changes.filter(**{lookup: day})
+    return changes
 
 
 def _part_condition(content_type: ContentType, scope: Scope) -> Q | None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone, translation
@@ -23,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong import __version__
 from khuyencong.core import history
-from khuyencong.core.models import AuditedModel, ObjectChange
+from khuyencong.core.models import ObjectChange
 from khuyencong.core.navigation import cards_for, home_page_for
-from khuyencong.core.permissions import VIEW, get_scope
+from khuyencong.core.permissions import get_scope
 
 logger = logging.getLogger("khuyencong")
 
@@ -97,16 +94,6 @@ def set_language(request):
     return response
 
 
-def _audited_model(app_label: str, model_name: str):
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError as exc:
-        raise Http404 from exc
-    if not issubclass(model, AuditedModel):
-        raise Http404
-    return model
-
-
 def object_history(request, app_label: str, model_name: str, pk: int):
     """The history of one record (and of its parts), for workspace users who may see the record."""
     if not request.user.is_authenticated:
@@ -115,10 +102,8 @@ def object_history(request, app_label: str, model_name: str, pk: int):
         return redirect_to_login(request.get_full_path())
     if not history.may_view_history(request.user):
         raise PermissionDenied(_("Your account has no role in the management workspace."))
-    model = _audited_model(app_label, model_name)
-    obj = model._default_manager.restrict(request.user, VIEW).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
+    obj = history.visible_subject(request.user, app_label, model_name, pk)
+    model = type(obj)
     changes = history.changes_visible(obj, request.user).select_related("content_type", "user")
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
     return render(
@@ -142,23 +127,8 @@ def audit_log(request):
         return redirect_to_login(request.get_full_path())
     if not scope.is_admin:
         raise PermissionDenied(_("Only ministry administrators can read the whole change log."))
-    changes = ObjectChange.objects.select_related("content_type", "user")
     params = request.GET
-    if params.get("user"):  # the login or the name shown in the "who" column
-        changes = changes.filter(
-            Q(user_name__icontains=params["user"]) | Q(user__full_name__icontains=params["user"])
-        )
-    if params.get("model"):
-        changes = changes.filter(content_type__model=params["model"])
-    if params.get("action"):
-        changes = changes.filter(action=params["action"])
-    if params.get("origin"):
-        changes = changes.filter(origin=params["origin"])
-    for key, lookup in (("date_from", "time__date__gte"), ("date_to", "time__date__lte")):
-        if params.get(key):
-            with contextlib.suppress(ValueError):
-                day = timezone.datetime.strptime(params[key], "%Y-%m-%d").date()
-                changes = changes.filter(**{lookup: day})
+    changes = history.audit_log_changes(params)
     page = Paginator(changes, 100).get_page(params.get("page"))
     models = ContentType.objects.filter(
         pk__in=ObjectChange.objects.values("content_type").distinct()

@@ -314,6 +314,19 @@ class RoundForm(forms.ModelForm):
         style_form(self)
 
 
+class RoundEditForm(forms.ModelForm):
+    """A round's name, dates and note (its year, source and province stay)."""
+
+    class Meta:
+        model = RegistrationRound
+        fields = ["name", "opens_on", "deadline", "note"]
+        widgets = {"opens_on": DATE, "deadline": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
 class DeadlineForm(StyledForm):
     deadline = DateField(label=_("Our deadline"), widget=DATE)
 

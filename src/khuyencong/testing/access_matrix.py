@@ -192,6 +192,20 @@ CHECKS: list[Check] = [
         _all(200, anonymous=401, public=403, expert=404, implementing_unit=404),
     ),
     Check(
+        "API: history of a project of Tuyên Quang",
+        lambda c: f"/api/v1/history/projects/project/{c['tq_project'].pk}/",
+        _all(200, anonymous=401, public=403, expert=404, implementing_unit=404),
+    ),
+    Check(
+        "API: history of a record",
+        lambda c: f"/api/v1/history/geo/administrativeunit/{c['province'].pk}/",
+        _all(200, anonymous=401, public=403),
+    ),
+    Check("API: change log", lambda c: "/api/v1/history/", _all(403, anonymous=401, admin=200)),
+    Check("API: appraisal councils", lambda c: "/api/v1/councils/", _all(200, anonymous=401, public=403)),
+    Check("API: my reviews", lambda c: "/api/v1/reviews/?mine=true", _all(200, anonymous=401, public=403)),
+    Check("API: my API tokens", lambda c: "/api/v1/me/tokens/", _all(200, **API_SIGNED_IN)),
+    Check(
         "API: ledger of a partner's project in Hà Nội",
         lambda c: f"/api/v1/projects/{c['partner_project'].pk}/ledger/",
         _all(200, anonymous=401, public=403, expert=404, provincial_officer=404, leader_province=404),

@@ -16,10 +16,12 @@ from khuyencong.geo.models import AdministrativeUnit, Level
 from khuyencong.orgs.models import Organisation
 from khuyencong.projects.models import (
     BudgetLine,
+    Criterion,
     Decision,
     DecisionLine,
     ExpertAssignment,
     LedgerEntry,
+    LedgerKind,
     LineAction,
     PlannedResult,
     Project,
@@ -30,7 +32,7 @@ from khuyencong.projects.models import (
     Score,
 )
 from khuyencong.projects.queries import decision_lines_in_scope
-from khuyencong.projects.services import appraisal, decisions
+from khuyencong.projects.services import appraisal, decisions, ledger
 from khuyencong.projects.services.implementation import EFFECT_FIELDS
 from khuyencong.projects.services.ledger import money_of
 from khuyencong.projects.services.proposals import PROJECT_FIELDS, proposal_save
@@ -520,6 +522,13 @@ class ScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "order", "name", "description", "weight", "max_score"]
+        read_only_fields = fields
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     council_name = serializers.CharField(source="council.name", read_only=True)
     project_code = serializers.CharField(source="project.code", read_only=True)
@@ -530,6 +539,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     recommendation = serializers.ChoiceField(choices=Recommendation.choices, allow_blank=True, read_only=True)
     score = serializers.SerializerMethodField()
     scores = ScoreSerializer(many=True, read_only=True)
+    criteria = CriterionSerializer(source="council.criteria_set.criteria", many=True, read_only=True)
+    requested = serializers.SerializerMethodField()
 
     class Meta:
         model = ExpertAssignment
@@ -544,14 +555,21 @@ class ReviewSerializer(serializers.ModelSerializer):
             "expert_name",
             "mine",
             "conflict_declared",
+            "conflict_reason",
             "submitted_at",
             "recommendation",
             "recommended_amount",
             "comment",
             "score",
             "scores",
+            "criteria",
+            "requested",
         ]
         read_only_fields = fields
+
+    def get_requested(self, obj) -> int:
+        """The state support the proposal requests (the most an expert may recommend)."""
+        return ledger.total(obj.project, LedgerKind.REQUESTED)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_mine(self, obj) -> bool:
@@ -562,3 +580,40 @@ class ReviewSerializer(serializers.ModelSerializer):
     def get_score(self, obj):
         score = appraisal.expert_score(obj)
         return None if score is None else str(score)
+
+
+class ScoreWriteSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(help_text="The criterion's id (one of the review's ``criteria``).")
+    value = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Between 0 and the maximum.",
+    )
+    not_applicable = serializers.BooleanField(required=False, default=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    """The whole score sheet, as the page sends it: a criterion left out has no score."""
+
+    scores = ScoreWriteSerializer(many=True, required=False, default=list)
+    recommendation = serializers.ChoiceField(
+        choices=Recommendation.choices, required=False, allow_blank=True, default=""
+    )
+    recommended_amount = money_field(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="Submit the review (then locked); otherwise only saved."
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    conflict_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why you cannot appraise this proposal impartially.",
+    )

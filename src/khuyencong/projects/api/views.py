@@ -20,14 +20,15 @@ from rest_framework.response import Response
 
 from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.api.viewsets import ScopedReadOnlyViewSet, VisibleObjectMixin
-from khuyencong.core.filters import SafeAPIFilterSet
+from khuyencong.core.filters import IdChoiceFilter, SafeAPIFilterSet
 from khuyencong.core.forms import MoneyField
-from khuyencong.core.permissions import VIEW
+from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.api.attachments import AttachmentsMixin
 from khuyencong.projects.api.results import ResultsMixin
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
+    ConflictSerializer,
     DecisionDetailSerializer,
     DecisionLineSerializer,
     DecisionLineWriteSerializer,
@@ -37,11 +38,12 @@ from khuyencong.projects.api.serializers import (
     ProjectListSerializer,
     ProjectSerializer,
     ReviewSerializer,
+    ReviewWriteSerializer,
 )
 from khuyencong.projects.filters import ProjectFilterSet
-from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project
-from khuyencong.projects.queries import timeline, with_money
-from khuyencong.projects.services import decisions, transitions
+from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project, RegistrationRound
+from khuyencong.projects.queries import pending_reviews, timeline, with_money
+from khuyencong.projects.services import appraisal, decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
 
 
@@ -95,7 +97,13 @@ def _actions_description() -> str:
 
 
 class ProjectAPIFilterSet(ProjectFilterSet):
-    """The list page's filters; ``province`` is documented as the id it takes."""
+    """The list page's filters; ``province`` is documented as the id it takes; ``round`` the
+    registration round's proposals (the round's page)."""
+
+    round = IdChoiceFilter(queryset=RegistrationRound.objects.all())
+
+    class Meta(ProjectFilterSet.Meta):
+        fields = [*ProjectFilterSet.Meta.fields, "round"]
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_province(self, queryset, name, value):
@@ -303,10 +311,19 @@ class DecisionViewSet(
 
 class ReviewFilterSet(SafeAPIFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine")  # ?mine=true: only your own assignments
+    # ?pending=true: your score sheets still to fill (the home page's card, “my reviews” ?state=pending)
+    pending = django_filters.BooleanFilter(method="filter_pending")
 
     class Meta:
         model = ExpertAssignment
-        fields = ["project", "council", "mine"]
+        fields = ["project", "council", "mine", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        waiting = pending_reviews(get_scope(user)).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)
@@ -315,16 +332,83 @@ class ReviewFilterSet(SafeAPIFilterSet):
         return queryset.filter(expert_id=user.pk) if value else queryset.exclude(expert_id=user.pk)
 
 
-class ReviewViewSet(ScopedReadOnlyViewSet):
+class ReviewViewSet(VisibleObjectMixin, ScopedReadOnlyViewSet):
     """Expert reviews: your own assignments with your scores; another expert's assignment on a
     proposal (with its scores) only once you have submitted your own review of it. The agency sees
-    every assignment."""
+    every assignment; the provinces and the leaders none (the review is blind).
+
+    Each review lists the ``criteria`` of its score sheet and the support ``requested``. The assigned
+    expert saves the sheet (``scores``), submits it (``submit: true``; then locked) or declares a
+    conflict of interest (``conflict``) – the same service and rules as the scoring page. Another
+    expert's review you may read: 403; one you may not read: 404."""
 
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilterSet
-    base_queryset = ExpertAssignment.objects.select_related("council", "project", "expert").prefetch_related(
-        "scores__criterion"
-    )
+    base_queryset = ExpertAssignment.objects.select_related(
+        "council__criteria_set", "project", "expert"
+    ).prefetch_related("scores__criterion", "council__criteria_set__criteria")
     ordering_fields = ["submitted_at", "id"]
     ordering = ["project__code", "id"]
     search_fields: list[str] = []
+
+    def get_serializer_class(self):
+        if self.action == "scores":
+            return ReviewWriteSerializer
+        if self.action == "conflict":
+            return ConflictSerializer
+        return ReviewSerializer
+
+    def _answer(self, assignment):
+        assignment = self.get_queryset().get(pk=assignment.pk)
+        return Response(ReviewSerializer(assignment, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ReviewWriteSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def scores(self, request, pk=None):
+        """Save your score sheet, or submit it with ``submit: true``. Each criterion gets a ``value``
+        (0 to its maximum) or ``not_applicable: true``; submitting needs every criterion, the
+        recommendation and (unless “reject”) the recommended amount, at most the support requested.
+        A criterion's error is under ``score_<criterion id>``."""
+        assignment = self.get_visible_object()
+        serializer = ReviewWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        criteria = set(assignment.council.criteria_set.criteria.values_list("pk", flat=True))
+        scores: dict[int, dict] = {}
+        for row in data["scores"]:
+            if row["criterion"] not in criteria:
+                raise exceptions.ValidationError(
+                    {"scores": [_("Criterion %(id)s is not on this score sheet.") % {"id": row["criterion"]}]}
+                )
+            if row["criterion"] in scores:
+                raise exceptions.ValidationError(
+                    {"scores": [_("Criterion %(id)s is scored twice.") % {"id": row["criterion"]}]}
+                )
+            scores[row["criterion"]] = {
+                "value": row.get("value"),
+                "not_applicable": row["not_applicable"],
+                "comment": row["comment"],
+            }
+        appraisal.save_review(
+            user=request.user,
+            assignment=assignment,
+            scores=scores,
+            recommendation=data["recommendation"],
+            recommended_amount=data["recommended_amount"],
+            comment=data["comment"],
+            submit=data["submit"],
+        )
+        return self._answer(assignment)
+
+    @extend_schema(request=ConflictSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def conflict(self, request, pk=None):
+        """Declare a conflict of interest: you are recused from this proposal and your scores are
+        removed (only before submitting)."""
+        assignment = self.get_visible_object()
+        serializer = ConflictSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appraisal.declare_conflict(
+            user=request.user, assignment=assignment, reason=serializer.validated_data["conflict_reason"]
+        )
+        return self._answer(assignment)

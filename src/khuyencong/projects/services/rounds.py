@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
-from khuyencong.core.permissions import get_scope
+from khuyencong.core.permissions import CHANGE, get_scope
 from khuyencong.projects.models import FundingSource, ProvinceDeadline, RegistrationRound
 
 ROUND_FIELDS = ("plan_year", "source", "province", "name", "opens_on", "deadline", "note")
@@ -42,6 +42,38 @@ def round_create(*, user, data: dict) -> RegistrationRound:
         new_round.full_clean()
         new_round.save()
     return new_round
+
+
+EDITABLE_ROUND_FIELDS = ("name", "opens_on", "deadline", "note")
+
+
+def round_update(*, user, registration_round: RegistrationRound, data: dict) -> RegistrationRound:
+    """Change a round's name, dates or note (its year, source and province stay): the agency any
+    round, a DOIT its province's round. The deadline stays on or after the opening, and no
+    province's own deadline falls before it opens."""
+    unknown = set(data) - set(EDITABLE_ROUND_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown round fields: {sorted(unknown)}")
+    with transaction.atomic(), audit_context(user=user, reason=_("round changed")):
+        the_round = (
+            RegistrationRound.objects.restrict(user, CHANGE)
+            .select_for_update()
+            .filter(pk=registration_round.pk)
+            .first()
+        )
+        if the_round is None:
+            raise PermissionDenied(_("You cannot change this round."))
+        for name, value in data.items():
+            setattr(the_round, name, value)
+        if the_round.deadline < the_round.opens_on:
+            raise ValidationError({"deadline": [_("The deadline cannot be before the round opens.")]})
+        if the_round.province_deadlines.filter(deadline__lt=the_round.opens_on).exists():
+            raise ValidationError(
+                {"opens_on": [_("A province's own deadline in this round is before this date.")]}
+            )
+        the_round.full_clean()
+        the_round.save()
+    return the_round
 
 
 def province_deadline_set(

@@ -13,11 +13,17 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.core.generic import workspace_required
 from khuyencong.core.parsing import parse_ids
-from khuyencong.core.permissions import VIEW, get_scope
-from khuyencong.projects.forms import DeadlineForm, RoundForm
+from khuyencong.core.permissions import CHANGE, VIEW, get_scope
+from khuyencong.projects.forms import DeadlineForm, RoundEditForm, RoundForm
 from khuyencong.projects.models import FundingSource, Project, RegistrationRound, Status
 from khuyencong.projects.services import transitions
-from khuyencong.projects.services.rounds import can_open_rounds, province_deadline_set, round_create
+from khuyencong.projects.services.rounds import (
+    EDITABLE_ROUND_FIELDS,
+    can_open_rounds,
+    province_deadline_set,
+    round_create,
+    round_update,
+)
 from khuyencong.projects.views.projects import _add_errors
 
 
@@ -64,13 +70,40 @@ def round_detail(request, pk: int):
         .order_by("lead_province__name", "code")
     )
     my_province = next(iter(scope.current_write), None) if len(scope.current_write) == 1 else None
+    editing = "edit_round" in request.POST
+    edit_form = None
+    if RegistrationRound.objects.restrict(request.user, CHANGE).filter(pk=the_round.pk).exists():
+        # a copy: the form writes into its instance, the service into the round it locks
+        edit_form = RoundEditForm(
+            request.POST if editing else None, instance=RegistrationRound.objects.get(pk=the_round.pk)
+        )
+        if editing and edit_form.is_valid():
+            try:
+                round_update(
+                    user=request.user,
+                    registration_round=the_round,
+                    data={name: edit_form.cleaned_data[name] for name in EDITABLE_ROUND_FIELDS},
+                )
+            except ValidationError as error:
+                _add_errors(edit_form, error)
+            else:
+                messages.success(request, _("The round was changed."))
+                return redirect(the_round)
+    elif editing:
+        raise PermissionDenied(_("You cannot change this round."))
     deadline_form = None
     if my_province and the_round.province_id is None:
         own = the_round.province_deadlines.filter(province_id=my_province).first()
         deadline_form = DeadlineForm(
-            request.POST or None, initial={"deadline": own.deadline if own else the_round.deadline}
+            None if editing else (request.POST or None),
+            initial={"deadline": own.deadline if own else the_round.deadline},
         )
-        if request.method == "POST" and "deadline" in request.POST and deadline_form.is_valid():
+        if (
+            request.method == "POST"
+            and not editing
+            and "deadline" in request.POST
+            and deadline_form.is_valid()
+        ):
             try:
                 province_deadline_set(
                     user=request.user,
@@ -96,6 +129,7 @@ def round_detail(request, pk: int):
             "object": the_round,
             "projects": projects,
             "deadline_form": deadline_form,
+            "edit_form": edit_form,
             "forwardable": forwardable,
             "deadlines": the_round.province_deadlines.select_related("province"),
             "active_menu": "projects",
