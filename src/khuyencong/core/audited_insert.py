@@ -18,7 +18,7 @@ records, audited.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models
@@ -80,7 +80,7 @@ def insert_rows(
 
 
 def _insert(
-    model: type[models.Model], fields: Sequence[models.Field], rows: Sequence[tuple], using: str
+    model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[tuple], using: str
 ) -> None:
     """INSERT ``rows`` (values in ``fields``' order, for the database) into ``model``'s table."""
     connection = connections[using]
@@ -134,24 +134,27 @@ def insert_audited(
         for field in stamped:
             field.pre_save(obj, True)
     attnames = [f.attname for f in fields]
-    rows = [
-        tuple(convert(getattr(obj, name)) for convert, name in zip(converters, attnames, strict=True))
-        for obj in objs
-    ]
+    pairs = list(zip(converters, attnames, strict=True))
+
+    def rows(with_pk: bool) -> Iterator[tuple]:
+        # made as they are sent: PostgreSQL stores a set's first rows while the last are being made
+        for obj in objs:
+            row = tuple(convert(getattr(obj, name)) for convert, name in pairs)
+            yield (obj.pk, *row) if with_pk else row
+
     if connection.vendor == "postgresql":
-        ids = _new_ids(model, len(objs), using)
-        rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
-        _insert(model, [pk, *fields], rows, using)
+        for obj, pk_value in zip(objs, _new_ids(model, len(objs), using), strict=True):
+            obj.pk = pk_value
+        _insert(model, [pk, *fields], rows(with_pk=True), using)
     else:
         # one statement in the transaction's write lock: SQLite numbers the new rows one after another
-        _insert(model, fields, rows, using)
+        _insert(model, fields, rows(with_pk=False), using)
         with connection.cursor() as cursor:
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
-        ids = list(range(last - len(objs) + 1, last + 1))
-    del rows
-    for obj, pk_value in zip(objs, ids, strict=True):
-        obj.pk = pk_value
+        for obj, pk_value in zip(objs, range(last - len(objs) + 1, last + 1), strict=True):
+            obj.pk = pk_value
+    for obj in objs:
         obj._state.adding = False
         obj._state.db = using
     write_created_records(objs, using=using)
@@ -192,29 +195,38 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
     ]
     fields = [opts.get_field(name) for name in names]
     assert {f.name for f in fields} == {f.name for f in opts.concrete_fields if not f.primary_key}
-    converters = [_converter(f, connection) for f in fields]
-    rows = []
-    for obj in objs:
-        after = audit.snapshot(obj)
-        getter = getattr(obj, "audit_parent", None)
-        parent = getter() if callable(getter) else None
-        values = (
-            timezone.now(),
-            user.pk if user is not None else None,
-            user_name,
-            ctx.origin,
-            ctx.ip_address,
-            ctx.request_id,
-            reason,
-            audit.CREATE,
-            content_type.pk,
-            obj.pk,
-            str(obj)[:200],
-            ContentType.objects.get_for_model(type(parent)).pk if parent is not None else None,
-            parent.pk if parent is not None else None,
-            None,
-            after,
+    convert = {f.name: _converter(f, connection) for f in fields}
+    # the same for every record of the set, prepared once
+    fixed = tuple(
+        convert[name](value)
+        for name, value in (
+            ("user", user.pk if user is not None else None),
+            ("user_name", user_name),
+            ("origin", ctx.origin),
+            ("ip_address", ctx.ip_address),
+            ("request_id", ctx.request_id),
+            ("reason", reason),
+            ("action", audit.CREATE),
+            ("content_type", content_type.pk),
         )
-        rows.append(tuple(convert(v) for convert, v in zip(converters, values, strict=True)))
-        obj._audit_loaded = dict(after)  # type: ignore[attr-defined]
-    _insert(ObjectChange, fields, rows, using)
+    )
+    time, after_of = convert["time"], convert["after"]
+
+    def rows() -> Iterator[tuple]:
+        for obj in objs:
+            after = audit.snapshot(obj)
+            getter = getattr(obj, "audit_parent", None)
+            parent = getter() if callable(getter) else None
+            obj._audit_loaded = dict(after)  # type: ignore[attr-defined]
+            yield (
+                time(timezone.now()),
+                *fixed,
+                obj.pk,
+                str(obj)[:200],
+                ContentType.objects.get_for_model(type(parent)).pk if parent is not None else None,
+                parent.pk if parent is not None else None,
+                None,
+                after_of(after),
+            )
+
+    _insert(ObjectChange, fields, rows(), using)
