@@ -284,9 +284,9 @@ def _check_and_write(
         batch.state = BatchState.CHECKED
         batch.save()
         return batch
-    return _write(
-        batch, kind, table if kept is not None else None, mapping, context, report, done, total, kept
-    )
+    sheet = table.sheet
+    del table  # the sheet read (held by its rows) is not needed again when the rows were kept
+    return _write(batch, kind, sheet, mapping, context, report, done, total, kept)
 
 
 def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int) -> ImportBatch:
@@ -300,7 +300,7 @@ def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int
 def _write(
     batch: ImportBatch,
     kind: Kind,
-    table: Table | None,
+    sheet: str,
     mapping: dict[str, int],
     context: Any,
     report: Progress,
@@ -309,11 +309,23 @@ def _write(
     kept: IO[bytes] | None,
 ) -> ImportBatch:
     batch.started_at = timezone.now()
-    if kept is not None and table is not None:
+    if kept is not None:
         checked_chunks = _kept_chunks(kept, kind, context)  # the rows as checked a moment ago
     else:
-        table = open_table(batch.file.path)
-        checked_chunks = _parsed_rows(kind, table, mapping, context, {})
+        checked_chunks = _parsed_rows(kind, open_table(batch.file.path), mapping, context, {})
+    return _write_chunks(batch, kind, sheet, checked_chunks, context, report, done, total)
+
+
+def _write_chunks(
+    batch: ImportBatch,
+    kind: Kind,
+    sheet: str,
+    checked_chunks: Iterator[list[Parsed]],
+    context: Any,
+    report: Progress,
+    done: int,
+    total: int,
+) -> ImportBatch:
     # the check pass's context: its look-up tables are read once per import
     # every row was checked through the services a moment ago, and the services check again as they
     # write (a failure rolls everything back): no third check
@@ -327,7 +339,7 @@ def _write(
                 handed: list[tuple[int, Any, str]] = []
                 for parsed in parsed_rows:
                     if parsed.errors:  # the data changed since the check (another user wrote)
-                        errors.extend(_error_dict(kind, table.sheet, e) for e in parsed.errors)
+                        errors.extend(_error_dict(kind, sheet, e) for e in parsed.errors)
                         continue
                     if errors:
                         continue  # nothing will be kept: only look for more errors
@@ -337,14 +349,14 @@ def _write(
                         # e.g. someone changed the record since the check (its version moved on)
                         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                         errors.extend(
-                            _error_dict(kind, table.sheet, CellError(parsed.row, "", m)) for m in messages
+                            _error_dict(kind, sheet, CellError(parsed.row, "", m)) for m in messages
                         )
                         continue
                     counts[action] += 1
                     if action != "unchanged":
                         handed.append((parsed.row, record, action))
                 if not errors:  # the chunk's rows are written now (a kind may write them together)
-                    errors.extend(_error_dict(kind, table.sheet, e) for e in kind.flush(context))
+                    errors.extend(_error_dict(kind, sheet, e) for e in kind.flush(context))
                 if not errors and handed:  # the batch's links to its records (bookkeeping, not history)
                     insert_rows(
                         ImportedRecord,
