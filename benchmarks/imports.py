@@ -9,8 +9,10 @@ by hand-written SQL in the same run.
 Writes an .xlsx of ``count`` new establishments in the template's columns (communes of today's
 geography, valid tax codes), then, as a programme officer: ``run_import(dry_run=True)`` (read,
 check every row through the services' validation – set-wise, ``establishments_check`` – write
-nothing), and ``batch_confirm`` (check again, then write every row through the services'
-``EstablishmentWriter``: audited ``bulk_create``, an audit record per row, in one transaction). The floor reads the same file with calamine and INSERTs the rows with one plain
+nothing), and ``batch_confirm`` (check again – the rows checked are kept in a temporary file – then write them
+as checked through the services' ``EstablishmentWriter``: one insert per set of rows with its audit
+records, an audit record per row, ``COPY`` on PostgreSQL, in one transaction; the tax code's unique
+constraint catches a code registered meanwhile). The floor reads the same file with calamine and INSERTs the rows with one plain
 ``executemany`` – no validation, no audit: what the database itself costs. Peak memory is the
 process's resident set (``resource.getrusage``), before and after. Beside each wall-clock time the
 process's CPU time: on a machine shared with other work, the wall clock also counts the waiting. Targets: import < 60 s, dry run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from unidecode import unidecode
@@ -23,6 +24,13 @@ def fold(text: str | None) -> str:
     """Lower-case ASCII form used for accent-insensitive search: “Gốm sứ Đồng Nai” → “gom su dong nai”."""
     if not text:
         return ""
+    if type(text) is not str:  # e.g. a lazy translation: its text depends on the language
+        return " ".join(unidecode(normalise(str(text))).lower().split())
+    return _fold(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a record's name is folded for its search text and its name key
+def _fold(text: str) -> str:
     return " ".join(unidecode(normalise(text)).lower().split())
 
 

@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from khuyencong.core.audit import audit_context
 from khuyencong.core.audit import current as current_audit
+from khuyencong.core.audited_insert import insert_audited
 from khuyencong.core.concurrency import check_version
 from khuyencong.core.exceptions import ConflictError
 from khuyencong.core.models import constraint_field
@@ -370,15 +371,22 @@ class EstablishmentWriter:
     Hand it records with :meth:`create` and :meth:`update`; :meth:`flush` writes them all, or none
     of them, with the same rules (``_validate_many`` over the whole set, the role, the records'
     scope, the versions read), the reference data read once, and a few statements per set: one
-    audited ``bulk_create`` for the new records (each gets its audit record, in the current audit
-    context), one audited ``bulk_update`` for the changed ones (each record's history names only the
-    fields that changed, and its version moves on as :func:`establishment_update` moves it). Call
-    it inside a transaction: a refused set leaves nothing behind, but the sets before it are written.
+    audited insert for the new records (:func:`insert_audited`: each gets its audit record, in the
+    current audit context), one audited ``bulk_update`` for the changed ones (each record's
+    history names only the fields that changed, and its version moves on as
+    :func:`establishment_update` moves it). Call it inside a transaction: a refused set leaves
+    nothing behind, but the sets before it are written.
+
+    ``checked=True`` says the new records were checked through :func:`establishments_check` in this
+    process a moment ago (an import checks every row, then writes): their rules are not checked a
+    second time; what may have changed since (a tax code registered by another user) the database's
+    constraint refuses, and the refusal comes back as the check's answer for that record.
     """
 
-    def __init__(self, *, user, reference: ReferenceData | None = None) -> None:
+    def __init__(self, *, user, reference: ReferenceData | None = None, checked: bool = False) -> None:
         self.user = user
         self.reference = reference
+        self.checked = checked
         self._pending: list[tuple[Establishment, dict[str, Any], int | None]] = []
 
     def create(self, data: dict[str, Any]) -> Establishment:
@@ -414,13 +422,38 @@ class EstablishmentWriter:
             if created:
                 reason = current_audit().reason or _("registered")
                 with audit_context(user=self.user, reason=reason):
-                    Establishment.objects.bulk_create(created, batch_size=BULK_SIZE)
+                    refusals = self._insert(
+                        created, [i for i, r in enumerate(records) if r.pk is None], reference
+                    )
+                if refusals:
+                    transaction.set_rollback(True)
+                    return refusals
             if updates:
                 # the fields given, what ``prepare`` derives from them, the version: the history of
                 # each record names those that changed
                 given = {name for record, data, _version in pending if record.pk is not None for name in data}
                 fields = sorted(given | {"name", *DERIVED_FIELDS, "section", "version"})
                 Establishment.objects.bulk_update(updates, fields, batch_size=BULK_SIZE)
+        return {}
+
+    def _insert(
+        self, created: list[Establishment], positions: list[int], reference: ReferenceData
+    ) -> dict[int, Refusal]:
+        """INSERT the new records with their audit records (:func:`insert_audited`). Checked a moment
+        ago (``checked``), their rules are not checked again: what another user may have changed
+        since – a tax code registered meanwhile – the database refuses (its unique constraint), and
+        the refusal is answered here as the check answers it, by position."""
+        try:
+            with transaction.atomic():
+                insert_audited(Establishment, created, using=Establishment.objects.db)
+        except IntegrityError:
+            for record in created:
+                record.pk = None
+                record._state.adding = True
+            found = _validate_many(self.user, created, reference)
+            if not found:  # not a rule of ours (cannot happen while the rules match the schema)
+                found = {0: ValidationError(_("This record could not be written; check the file again."))}
+            return {positions[i]: error for i, error in found.items()}
         return {}
 
     def _prepare(self, pending, reference: ReferenceData):
@@ -455,7 +488,13 @@ class EstablishmentWriter:
                 refusals[index] = refusal
                 target = record
             records.append(target)
-        checked = [i for i in range(len(pending)) if i not in refusals]
+        # records checked a moment ago (``checked``): only the changes of existing ones again – the
+        # database's constraints guard the new ones (see ``_insert``)
+        checked = [
+            i
+            for i in range(len(pending))
+            if i not in refusals and not (self.checked and records[i].pk is None)
+        ]
         for position, error in _validate_many(self.user, [records[i] for i in checked], reference).items():
             refusals[checked[position]] = error
         return refusals, records, updates

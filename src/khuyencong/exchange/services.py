@@ -11,17 +11,21 @@ queue can call it later with a ``progress`` callback. Rules:
   history); the same file twice changes nothing the second time;
 * every write goes through the app's services with the batch's user (scope, validation, norms),
   in an audit context with origin ``import`` and the file's name as the reason;
-* memory stays bounded: rows are read, checked and written in chunks, twice (check, then write),
-  never all held at once.
+* memory stays bounded: rows are read, checked and written in chunks, never all held at once. A
+  kind whose rows are independent (``Kind.keeps_checked_rows``: establishments) keeps each checked
+  chunk in a temporary file, removed when the run ends however it ends, and writes the rows from
+  there as they were checked; the others read and check the file a second time as they write.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
+from khuyencong.core.audited_insert import insert_rows
 from khuyencong.core.text import fold
 from khuyencong.exchange.kinds import KINDS, CellError, Kind, Parsed, chunks
 from khuyencong.exchange.models import BatchState, ImportBatch, ImportedRecord
@@ -41,6 +46,7 @@ CHUNK_ROWS = 2000  # rows checked and written together: a few queries per chunk,
 MAX_STORED_ERRORS = 5_000  # beyond this, the count goes on but the list stops (a page would not show more)
 
 Progress = Callable[[int, int], None]
+KEPT_ROWS_DIR: str | None = None  # where the checked chunks are kept during a run (None: the system's)
 
 
 class Rollback(Exception):
@@ -171,7 +177,36 @@ def _long_lived_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def _kept_rows(kind: Kind, *, dry_run: bool) -> Iterator[IO[bytes] | None]:
+    """The temporary file the checked chunks are kept in until they are written (``None`` for a dry
+    run or a kind that reads its file again); removed when the run ends, whatever happens."""
+    if dry_run or not kind.keeps_checked_rows:
+        yield None
+        return
+    with tempfile.NamedTemporaryFile(prefix="kc-import-", suffix=".rows", dir=KEPT_ROWS_DIR) as kept:
+        yield kept
+
+
+def _kept_chunks(kept: IO[bytes], kind: Kind, context: Any) -> Iterator[list[Parsed]]:
+    kept.flush()
+    kept.seek(0)
+    while True:
+        try:
+            packed = pickle.load(kept)  # noqa: S301 – written by this run, a moment ago
+        except EOFError:
+            return
+        yield kind.unpack(packed, context)
+
+
 def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> ImportBatch:
+    with _kept_rows(KINDS[batch.kind], dry_run=dry_run) as kept:
+        return _check_and_write(batch, dry_run=dry_run, progress=progress, kept=kept)
+
+
+def _check_and_write(
+    batch: ImportBatch, *, dry_run: bool, progress: Progress | None, kept: IO[bytes] | None
+) -> ImportBatch:
     kind = KINDS[batch.kind]
     report = progress or (lambda done, total: None)
     batch.errors, batch.error_count = [], 0
@@ -207,6 +242,8 @@ def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> Imp
                             errors.append(_error_dict(kind, table.sheet, error))
                 else:
                     counts[parsed.extra.get("action", "created")] += 1
+            if kept is not None and not error_count:
+                pickle.dump(kind.pack(parsed_rows, context), kept, protocol=pickle.HIGHEST_PROTOCOL)
             done += len(parsed_rows)
             report(done, total)
     except FileRefused as refused:
@@ -247,7 +284,9 @@ def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> Imp
         batch.state = BatchState.CHECKED
         batch.save()
         return batch
-    return _write(batch, kind, mapping, context, report, done, total)
+    sheet = table.sheet
+    del table  # the sheet read (held by its rows) is not needed again when the rows were kept
+    return _write(batch, kind, sheet, mapping, context, report, done, total, kept)
 
 
 def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int) -> ImportBatch:
@@ -261,14 +300,32 @@ def _finish_invalid(batch: ImportBatch, errors: list[dict[str, Any]], count: int
 def _write(
     batch: ImportBatch,
     kind: Kind,
+    sheet: str,
     mapping: dict[str, int],
     context: Any,
     report: Progress,
     done: int,
     total: int,
+    kept: IO[bytes] | None,
 ) -> ImportBatch:
     batch.started_at = timezone.now()
-    table = open_table(batch.file.path)
+    if kept is not None:
+        checked_chunks = _kept_chunks(kept, kind, context)  # the rows as checked a moment ago
+    else:
+        checked_chunks = _parsed_rows(kind, open_table(batch.file.path), mapping, context, {})
+    return _write_chunks(batch, kind, sheet, checked_chunks, context, report, done, total)
+
+
+def _write_chunks(
+    batch: ImportBatch,
+    kind: Kind,
+    sheet: str,
+    checked_chunks: Iterator[list[Parsed]],
+    context: Any,
+    report: Progress,
+    done: int,
+    total: int,
+) -> ImportBatch:
     # the check pass's context: its look-up tables are read once per import
     # every row was checked through the services a moment ago, and the services check again as they
     # write (a failure rolls everything back): no third check
@@ -278,11 +335,11 @@ def _write(
     content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
     try:
         with transaction.atomic(), audit_context(origin="import", user=batch.user, reason=batch.file_name):
-            for parsed_rows in _parsed_rows(kind, table, mapping, context, {}):
+            for parsed_rows in checked_chunks:
                 handed: list[tuple[int, Any, str]] = []
                 for parsed in parsed_rows:
                     if parsed.errors:  # the data changed since the check (another user wrote)
-                        errors.extend(_error_dict(kind, table.sheet, e) for e in parsed.errors)
+                        errors.extend(_error_dict(kind, sheet, e) for e in parsed.errors)
                         continue
                     if errors:
                         continue  # nothing will be kept: only look for more errors
@@ -292,27 +349,23 @@ def _write(
                         # e.g. someone changed the record since the check (its version moved on)
                         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                         errors.extend(
-                            _error_dict(kind, table.sheet, CellError(parsed.row, "", m)) for m in messages
+                            _error_dict(kind, sheet, CellError(parsed.row, "", m)) for m in messages
                         )
                         continue
                     counts[action] += 1
                     if action != "unchanged":
                         handed.append((parsed.row, record, action))
                 if not errors:  # the chunk's rows are written now (a kind may write them together)
-                    errors.extend(_error_dict(kind, table.sheet, e) for e in kind.flush(context))
-                if not errors and handed:
-                    ImportedRecord.objects.bulk_create(
+                    errors.extend(_error_dict(kind, sheet, e) for e in kind.flush(context))
+                if not errors and handed:  # the batch's links to its records (bookkeeping, not history)
+                    insert_rows(
+                        ImportedRecord,
+                        ["batch", "content_type", "object_id", "row", "action"],
                         [
-                            ImportedRecord(
-                                batch=batch,
-                                content_type=content_type,
-                                object_id=record.pk,
-                                row=row,
-                                action=action,
-                            )
+                            (batch.pk, content_type.pk, record.pk, row, action)
                             for row, record, action in handed
                         ],
-                        batch_size=1000,
+                        using=ImportedRecord.objects.db,
                     )
                 done += len(parsed_rows)
                 report(min(done, total), total)

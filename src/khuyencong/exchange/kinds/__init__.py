@@ -150,6 +150,20 @@ class Kind:
         refused (the whole import is then rolled back)."""
         return []
 
+    #: The rows checked by an import that goes on to write are kept (in a temporary file, a chunk at
+    #: a time) and written as they were checked, instead of the file being read and checked again.
+    #: Only for a kind whose rows do not depend on each other's writes (a row never finds a record
+    #: an earlier row of the same file creates).
+    keeps_checked_rows: bool = False
+
+    def pack(self, rows: list[Parsed], context: Any) -> Any:
+        """A checked chunk as it is kept (picklable; e.g. records replaced by their ids)."""
+        return rows
+
+    def unpack(self, packed: Any, context: Any) -> list[Parsed]:
+        """The chunk :meth:`pack` kept, in this run (``context``), to be written."""
+        return packed
+
     def export_queryset(self, user) -> Any:
         raise NotImplementedError
 

@@ -470,6 +470,33 @@ class EstablishmentKindOfData(Kind):
             return "updated", record
         return "created", context.writer.create(parsed.data)
 
+    keeps_checked_rows = True  # rows are found by keys unique in the file: no row needs another's write
+
+    def pack(self, rows: list[Parsed], context: Context) -> Any:
+        """The rows to write, with each commune as its id (the units are the run's look-up tables)."""
+        kept = []
+        for parsed in rows:
+            data = dict(parsed.data)
+            if data.get("commune") is not None:
+                data["commune"] = data["commune"].pk
+            extra = parsed.extra
+            if "commune" in extra.get("changes", ()):
+                extra = {**extra, "changes": {**extra["changes"], "commune": data["commune"]}}
+            kept.append((parsed.row, data, parsed.key, extra))
+        return kept
+
+    def unpack(self, packed: Any, context: Context) -> list[Parsed]:
+        # checked through the services in this run: the writer checks only what may have changed since
+        context.writer.checked = True
+        rows = []
+        for row, data, key, extra in packed:
+            if data.get("commune") is not None:
+                data["commune"] = context.places.by_id[data["commune"]]
+                if "commune" in extra.get("changes", ()):
+                    extra["changes"]["commune"] = data["commune"]
+            rows.append(Parsed(row, data=data, key=key, extra=extra))
+        return rows
+
     def flush(self, context: Context) -> list[CellError]:
         rows, context.written = context.written, []
         refusals = context.writer.flush()
