@@ -52,7 +52,9 @@ class ExchangeConfig(AppConfig):
         from khuyencong.exchange.kinds import (  # noqa: F401 – registers the kinds
             establishments,
             indicators,
+            movements,
             periodic,
+            projects,
         )
 
         jobs.register()
