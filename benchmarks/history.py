@@ -353,11 +353,13 @@ def run(count: int) -> None:
         print(f"  {label + ':':<12} {wall:8.1f} s   (this process's CPU {cpu:.1f} s)")
     target = 300 * count / 50_000
     print(
-        f"  together:    {total:8.1f} s   {per * 1000:.1f} ms per project; 50,000 projects ≈ {per * 50_000 / 60:.1f} min  target < 5 min  {'ok' if per * 50_000 < 300 else 'OVER'}"
+        f"  together:    {total:8.1f} s   {per * 1000:.1f} ms per project; 50,000 projects ≈ "
+        f"{per * 50_000 / 60:.1f} min  target < 5 min  {'ok' if per * 50_000 < 300 else 'OVER'}"
     )
     print(f"  (target scaled to {count:,} projects: {target:.0f} s)")
     print(
-        f"  hand-written SQL (INSERT projects, lines, locations, ledger, events): {hand:8.1f} s   ratio import ÷ floor {total / hand:,.1f}"
+        f"  hand-written SQL (INSERT projects, lines, locations, ledger, events): {hand:8.1f} s"
+        f"   ratio import ÷ floor {total / hand:,.1f}"
     )
     print(f"  peak memory: {peak_mb():,.0f} MB")
 
