@@ -311,3 +311,30 @@ def test_a_changed_row_corrects_a_waiting_project_and_refuses_one_that_moved_on(
     batch = run(people["agency"], PROJECTS, changed)
     assert batch.state == "invalid"
     assert [e["row"] for e in batch.errors] == [3] and P2 in batch.errors[0]["message"]
+
+
+def test_templates_and_the_command_line(people, tmp_path, capsys):  # noqa: F811
+    import openpyxl
+    from django.core.management import call_command
+
+    from khuyencong.exchange.templates_xlsx import template_csv, template_xlsx
+
+    for kind in (PROJECTS, MOVEMENTS):
+        book = openpyxl.load_workbook(io.BytesIO(template_xlsx(kind)))
+        titles = [c.title_in("vi") for c in kind.columns]
+        assert [c.value for c in book["Dữ liệu"][1]] == titles
+        assert book["Dữ liệu"].data_validations.dataValidation  # drop-down lists (source, kind, movement)
+        guide = [r[0].value for r in book["Hướng dẫn"].iter_rows(min_row=2, max_row=len(titles) + 1)]
+        assert guide == titles
+        assert next(csv.reader(io.StringIO(template_csv(kind).decode("utf-8-sig")))) == titles
+    path = tmp_path / "de-an.csv"
+    path.write_bytes(csv_bytes(PROJECTS, PROJECT_ROWS))
+    call_command("import", str(path), kind="projects", user=people["agency"].username, dry_run=True)
+    assert not Project.objects.filter(plan_year=2019).exists()
+    call_command("import", str(path), kind="projects", user=people["agency"].username)
+    path = tmp_path / "bien-dong.csv"
+    path.write_bytes(csv_bytes(MOVEMENTS, MOVEMENT_ROWS))
+    call_command("import", str(path), kind="movements", user=people["agency"].username, dry_run=True)
+    assert not LedgerEntry.objects.filter(kind="allocated").exists()
+    call_command("import", str(path), kind="movements", user=people["agency"].username)
+    assert figures(people["agency"]) == EXPECTED
