@@ -37,7 +37,9 @@ class ExchangeConfig(AppConfig):
         from khuyencong.exchange.kinds import (  # noqa: F401 – registers the kinds
             establishments,
             indicators,
+            movements,
             periodic,
+            projects,
         )
 
         jobs.register()

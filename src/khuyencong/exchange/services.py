@@ -24,7 +24,7 @@ import hashlib
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from khuyencong.core.audit import audit_context
 from khuyencong.core.audited_insert import insert_rows
 from khuyencong.core.text import fold
-from khuyencong.exchange.kinds import KINDS, CellError, Kind, Parsed, chunks
+from khuyencong.exchange.kinds import KINDS, CellError, Kind, Parsed, RowRefused, chunks
 from khuyencong.exchange.models import BatchState, ImportBatch, ImportedRecord
 from khuyencong.exchange.readers import FileRefused, Table, open_table
 from khuyencong.geo.queries import successions_cached
@@ -226,6 +226,8 @@ def _check_and_write(
         )
     total = table.total * (1 if dry_run else 2)
     context = kind.prepare(batch.user)
+    with suppress(AttributeError):  # a context without attributes (e.g. a tuple) does not ask
+        context.dry_run = dry_run
     gc.freeze()  # the look-up tables too (see ``_long_lived_frozen``)
     errors: list[dict[str, Any]] = []
     error_count = 0
@@ -246,6 +248,12 @@ def _check_and_write(
                 pickle.dump(kind.pack(parsed_rows, context), kept, protocol=pickle.HIGHEST_PROTOCOL)
             done += len(parsed_rows)
             report(done, total)
+        if dry_run and not error_count:
+            finished = kind.finish(context, final=False)
+            error_count += len(finished)
+            errors.extend(
+                _error_dict(kind, table.sheet, e) for e in finished[: max(0, MAX_STORED_ERRORS - len(errors))]
+            )
     except FileRefused as refused:
         return _finish_invalid(
             batch,
@@ -332,7 +340,7 @@ def _write_chunks(
     context.checking = False
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors: list[dict[str, Any]] = []
-    content_type = ContentType.objects.get_for_model(kind.export_queryset(batch.user).model)
+    content_type = ContentType.objects.get_for_model(kind.record_model(batch.user))
     try:
         with transaction.atomic(), audit_context(origin="import", user=batch.user, reason=batch.file_name):
             for parsed_rows in checked_chunks:
@@ -345,6 +353,9 @@ def _write_chunks(
                         continue  # nothing will be kept: only look for more errors
                     try:
                         action, record = kind.write(parsed, context)
+                    except RowRefused as refused:
+                        errors.extend(_error_dict(kind, sheet, e) for e in refused.errors)
+                        continue
                     except (ValidationError, PermissionDenied) as error:
                         # e.g. someone changed the record since the check (its version moved on)
                         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -369,6 +380,8 @@ def _write_chunks(
                     )
                 done += len(parsed_rows)
                 report(min(done, total), total)
+            if not errors:  # rows applied together, in an order of the kind's own (see Kind.finish)
+                errors.extend(_error_dict(kind, sheet, e) for e in kind.finish(context, final=True))
             if errors:
                 raise Rollback
     except Rollback:

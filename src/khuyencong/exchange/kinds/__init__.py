@@ -85,6 +85,14 @@ class Parsed:
         self.errors.append(CellError(self.row, column, str(message), values.clean_text(value)[:200]))
 
 
+class RowRefused(Exception):
+    """Raised by :meth:`Kind.write` with the row's errors by column (the services refused it)."""
+
+    def __init__(self, errors: list[CellError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
 class Kind:
     """What every kind declares and answers; see ``kinds/establishments.py``."""
 
@@ -128,7 +136,9 @@ class Kind:
     list_label: Any = ""
 
     def prepare(self, user) -> Any:
-        """The context shared by every row of one run (look-up tables, the user)."""
+        """The context shared by every row of one run (look-up tables, the user). The framework sets
+        ``context.dry_run`` on it: a kind may leave the rehearsal of its services to the write
+        pass of a real import (which reports the same errors and writes nothing)."""
         raise NotImplementedError
 
     def parse(self, row: int, cells: dict[str, Any], context: Any) -> Parsed:
@@ -163,6 +173,19 @@ class Kind:
     def unpack(self, packed: Any, context: Any) -> list[Parsed]:
         """The chunk :meth:`pack` kept, in this run (``context``), to be written."""
         return packed
+
+    def finish(self, context: Any, *, final: bool) -> list[CellError]:
+        """Called once after every chunk, inside the import's transaction: for a kind whose rows are
+        applied together in an order of their own (money movements in date order), not in the
+        file's. ``final=False`` in the check pass of a dry run (rehearse and undo: the errors are
+        the preview's), ``final=True`` in the write pass (write; any error rolls the import back).
+        A real import (no dry run) applies the rows once, in the write pass: a failure there
+        reports the same errors and writes nothing."""
+        return []
+
+    def record_model(self, user) -> Any:
+        """The model of the records each row is marked as imported on (``ImportedRecord``)."""
+        return self.export_queryset(user).model
 
     def export_queryset(self, user) -> Any:
         raise NotImplementedError

@@ -183,8 +183,15 @@ def proposal_save(
     beneficiaries: list[dict] | None = None,
     results: list[dict] | None = None,
     version: int | None = None,
+    code: str | None = None,
+    appraised_history: bool = False,
 ) -> Project:
-    """Create a proposal, or change one that is still a draft (or was returned)."""
+    """Create a proposal, or change one that is still a draft (or was returned).
+
+    Only for ``services.history`` (projects of past plan years recorded from their documents):
+    ``code`` – the code the documents gave the project, instead of the next one; and
+    ``appraised_history`` – the agency corrects such a record while it still waits for its
+    decision."""
     if not can_propose(user):
         raise PermissionDenied(_("Your role cannot file proposals."))
     unknown = set(data) - set(PROJECT_FIELDS)
@@ -200,7 +207,10 @@ def proposal_save(
             if project is None:
                 raise PermissionDenied(_("You cannot change this project."))
             check_version(project, version)
-            if not project.is_editable:
+            if appraised_history:
+                if not get_scope(user).national_write or project.status != Status.AGENCY_APPRAISED:
+                    raise ValidationError(_("Only a past project waiting for its decision can be corrected."))
+            elif not project.is_editable:
                 raise ValidationError(
                     _("A proposal can be changed only while it is a draft or returned for completion.")
                 )
@@ -218,7 +228,7 @@ def proposal_save(
         )
         _check_project(user, project)
         if creating:
-            project.code = _next_code(project)
+            project.code = code or _next_code(project)
         else:
             project.version += 1
         project.save()

@@ -105,3 +105,46 @@ def test_the_recommendations_of_a_past_year_are_booked_from_its_documents(people
             recommended=250_000_000,
         )
     assert list(error.value.message_dict) == ["recommended"]
+
+
+def test_the_years_from_2021_the_system_never_ran_are_recorded_too(people, tuyen_quang):
+    """The plans 2021 to last year whose registration round the system never held exist only in
+    documents: they are recorded like the years before; a year whose round the system ran, and the
+    current year, are filed in the system."""
+    from khuyencong.projects.models import RegistrationRound
+
+    programme = Programme.objects.get(code="kcqg-2021-2025")
+    project = project_record_appraised(
+        user=people["agency"],
+        data=past(tuyen_quang, 2023, programme=programme),
+        budget_lines=LINES,
+        filed_on=datetime.date(2022, 6, 1),
+        code="KCQG-2023-08-0042",
+    )
+    assert (project.code, project.status) == ("KCQG-2023-08-0042", Status.AGENCY_APPRAISED)
+    with pytest.raises(ValidationError) as error:  # the code is the project's
+        project_record_appraised(
+            user=people["agency"],
+            data=past(tuyen_quang, 2023, programme=programme, name="Đề án khác"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2022, 6, 1),
+            code="kcqg-2023-08-0042",
+        )
+    assert list(error.value.message_dict) == ["code"]
+    RegistrationRound.objects.create(
+        plan_year=2024,
+        source="kcqg",
+        name="Đăng ký KCQG năm 2024",
+        opens_on=datetime.date(2023, 3, 1),
+        deadline=datetime.date(2023, 5, 20),
+    )
+    this_year = datetime.date.today().year
+    for year in (2024, this_year):
+        with pytest.raises(ValidationError) as error:
+            project_record_appraised(
+                user=people["agency"],
+                data=past(tuyen_quang, year, programme=programme),
+                budget_lines=LINES,
+                filed_on=datetime.date(2023, 6, 1),
+            )
+        assert list(error.value.message_dict) == ["plan_year"]
