@@ -104,6 +104,27 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several model choices by id, refusing what cannot be an id (``abc``, a number beyond the
+    column) as "not a valid value" before the database is asked: on SQLite a number beyond 64 bits
+    in ``pk__in`` is an error, not an empty answer."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key_field, models.IntegerField):
+            try:
+                values = frozenset(value)
+            except TypeError:
+                raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+            for item in values:
+                if not isinstance(item, self.queryset.model) and parse_id(item) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                    )
+        return super()._check_values(value)
+
+
 def style_form(form) -> None:
     """Bootstrap classes on every widget, and ``is-invalid`` on the fields with errors once the form
     has been validated. Validating here would run before a form's ``__init__`` has set its

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from khuyencong.core import parsing
-from khuyencong.core.forms import IdChoiceField, IdField
+from khuyencong.core.forms import IdChoiceField, IdField, IdMultipleChoiceField
 from khuyencong.core.parsing import ID_MAX, parse_decimal, parse_id
 
 
@@ -62,3 +62,18 @@ def test_id_choice_field_refuses_before_asking_the_database(django_assert_num_qu
             field.clean(value)
     unit = AdministrativeUnit.objects.first()
     assert field.clean(str(unit.pk)) == unit
+
+
+@pytest.mark.django_db
+def test_id_multiple_choice_field_refuses_before_asking_the_database(django_assert_num_queries):
+    """Found by the API fuzzer: a council's members ``-6985440760803078699512496128`` ended in a 500
+    on SQLite (``pk__in`` beyond 64 bits)."""
+    from khuyencong.geo.models import AdministrativeUnit
+
+    field = IdMultipleChoiceField(queryset=AdministrativeUnit.objects.all())
+    for value in (["abc"], ["1", "-6985440760803078699512496128"], ["100000000000000000000"]):
+        with django_assert_num_queries(0), pytest.raises(ValidationError) as refused:
+            field.clean(value)
+        assert refused.value.code == "invalid_pk_value"
+    units = list(AdministrativeUnit.objects.order_by("pk")[:2])
+    assert list(field.clean([str(u.pk) for u in units]).order_by("pk")) == units
