@@ -1,0 +1,189 @@
+"""Today's features tried as an attacker and as a new user: odd values, other provinces' records,
+half-written data (2026-11-30 review)."""
+
+from __future__ import annotations
+
+import pytest
+
+from khuyencong.core.models import ObjectChange
+from khuyencong.exchange.kinds.movements import MOVEMENTS
+from khuyencong.exchange.kinds.projects import PROJECTS
+from khuyencong.exchange.models import ImportedRecord
+from khuyencong.exchange.tests.test_history_import import (
+    MOVEMENT_ROWS,
+    P1,
+    P2,
+    PROJECT_ROWS,
+    _media,  # noqa: F401
+    movement,
+    project_row,
+    run,
+)
+from khuyencong.projects.models import Decision, LedgerEntry, Project
+from khuyencong.projects.tests.conftest import people, tuyen_quang  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (
+        LedgerEntry.objects.count(),
+        ObjectChange.objects.count(),
+        Decision.objects.count(),
+        ImportedRecord.objects.count(),
+    )
+
+
+@pytest.fixture
+def history(people):  # noqa: F811
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    return people
+
+
+ODD_MOVEMENTS = [
+    {"date": "31/02/2019"},
+    {"date": ""},
+    {"date": "2019"},
+    {"date": "99/99/9999"},
+    {"date": "01/01/0001"},
+    {"date": "31/12/9999"},
+    {"amount": "1,5 tỷ"},
+    {"amount": "-5"},
+    {"amount": "1e20"},
+    {"amount": "9" * 40},
+    {"amount": "abc"},
+    {"movement": "chuyển nhượng"},
+    {"movement": ""},
+    {"project": "KHONG-CO-0001"},
+    {"project": ""},
+    {"project": "x" * 500},
+    {"document": ""},
+    {"document": "x" * 500},
+    {"issuer": "không có"},
+]
+
+
+@pytest.mark.parametrize("change", ODD_MOVEMENTS, ids=lambda c: repr(c)[:40])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_odd_values_in_a_movement_row_are_refused_by_row(history, change, dry_run):
+    before = _state()
+    row = {**MOVEMENT_ROWS[0], **change}
+    batch = run(history["agency"], MOVEMENTS, [row], dry_run=dry_run)
+    assert batch.state == "invalid", batch.errors
+    assert batch.errors and all(e["row"] == 2 for e in batch.errors)
+    assert _state() == before
+
+
+def test_a_huge_but_readable_amount_is_refused_not_a_crash(history):
+    # a decision of 10^15 đồng: more than the project asked – refused by the services, by row
+    before = _state()
+    row = {**MOVEMENT_ROWS[0], "amount": "1.000.000.000.000.000"}
+    for dry_run in (True, False):
+        batch = run(history["agency"], MOVEMENTS, [row], dry_run=dry_run)
+        assert batch.state == "invalid", batch.errors
+    assert _state() == before
+
+
+def test_a_decision_number_reused_with_another_date_is_refused(history):
+    before = _state()
+    rows = [
+        MOVEMENT_ROWS[0],
+        movement(P2, "16/01/2019", "quyết định giao kế hoạch", "200.000.000", "01/QĐ-BCT"),
+    ]
+    for dry_run in (True, False):
+        batch = run(history["agency"], MOVEMENTS, rows, dry_run=dry_run)
+        assert batch.state == "invalid", batch.errors
+    assert _state() == before
+    assert run(history["agency"], MOVEMENTS, rows[:1]).state == "imported"
+    batch = run(history["agency"], MOVEMENTS, rows[1:])
+    assert batch.state == "invalid"
+    assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "document")]
+
+
+def test_an_error_in_the_last_movement_row_leaves_nothing(history):
+    before = _state()
+    statuses = dict(Project.objects.values_list("code", "status"))
+    bad = movement(P1, "31/12/2019", "quyết toán", "999.000.000", "QT 99")
+    batch = run(history["agency"], MOVEMENTS, [*MOVEMENT_ROWS, bad])
+    assert batch.state == "invalid"
+    assert [e["row"] for e in batch.errors] == [len(MOVEMENT_ROWS) + 2]
+    assert _state() == before
+    assert dict(Project.objects.values_list("code", "status")) == statuses
+
+
+def test_a_file_with_only_headers(history):
+    for kind in (PROJECTS, MOVEMENTS):
+        for dry_run in (True, False):
+            batch = run(history["agency"], kind, [], dry_run=dry_run)
+            assert batch.state == "invalid"
+            assert batch.errors
+
+
+@pytest.mark.parametrize("year", ["2013", "2030", "0", "-1", "99999999999", "2019.5", "abc"])
+def test_a_history_project_of_an_odd_year(people, year):  # noqa: F811
+    before = _state()
+    row = {**PROJECT_ROWS[0], "plan_year": year}
+    for dry_run in (True, False):
+        batch = run(people["agency"], PROJECTS, [row], dry_run=dry_run)
+        assert batch.state == "invalid", batch.errors
+    assert _state() == before
+
+
+ODD_PROJECTS = [
+    {"state_support": "1,5 tỷ"},
+    {"state_support": "-5"},
+    {"state_support": "1e20"},
+    {"state_support": "9" * 40},
+    {"counterpart": "-5"},
+    {"start_date": "31/02/2019"},
+    {"end_date": "01/01/2018"},
+    {"filed_on": "31/02/2019"},
+    {"appraised_on": "01/01/2030"},
+    {"appraised_on": "01/01/2010"},
+    {"recommended": "999.000.000"},
+    {"recommended": "-1"},
+    {"recommended_doit": "1e20"},
+    {"province": "Không có"},
+    {"implementing_org": "khong-co"},
+    {"content": "khong-co"},
+    {"source": "XYZ"},
+    {"code": "x" * 500},
+    {"name": ""},
+]
+
+
+@pytest.mark.parametrize("change", ODD_PROJECTS, ids=lambda c: repr(c)[:40])
+def test_odd_values_in_a_history_project_row(people, change):  # noqa: F811
+    before = _state()
+    row = {**PROJECT_ROWS[0], **change}
+    for dry_run in (True, False):
+        batch = run(people["agency"], PROJECTS, [row], dry_run=dry_run)
+        # refused by row, or (a value the kind accepts) imported – never a crash
+        assert batch.state in ("invalid", "checked", "imported"), batch.errors
+        if batch.state == "invalid":
+            assert all(e["row"] == 2 for e in batch.errors), batch.errors
+            assert _state() == before
+
+
+def test_another_province_cannot_move_money_of_a_project_it_cannot_see(history):
+    # Hà Nội's DOIT: the Hà Giang / Tuyên Quang projects are not among the projects it sees
+    before = _state()
+    for user in (history["other_doit"], history["doit"], history["unit"], history["expert1"]):
+        batch = run(user, MOVEMENTS, MOVEMENT_ROWS[:3])
+        assert batch.state == "invalid", (user, batch.errors)
+        assert {e["row"] for e in batch.errors} == {2, 3, 4}
+    assert _state() == before
+
+
+def test_a_provincial_officer_cannot_import_national_history(people):  # noqa: F811
+    for user in (people["doit"], people["other_doit"]):
+        row = project_row(
+            "KCDP-2019-08-0001", "Tuyên Quang", "ttkc-08-2008", "10.000.000", "", "Đề án", source="KCDP"
+        )
+        other = project_row(
+            "KCDP-2019-01-0001", "Hà Nội", "ttkc-08-2008", "10.000.000", "", "Đề án", source="KCDP"
+        )
+        batch = run(user, PROJECTS, [row, other])
+        assert batch.state == "invalid"
+        assert 3 in {e["row"] for e in batch.errors} or user == people["other_doit"]
+    assert not Project.objects.filter(plan_year=2019).exists()
