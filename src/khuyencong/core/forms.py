@@ -104,6 +104,22 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Model choices by id, refusing what cannot be an id before asking the database (as
+    :class:`IdChoiceField`): a huge or non-numeric value among them is "not one of the choices"."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key_field, models.IntegerField):
+            for pk in value:
+                if not isinstance(pk, self.queryset.model) and parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)
+
+
 def style_form(form) -> None:
     """Bootstrap classes on every widget, and ``is-invalid`` on the fields with errors once the form
     has been validated. Validating here would run before a form's ``__init__`` has set its

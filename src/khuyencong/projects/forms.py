@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import DateField, MoneyField, search_select, style_form
+from khuyencong.core.forms import DateField, IdMultipleChoiceField, MoneyField, search_select, style_form
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.establishments.models import Establishment
 from khuyencong.establishments.models import Status as EstablishmentStatus
@@ -332,7 +332,7 @@ class DeadlineForm(StyledForm):
 
 
 class CouncilForm(forms.ModelForm):
-    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None)
+    members = IdMultipleChoiceField(label=_("Members"), queryset=None)
     chair = forms.ModelChoiceField(label=_("chair"), queryset=None)
 
     class Meta:
@@ -358,7 +358,7 @@ class CouncilForm(forms.ModelForm):
 
 class AssignForm(StyledForm):
     project = forms.ModelChoiceField(label=_("Proposal"), queryset=Project.objects.none())
-    experts = forms.ModelMultipleChoiceField(label=_("Experts"), queryset=None)
+    experts = IdMultipleChoiceField(label=_("Experts"), queryset=None)
 
     def __init__(self, *args, council=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -377,7 +377,7 @@ class AssignForm(StyledForm):
 class SessionForm(StyledForm):
     held_on = DateField(label=_("date"), widget=DATE)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
-    present = forms.ModelMultipleChoiceField(
+    present = IdMultipleChoiceField(
         label=_("members present"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 4}))
