@@ -187,3 +187,67 @@ def test_a_provincial_officer_cannot_import_national_history(people):  # noqa: F
         assert batch.state == "invalid"
         assert 3 in {e["row"] for e in batch.errors} or user == people["other_doit"]
     assert not Project.objects.filter(plan_year=2019).exists()
+
+
+def test_another_users_batch_is_404_in_the_api_and_on_the_pages(client, history):
+    from rest_framework.test import APIClient
+
+    checked = run(history["agency"], MOVEMENTS, MOVEMENT_ROWS[:3], dry_run=True)
+    assert checked.state == "checked"
+    imported = ImportedRecord.objects.values_list("batch_id", flat=True).first()
+    for who in ("doit", "other_doit", "expert1", "unit", "leader"):
+        api = APIClient()
+        api.force_login(history[who])
+        client.force_login(history[who])
+        for pk in (checked.pk, imported):
+            assert api.get(f"/api/v1/imports/{pk}/").status_code == 404, who
+            assert api.post(f"/api/v1/imports/{pk}/confirm/").status_code in (403, 404), who
+            assert client.get(f"/nhap-du-lieu/{pk}/").status_code == 404, who
+            assert client.post(f"/nhap-du-lieu/{pk}/nhap/").status_code in (403, 404), who
+        assert checked.pk not in [b["id"] for b in api.get("/api/v1/imports/").json()["results"]]
+    checked.refresh_from_db()
+    assert checked.state == "checked" and checked.started_at is None
+    api = APIClient()
+    api.force_login(history["agency"])
+    client.force_login(history["agency"])
+    for pk in ("abc", "0", "-1", "9" * 30, "1e3"):
+        assert api.get(f"/api/v1/imports/{pk}/").status_code == 404
+        assert api.post(f"/api/v1/imports/{pk}/confirm/").status_code == 404
+    for params in [{"page": "9" * 30}, {"records": "abc"}, {"page": "-1"}, {"records": "9" * 30}]:
+        assert client.get(f"/nhap-du-lieu/{imported}/", params).status_code == 200
+        assert client.get(f"/nhap-du-lieu/{checked.pk}/", params).status_code == 200
+    assert client.get(f"/nhap-du-lieu/{'9' * 30}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\x01\x02garbage",
+        b"PK\x03\x04not a zip",
+        "\ufeffmã đề án;ngày\n".encode(),
+        None,  # a movement row whose last value is beyond the bounds
+    ],
+    ids=["empty", "binary", "bad-xlsx", "headers-only-wrong", "huge"],
+)
+def test_odd_files_through_the_api_end_invalid_never_in_a_crash(client, history, content):
+    from django.core.files.base import ContentFile
+
+    from khuyencong.exchange.tests.test_history_import import csv_bytes
+
+    before = _state()
+    if content is None:
+        content = csv_bytes(MOVEMENTS, [*MOVEMENT_ROWS[:3], {**MOVEMENT_ROWS[3], "amount": "9" * 40}])
+    client.force_login(history["agency"])
+    for name in ("bien-dong.csv", "bien-dong.xlsx"):
+        for dry_run in ("true", "false"):
+            response = client.post(
+                "/api/v1/imports/",
+                {"file": ContentFile(content, name=name), "kind": "movements", "dry_run": dry_run},
+            )
+            assert response.status_code in (202, 400), response.content[:300]
+            if response.status_code == 202:
+                polled = client.get(response["Location"]).json()
+                assert polled["state"] == "invalid", polled
+                assert polled["job"]["state"] == "done", polled["job"]
+    assert (_state()[0], _state()[2]) == (before[0], before[2])  # no ledger row, no decision
