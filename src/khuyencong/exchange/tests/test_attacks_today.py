@@ -20,7 +20,13 @@ from khuyencong.exchange.tests.test_history_import import (
     run,
 )
 from khuyencong.projects.models import Decision, LedgerEntry, Project
-from khuyencong.projects.tests.conftest import people, tuyen_quang  # noqa: F401
+from khuyencong.projects.tests.conftest import (  # noqa: F401
+    beneficiary,
+    make_proposal,
+    people,
+    round_2027,
+    tuyen_quang,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +257,35 @@ def test_odd_files_through_the_api_end_invalid_never_in_a_crash(client, history,
                 assert polled["state"] == "invalid", polled
                 assert polled["job"]["state"] == "done", polled["job"]
     assert (_state()[0], _state()[2]) == (before[0], before[2])  # no ledger row, no decision
+
+
+def test_a_stop_without_its_reason_in_the_last_row_leaves_nothing(history):
+    before = _state()
+    stop = movement(P2, "31/12/2019", "điều chỉnh: dừng thực hiện", "", "09/QĐ-BCT")
+    for dry_run in (True, False):
+        batch = run(history["agency"], MOVEMENTS, [*MOVEMENT_ROWS, stop], dry_run=dry_run)
+        assert batch.state == "invalid", batch.errors
+        assert {e["row"] for e in batch.errors} == {len(MOVEMENT_ROWS) + 2}, batch.errors
+    assert _state() == before
+    assert not Decision.objects.filter(number__in=["01/QĐ-BCT", "09/QĐ-BCT"]).exists()
+
+
+def test_a_province_imports_movements_of_its_own_provincial_project_only(history, tuyen_quang):  # noqa: F811
+    # the DOIT of Tuyên Quang cannot allocate a national (KCQG) project, even one in its province
+    before = _state()
+    batch = run(history["doit"], MOVEMENTS, [MOVEMENT_ROWS[1]])
+    assert batch.state == "invalid"
+    assert _state() == before
+
+
+def test_a_history_file_cannot_rewrite_a_project_of_a_year_filed_in_the_system(people, make_proposal):  # noqa: F811
+    # a 2027 proposal appraised in the system, waiting for its decision: a file of past projects
+    # naming its code must not turn it into a 2019 project
+    project = make_proposal()
+    Project.objects.filter(pk=project.pk).update(status="agency_appraised")
+    before = Project.objects.values("plan_year", "name", "lead_province_id").get(pk=project.pk)
+    row = {**PROJECT_ROWS[0], "code": project.code}
+    for dry_run in (True, False):
+        batch = run(people["agency"], PROJECTS, [row], dry_run=dry_run)
+        assert batch.state == "invalid", batch.errors
+    assert Project.objects.values("plan_year", "name", "lead_province_id").get(pk=project.pk) == before

@@ -284,3 +284,12 @@ def test_tokens_of_another_user_cannot_be_revoked_or_read(people):
         "abc",
     ]:
         _ok(client.post("/api/v1/me/password/", body, format="json"))
+
+
+def test_a_token_key_with_a_nul_byte_is_404_on_the_page_and_in_the_api(client, people):
+    issue_api_token(people["doit"])
+    client.force_login(people["doit"])
+    for key in ("%00", "ab%00cd", "x" * 2000):
+        assert api(people["doit"]).delete(f"/api/v1/me/tokens/{key}/").status_code == 404
+        assert client.post(f"/tai-khoan/token/{key}/thu-hoi/").status_code == 404
+    assert AuthToken.objects.filter(user=people["doit"]).count() == 1
