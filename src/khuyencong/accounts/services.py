@@ -28,7 +28,7 @@ def may_use_api_tokens(user: User) -> bool:
 def may_be_token_key(key: str | None) -> bool:
     """Whether ``key`` (from an address) can be a token's key at all: a NUL byte or a text longer
     than the column is no key (PostgreSQL refuses NUL in a query: without this, an error page)."""
-    return bool(key) and "\x00" not in key and len(key) <= CONSTANTS.TOKEN_KEY_LENGTH
+    return key is not None and 0 < len(key) <= CONSTANTS.TOKEN_KEY_LENGTH and "\x00" not in key
 
 
 def issue_api_token(user: User) -> tuple[AuthToken, str]:
