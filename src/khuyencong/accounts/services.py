@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
-from knox.settings import knox_settings
+from knox.settings import CONSTANTS, knox_settings
 
 from khuyencong.core.permissions import get_scope
 
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 def may_use_api_tokens(user: User) -> bool:
     """API tokens are for the management workspace: not for the public account."""
     return bool(user.is_active and get_scope(user).can_use_workspace)
+
+
+def may_be_token_key(key: str | None) -> bool:
+    """Whether ``key`` (from an address) can be a token's key at all: a NUL byte or a text longer
+    than the column is no key (PostgreSQL refuses NUL in a query: without this, an error page)."""
+    return key is not None and 0 < len(key) <= CONSTANTS.TOKEN_KEY_LENGTH and "\x00" not in key
 
 
 def issue_api_token(user: User) -> tuple[AuthToken, str]:

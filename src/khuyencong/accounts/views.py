@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
 from khuyencong.accounts.forms import LoginForm
-from khuyencong.accounts.services import issue_api_token, may_use_api_tokens
+from khuyencong.accounts.services import issue_api_token, may_be_token_key, may_use_api_tokens
 from khuyencong.core.permissions import get_scope
 
 
@@ -68,6 +68,8 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, key: str):
+    if not may_be_token_key(key):
+        raise Http404
     deleted, _details = AuthToken.objects.filter(user=request.user, token_key=key).delete()
     if not deleted:
         raise Http404

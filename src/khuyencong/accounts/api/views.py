@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from khuyencong.accounts.api.serializers import MeSerializer, UserSerializer
 from khuyencong.accounts.models import User
-from khuyencong.accounts.services import issue_api_token
+from khuyencong.accounts.services import issue_api_token, may_be_token_key
 from khuyencong.core.api.exceptions import form_errors
 from khuyencong.core.permissions import VIEW
 
@@ -168,6 +168,8 @@ class TokenViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request, key=None):
+        if not may_be_token_key(key):
+            raise exceptions.NotFound()
         deleted, _details = self.get_queryset().filter(token_key=key).delete()
         if not deleted:
             raise exceptions.NotFound()

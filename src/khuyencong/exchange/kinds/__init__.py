@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from khuyencong.core.bounds import validate_money, validate_plausible_date
 from khuyencong.core.text import fold
 from khuyencong.exchange import values
 
@@ -221,11 +223,11 @@ def read_cell(column: Column, value: Any) -> Any:
     if kind == "integer":
         return values.parse_integer(value)
     if kind == "money":
-        return values.parse_money(value)
+        return _within_bounds(values.parse_money(value), validate_money)
     if kind == "number":
         return values.parse_number(value)
     if kind == "date":
-        return values.parse_date(value)
+        return _within_bounds(values.parse_date(value), validate_plausible_date)
     if kind == "bool":
         return values.parse_bool(value)
     if kind == "choice" and column.choices:
@@ -237,6 +239,16 @@ def read_cell(column: Column, value: Any) -> Any:
             % {"n": len(text), "limit": column.max_length}
         )
     return text
+
+
+def _within_bounds(value: Any, validator: Callable[[Any], None]) -> Any:
+    """``value`` if the one set of bounds of :mod:`khuyencong.core.bounds` admits it (an amount of
+    10^20 đồng, a date in year 9999 are typing mistakes the pages and the API refuse too)."""
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise values.ValueProblem(" ".join(error.messages)) from error
+    return value
 
 
 class _Undo(Exception):

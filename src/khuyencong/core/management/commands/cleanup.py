@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.housekeeping import clean
 
+# a century: any longer keeps every file as well (a longer span would leave the calendar)
+MAX_DAYS = 36_500
+
 
 class Command(BaseCommand):
     help = "Remove import files and finished jobs' result files older than --days (default 90)."
@@ -23,8 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days: int, dry_run: bool, **options):
-        if days < 0:
-            raise CommandError(_("--days must be 0 or more."))
+        if not 0 <= days <= MAX_DAYS:
+            raise CommandError(_("--days must be between 0 and %(max)s.") % {"max": MAX_DAYS})
         before = timezone.now() - datetime.timedelta(days=days)
         line = (
             _("%(what)s: %(count)s file(s) to remove, %(size)s MB (dry run: nothing removed)")
