@@ -8,8 +8,8 @@ from khuyencong.core.extensions import ExtensionPoint
 ACHIEVED_RESULTS = ExtensionPoint("projects.achieved_results")
 
 # The money ledger as it is written: ``provider(entries)`` with the entries of one movement
-# (``services.ledger.record``), inside the writing transaction – the reporting app keeps its
-# summary of the ledger from them.
+# (``services.ledger.record``) or of many (``services.batch``), inside the writing transaction – the
+# reporting app keeps its summary of the ledger from them.
 LEDGER_WRITTEN = ExtensionPoint("projects.ledger_written")
 
 # Facts written or removed in bulk, around the services (the synthetic dataset): ``provider()``

@@ -117,13 +117,18 @@ def _locked_status(project_id: int) -> str:
 
 
 def ledger_written(entries: Iterable) -> None:
-    """``projects.extensions.LEDGER_WRITTEN``: the entries of one movement, added to the summary
-    under their project's status as stored."""
+    """``projects.extensions.LEDGER_WRITTEN``: the entries of one movement (or of a batch of them),
+    added to the summary under their project's status as stored."""
+    from khuyencong.projects.models import Project
+
+    entries = list(entries)
     rows: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    statuses: dict[int, str] = {}
+    ids = sorted({entry.project_id for entry in entries})
+    if len(ids) == 1:
+        statuses = {ids[0]: _locked_status(ids[0])}
+    else:  # many projects' entries (a batch of movements): their rows locked in one statement
+        statuses = dict(Project.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status"))
     for entry in entries:
-        if entry.project_id not in statuses:
-            statuses[entry.project_id] = _locked_status(entry.project_id)
         key = (
             entry.plan_year,
             month_start(entry.value_date),

@@ -377,6 +377,14 @@ class _Applier:
         self.failed: set[int] = set()  # projects whose earlier movement failed: not followed further
 
     def run(self, pending: list[Pending]) -> None:
+        """Through the services, as one unit of work: the projects are read and locked together
+        and what the services write is written together at the end (``projects.services.batch``)."""
+        from khuyencong.projects.services.batch import batch
+
+        with batch(self.context.user, {item.project_id for item in pending}):
+            self._run(pending)
+
+    def _run(self, pending: list[Pending]) -> None:
         decisions: dict[tuple, list[Pending]] = {}
         for item in pending:
             if item.movement in DECISIONS:
@@ -398,11 +406,10 @@ class _Applier:
 
     def _refused(self, item: Pending, error: Exception) -> None:
         from khuyencong.projects.actions import PRE_DECISION
-        from khuyencong.projects.models import Project
 
         self.failed.add(item.project_id)
         if item.movement not in DECISIONS:
-            project = Project.objects.only("status", "code").get(pk=item.project_id)
+            project = _project(self.context.user, item.project_id)  # as the services see it now
             if project.status in PRE_DECISION:
                 self.errors.append(
                     CellError(
@@ -437,7 +444,7 @@ class _Applier:
     # --- decisions -------------------------------------------------------------------------------
 
     def _decision(self, key: tuple, lines: list[Pending]) -> None:
-        from khuyencong.projects.models import Decision, DecisionKind, LineAction, Project
+        from khuyencong.projects.models import Decision, DecisionKind, LineAction
         from khuyencong.projects.services import decisions
 
         number, date, issuer_id = key
@@ -494,7 +501,7 @@ class _Applier:
                     )
                 )
             return
-        projects = {p.pk: p for p in Project.objects.filter(pk__in={item.project_id for item in lines})}
+        projects = {item.project_id: _project(user, item.project_id) for item in lines}
         if decision is None:
             project = projects[first.project_id]
             issuer = (
@@ -534,20 +541,20 @@ class _Applier:
             ADJUST: LineAction.ADJUST,
             STOP: LineAction.STOP,
         }
-        set_lines = 0
-        for item in lines:
-            try:
-                decisions.decision_set_line(
-                    user=user,
-                    decision=decision,
-                    project=projects[item.project_id],
-                    action=action_of[item.movement],
-                    amount=item.amount,
-                    reason=item.note,
-                )
-                set_lines += 1
-            except (ValidationError, PermissionDenied, ConflictError) as error:
+        try:
+            set_lines = decisions.decision_set_lines(
+                user=user,
+                decision=decision,
+                items=[
+                    (projects[item.project_id], action_of[item.movement], item.amount, item.note)
+                    for item in lines
+                ],
+                refused=lambda index, error: self._refused(lines[index], error),
+            )
+        except (ValidationError, PermissionDenied, ConflictError) as error:
+            for item in lines:
                 self._refused(item, error)
+            return
         if not set_lines:
             return
         try:
@@ -567,7 +574,7 @@ class _Applier:
         project = Project(pk=item.project_id)  # the services lock and read it again
         try:
             if item.movement == CONTRACT:
-                full = Project.objects.select_related("implementing_org").get(pk=item.project_id)
+                full = _project(user, item.project_id)
                 impl.sign_contract(
                     user=user,
                     project=full,
@@ -615,6 +622,14 @@ class _Applier:
                 )
         except (ValidationError, PermissionDenied, ConflictError) as error:
             self._refused(item, error)
+
+
+def _project(user, pk: int) -> Any:
+    """The project as the services will lock it (the batch's own object)."""
+    from khuyencong.projects.models import Project
+    from khuyencong.projects.services.transitions import locked_project
+
+    return locked_project(user, pk) or Project.objects.get(pk=pk)
 
 
 MOVEMENTS = register(MovementsKind())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,11 +21,11 @@ from khuyencong.projects.models import (
     LedgerKind,
     LineAction,
     Project,
-    ProjectEvent,
     Status,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.norms import check_norms
+from khuyencong.projects.services.transitions import locked_project, move_to, record_event
 
 APPRAISED: dict[str, set[str]] = {
     FundingSource.KCQG: {Status.AGENCY_APPRAISED},
@@ -120,17 +122,47 @@ def _check_line(decision: Decision, project: Project, action: str, amount: int) 
 def decision_set_line(
     *, user, decision: Decision, project: Project, action: str, amount: int, reason: str = ""
 ) -> DecisionLine:
+    return decision_set_lines(user=user, decision=decision, items=[(project, action, amount, reason)])[0]
+
+
+def decision_set_lines(
+    *,
+    user,
+    decision: Decision,
+    items: list[tuple[Project, str, int, str]],
+    refused: Callable[[int, ValidationError], None] | None = None,
+) -> list[DecisionLine]:
+    """Set the decision's line of each project – ``(project, action, amount, reason)`` – checked one
+    by one (:func:`_check_line`) and written together. Without ``refused`` the first refusal raises
+    and nothing is written; with it, each refused item is reported (its index in ``items``, the
+    error) and the others are written."""
     with transaction.atomic():
         decision = _draft(user, decision)
-        if action == LineAction.STOP and not reason.strip():
-            raise ValidationError({"reason": [_("Say why the project is stopped.")]})
-        before = _check_line(decision, project, action, amount)
-        line = DecisionLine.objects.filter(decision=decision, project=project).first() or DecisionLine(
-            decision=decision, project=project
-        )
-        line.action, line.amount, line.reason, line.previous_amount = action, amount, reason, before
-        line.save()
-    return line
+        existing = {
+            line.project_id: line
+            for line in DecisionLine.objects.filter(decision=decision, project__in=[p.pk for p, *_r in items])
+        }
+        new, changed = [], []
+        for index, (project, action, amount, reason) in enumerate(items):
+            try:
+                if action == LineAction.STOP and not reason.strip():
+                    raise ValidationError({"reason": [_("Say why the project is stopped.")]})
+                before = _check_line(decision, project, action, amount)
+            except ValidationError as error:
+                if refused is None:
+                    raise
+                refused(index, error)
+                continue
+            line = existing.get(project.pk)
+            if line is None:
+                line = existing[project.pk] = DecisionLine(decision=decision, project=project)
+                new.append(line)
+            elif line not in changed:
+                changed.append(line)
+            line.action, line.amount, line.reason, line.previous_amount = action, amount, reason, before
+        DecisionLine.objects.bulk_create(new)
+        DecisionLine.objects.bulk_update(changed, ["action", "amount", "reason", "previous_amount"])
+    return [existing[p.pk] for p, *_r in items if p.pk in existing]
 
 
 def decision_remove_line(*, user, line: DecisionLine) -> None:
@@ -150,11 +182,15 @@ def decision_issue(*, user, decision: Decision) -> Decision:
         lines = list(decision.lines.select_related("project"))
         if not lines:
             raise ValidationError(_("The decision has no projects."))
+        unit = batch.current()
+        if unit is not None:
+            unit.load(line.project_id for line in lines)
         for line in lines:
-            project = Project.objects.select_for_update().get(pk=line.project_id)
+            project = locked_project(user, line.project_id) or Project.objects.select_for_update().get(
+                pk=line.project_id
+            )
             before = _check_line(decision, project, line.action, line.amount)
             line.previous_amount = before
-            line.save()
             status_before = project.status
             if line.action in (LineAction.APPROVE, LineAction.ADD):
                 kind = LedgerKind.ALLOCATED if line.action == LineAction.APPROVE else LedgerKind.AMENDED
@@ -166,7 +202,7 @@ def decision_issue(*, user, decision: Decision) -> Decision:
                     decision=decision,
                     reference=decision.number,
                 )
-                project.status = Status.APPROVED
+                status = Status.APPROVED
                 event = EventKind.APPROVED
             else:
                 ledger.record(
@@ -178,14 +214,20 @@ def decision_issue(*, user, decision: Decision) -> Decision:
                     reference=decision.number,
                     note=line.reason,
                 )
+                status = project.status
                 event = EventKind.AMENDED
                 if line.action == LineAction.STOP:
-                    project.status = Status.STOPPED
+                    status = Status.STOPPED
                     event = EventKind.STOPPED
-            project.version += 1
-            project.save()
-            ProjectEvent.objects.create(
-                project=project,
+            move_to(project, status)
+            if status == status_before:  # an amendment: the project's version moves on all the same
+                project.version += 1
+                if unit is not None and unit.knows(project):
+                    unit.moved(project)
+                else:
+                    project.save()
+            record_event(
+                project,
                 kind=event,
                 user=user,
                 from_status=status_before,
@@ -195,6 +237,7 @@ def decision_issue(*, user, decision: Decision) -> Decision:
                 note=line.reason,
                 on=decision.date,
             )
+        DecisionLine.objects.bulk_update(lines, ["previous_amount"])
         decision.issued_at = timezone.now()
         decision.issued_by = user
         decision.save()

@@ -25,9 +25,9 @@ from khuyencong.projects.models import (
     Settlement,
     Status,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.roles import doit_or_agency
-from khuyencong.projects.services.transitions import _event, _lock, _move
+from khuyencong.projects.services.transitions import _event, _lock, _move, save_new
 
 
 def _not_future(day: datetime.date, field: str) -> None:
@@ -77,7 +77,7 @@ def sign_contract(
             project=project, number=number, signed_on=signed_on, parties=parties, value=value, note=note
         )
         contract.full_clean()
-        contract.save()
+        save_new(contract)
         before = _move(project, action)
         _event(project, user, action, before, document=number, amount=value, on=signed_on)
     return contract
@@ -86,6 +86,18 @@ def sign_contract(
 def latest_progress(project: Project) -> int:
     report = project.progress_reports.order_by("-month", "-id").first()
     return report.percent_done if report else 0
+
+
+def advance_rule(content, on: datetime.date) -> AdvanceRule | None:
+    """The advance rule of the content on that day (in a batch, read once per content and day)."""
+    unit = batch.current()
+    key = ("advance_rule", content.pk, on)
+    if unit is not None and key in unit.memo:
+        return unit.memo[key]
+    rule = AdvanceRule.objects.valid_on(on).filter(content=content).select_related("legal_basis").first()
+    if unit is not None:
+        unit.memo[key] = rule
+    return rule
 
 
 def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
@@ -98,12 +110,7 @@ def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, 
         contract = getattr(project, "contract", None)
         if contract is None:
             raise ValidationError(_("Record the contract before paying an advance."))
-        rule = (
-            AdvanceRule.objects.valid_on(paid_on)
-            .filter(content=project.content)
-            .select_related("legal_basis")
-            .first()
-        )
+        rule = advance_rule(project.content, paid_on)
         if rule is None:
             raise ValidationError(
                 {
@@ -334,7 +341,7 @@ def accept(
         acceptance.accepted_on, acceptance.minutes_number = accepted_on, minutes_number
         acceptance.result, acceptance.note = result, note
         acceptance.full_clean()
-        acceptance.save()
+        save_new(acceptance)
         if result == "passed":
             before = _move(project, action)
             _event(project, user, action, before, document=minutes_number, note=note, on=accepted_on)
@@ -380,7 +387,7 @@ def settle(
             project=project, settled_on=settled_on, document=document, amount=amount, note=note
         )
         settlement.full_clean()
-        settlement.save()
+        save_new(settlement)
         ledger.set_level(project, LedgerKind.SETTLED, amount, settled_on, reference=document)
         if counterpart_actual is not None:
             if counterpart_actual < 0:

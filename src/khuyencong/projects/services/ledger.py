@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery, Sum
 
 from khuyencong.projects.extensions import LEDGER_WRITTEN
 from khuyencong.projects.models import PAID_KINDS, PLAN_KINDS, LedgerEntry, LedgerKind, Project
+from khuyencong.projects.services import batch
 
 
 def split_amount(amount: int, shares: list[int]) -> list[int]:
@@ -60,7 +61,9 @@ def record(
     """Write one movement, split across the project's locations."""
     if amount == 0:
         return []
-    locations = _locations(project)
+    unit = batch.current()
+    kept = unit is not None and unit.knows(project)
+    locations = unit.locations(project) if kept else _locations(project)
     parts = split_amount(amount, [share for _p, _n, share in locations])
     movement = uuid.uuid4()
     entries = [
@@ -83,6 +86,9 @@ def record(
         for (province, province_now, _share), part in zip(locations, parts, strict=True)
         if part != 0
     ]
+    if kept:
+        unit.add_entries(entries)  # written with the batch
+        return entries
     with transaction.atomic(savepoint=False):
         written = LedgerEntry.objects.bulk_create(entries)
         LEDGER_WRITTEN.results(written)
@@ -90,6 +96,9 @@ def record(
 
 
 def total(project: Project, *kinds: str, on: datetime.date | None = None) -> int:
+    unit = batch.current()
+    if unit is not None and unit.knows(project):
+        return unit.total(project, kinds, on)
     qs = LedgerEntry.objects.filter(project=project, kind__in=kinds)
     if on is not None:
         qs = qs.filter(value_date__lte=on)
@@ -158,10 +167,14 @@ class Money:
 
 
 def money_of(project: Project, on: datetime.date | None = None) -> Money:
-    qs = LedgerEntry.objects.filter(project=project)
-    if on is not None:
-        qs = qs.filter(value_date__lte=on)
-    sums = dict(qs.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
+    unit = batch.current()
+    if unit is not None and unit.knows(project):
+        sums = unit.sums_of(project, on)
+    else:
+        qs = LedgerEntry.objects.filter(project=project)
+        if on is not None:
+            qs = qs.filter(value_date__lte=on)
+        sums = dict(qs.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
     from khuyencong.projects.models import Status
 
     return Money(

@@ -26,7 +26,7 @@ from khuyencong.projects.models import (
     ProvincialAppraisal,
     Recommendation,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.proposals import deadline_passed, describe_deadline, readiness
 
 ACTIONS = PROJECT_ACTIONS  # the table of actions: ``khuyencong.projects.actions``
@@ -41,7 +41,7 @@ def _lock(user, project: Project, action_name: str) -> tuple[Project, Action, Sc
     """Re-read the project under lock and check the action is allowed now (role, scope, status)."""
     action = PROJECT_ACTIONS[action_name]
     scope = get_scope(user)
-    locked = Project.objects.select_for_update().restrict(user, VIEW).filter(pk=project.pk).first()
+    locked = locked_project(user, project.pk)
     if locked is None:
         raise PermissionDenied(_("This project is outside your scope."))
     if locked.status not in action.sources:
@@ -52,6 +52,24 @@ def _lock(user, project: Project, action_name: str) -> tuple[Project, Action, Sc
     if not action.allowed(scope, locked):
         raise PermissionDenied(_("Your role cannot “%(action)s” this project.") % {"action": action.label})
     return locked, action, scope
+
+
+def locked_project(user, pk: int) -> Project | None:
+    """The project re-read under lock if the user may see it (in a :func:`batch.batch`, the batch's
+    own object, read with the others)."""
+    unit = batch.current()
+    if unit is not None and unit.user == user:
+        return unit.project(pk)
+    return Project.objects.select_for_update().restrict(user, VIEW).filter(pk=pk).first()
+
+
+def save_new(obj) -> None:
+    """Insert a new record of a project (a contract, an acceptance…): at once, or with the batch."""
+    unit = batch.current()
+    if unit is not None and obj._state.adding and unit.knows(obj.project):
+        unit.add(obj)
+    else:
+        obj.save()
 
 
 def _event(
@@ -66,8 +84,8 @@ def _event(
 ) -> ProjectEvent:
     """``on``: the date of the document or the work (a contract's signing, a payment); ``at``, the
     time it was recorded, is set by the database."""
-    return ProjectEvent.objects.create(
-        project=project,
+    return record_event(
+        project,
         on=on,
         kind=action.event,
         user=user,
@@ -79,13 +97,35 @@ def _event(
     )
 
 
-def _move(project: Project, action: Action) -> str:
+def record_event(project: Project, **fields) -> ProjectEvent:
+    """A line of the project's timeline: written at once, or with the batch."""
+    event = ProjectEvent(project=project, **fields)
+    unit = batch.current()
+    if unit is not None and unit.knows(project):
+        unit.add_event(event)
+    else:
+        event.save()
+    return event
+
+
+def move_to(project: Project, status: str) -> str:
+    """Change the project's status (its version moves on); returns the status before."""
     before = project.status
-    if action.target is not None and action.target != before:
-        project.status = action.target
+    if status != before:
+        project.status = status
         project.version += 1
-        project.save()
+        unit = batch.current()
+        if unit is not None and unit.knows(project):
+            unit.moved(project)
+        else:
+            project.save()
     return before
+
+
+def _move(project: Project, action: Action) -> str:
+    if action.target is None:
+        return project.status
+    return move_to(project, action.target)
 
 
 def _required(value: str | None, field: str, message: str) -> str:

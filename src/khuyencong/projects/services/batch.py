@@ -1,0 +1,198 @@
+"""Many projects' movements applied together: the same services, written set-wise.
+
+An import of the programme's history runs the services (``decisions``, ``implementation``) once per
+movement – tens of thousands of contracts, advances, payments, settlements – and each call, alone,
+locks and reads its project, sums its ledger, writes a few rows and moves the figures kept ready:
+a hundred statements per project. Inside :func:`batch` the services run unchanged (every rule,
+message and check is theirs, in their own order) but what they read and write goes through one
+unit of work:
+
+* the projects are read and locked together, within the user's scope (``load``), and each service
+  call gets the same object back (``transitions._lock``);
+* each project's ledger sums are read once and kept up to date as the services write
+  (``ledger.total``, ``ledger.money_of``), its locations too (``ledger.record`` splits by them);
+* what the services write – ledger entries, timeline events, new contracts, acceptances and
+  settlements, the projects' status – is kept and written when the batch ends, in a few
+  statements per table, audited (the change log records the import as their reason), with the
+  figures kept ready (``reporting.rollups``) moved once per project.
+
+Nothing is written if the block raises (the caller's transaction is rolled back: an import that
+found an error keeps nothing). Outside a batch every service writes at once, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import models, transaction
+
+from khuyencong.core.models import RestrictedQuerySet
+from khuyencong.core.permissions import VIEW
+from khuyencong.projects.models import LedgerEntry, Project, ProjectEvent, ProjectLocation
+
+_current: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kc_project_batch", default=None)
+
+CHUNK = 2_000  # rows per statement when the batch is written
+
+
+class Batch:
+    def __init__(self, user) -> None:
+        self.user = user
+        self.projects: dict[int, Project | None] = {}  # identity map (None: outside the user's scope)
+        self.sums: dict[int, dict[str, int]] = {}  # each project's ledger, summed by kind
+        self.places: dict[int, list[tuple[int, int, int]]] = {}  # (province, province now, share)
+        self.loaded_status: dict[int, str] = {}
+        self.had_entries: set[int] = set()
+        self.entries: list[LedgerEntry] = []
+        self.events: list[ProjectEvent] = []
+        self.created: list[models.Model] = []
+        self.dirty: dict[int, Project] = {}
+        self.memo: dict[Any, Any] = {}
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def load(self, ids: Iterable[int]) -> None:
+        """Read and lock the projects (within the user's scope), their ledger sums and locations."""
+        wanted = sorted({int(pk) for pk in ids} - set(self.projects))
+        for start in range(0, len(wanted), CHUNK):
+            self._load(wanted[start : start + CHUNK])
+
+    def _load(self, ids: list[int]) -> None:
+        found = {
+            p.pk: p
+            for p in Project.objects.select_for_update(of=("self",))
+            .restrict(self.user, VIEW)
+            .filter(pk__in=ids)
+            .select_related("content", "implementing_org", "contract", "acceptance", "settlement")
+        }
+        for pk in ids:
+            self.projects[pk] = found.get(pk)
+            if pk in found:
+                self.loaded_status[pk] = found[pk].status
+        self._read_money([pk for pk in ids if pk in found])
+
+    def _read_money(self, ids: list[int]) -> None:
+        for pk in ids:
+            self.sums.setdefault(pk, defaultdict(int))
+            self.places.setdefault(pk, [])
+        rows = (
+            LedgerEntry.objects.filter(project__in=ids)
+            .order_by()
+            .values("project", "kind")
+            .annotate(s=models.Sum("amount"))
+            .values_list("project", "kind", "s")
+        )
+        for pk, kind, amount in rows:
+            self.sums[pk][kind] += amount
+            self.had_entries.add(pk)
+        for pk, province, province_now, share in ProjectLocation.objects.filter(project__in=ids).values_list(
+            "project", "province", "province_now", "share_bp"
+        ):
+            self.places[pk].append((province, province_now, share))
+
+    def project(self, pk: int) -> Project | None:
+        """The project, locked, if the user may see it (``None`` otherwise)."""
+        if pk not in self.projects:
+            self.load([pk])
+        return self.projects[pk]
+
+    def knows(self, project: Project) -> bool:
+        """Whether the batch keeps this project's money (``project`` is the batch's own object)."""
+        return self.projects.get(project.pk) is project
+
+    def total(self, project: Project, kinds: Iterable[str], on: datetime.date | None) -> int:
+        if on is None:
+            sums = self.sums[project.pk]
+            return sum(sums.get(kind, 0) for kind in kinds)
+        kinds = set(kinds)
+        stored = (
+            LedgerEntry.objects.filter(project=project, kind__in=kinds, value_date__lte=on).aggregate(
+                s=models.Sum("amount")
+            )["s"]
+            or 0
+        )
+        return stored + sum(
+            e.amount
+            for e in self.entries
+            if e.project_id == project.pk and e.kind in kinds and e.value_date <= on
+        )
+
+    def sums_of(self, project: Project, on: datetime.date | None) -> dict[str, int]:
+        if on is None:
+            return dict(self.sums[project.pk])
+        return {kind: self.total(project, [kind], on) for kind in set(self.sums[project.pk])}
+
+    def locations(self, project: Project) -> list[tuple[int, int, int]]:
+        """As ``ledger._locations``: the lead province when the project has no locations."""
+        return self.places[project.pk] or [(project.lead_province_id, project.lead_province_now_id, 10_000)]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add_entries(self, entries: list[LedgerEntry]) -> None:
+        for entry in entries:
+            self.sums[entry.project_id][entry.kind] += entry.amount
+        self.entries.extend(entries)
+
+    def add_event(self, event: ProjectEvent) -> None:
+        self.events.append(event)
+
+    def add(self, obj: models.Model) -> None:
+        """A new record (a contract, an acceptance, a settlement), inserted when the batch ends."""
+        self.created.append(obj)
+
+    def moved(self, project: Project) -> None:
+        self.dirty[project.pk] = project
+
+    def write(self) -> None:
+        """Write what the services did: new records, the projects' status (the figures kept ready of
+        their earlier entries move with it), the ledger entries (added to the figures kept ready
+        under the status each project ends with) and the timeline."""
+        from khuyencong.projects.extensions import LEDGER_WRITTEN, STATUS_CHANGED
+
+        with transaction.atomic(savepoint=False):
+            by_model: dict[type, list[models.Model]] = defaultdict(list)
+            for obj in self.created:
+                by_model[type(obj)].append(obj)
+            for model, objs in by_model.items():
+                for start in range(0, len(objs), CHUNK):
+                    model.objects.bulk_create(objs[start : start + CHUNK])
+            changed = [p for p in self.dirty.values() if p.status != self.loaded_status.get(p.pk)]
+            for start in range(0, len(changed), CHUNK):
+                # audited, without the announcement of ``ProjectQuerySet.bulk_update``: the figures
+                # kept ready move below, only for the projects that had entries before the batch
+                RestrictedQuerySet.bulk_update(
+                    Project.objects.all(), changed[start : start + CHUNK], ["status", "version"]
+                )
+            for project in changed:
+                if project.pk in self.had_entries:
+                    STATUS_CHANGED.results(project.pk, self.loaded_status[project.pk], project.status)
+            for start in range(0, len(self.entries), CHUNK):
+                written = LedgerEntry.objects.bulk_create(self.entries[start : start + CHUNK])
+                LEDGER_WRITTEN.results(written)
+            for start in range(0, len(self.events), CHUNK):
+                ProjectEvent.objects.bulk_create(self.events[start : start + CHUNK])
+        self.entries, self.events, self.created, self.dirty = [], [], [], {}
+
+
+def current() -> Batch | None:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def batch(user, project_ids: Iterable[int] = ()) -> Iterator[Batch]:
+    """Run the services on many projects as one unit of work (see the module's docstring);
+    ``project_ids``: the projects to read and lock at once."""
+    unit = Batch(user)
+    token = _current.set(unit)
+    try:
+        with transaction.atomic():
+            unit.load(project_ids)
+            yield unit
+            unit.write()
+    finally:
+        _current.reset(token)
