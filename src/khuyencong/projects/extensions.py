@@ -16,7 +16,8 @@ LEDGER_WRITTEN = ExtensionPoint("projects.ledger_written")
 # once they are, so that what is derived from them is computed again.
 FACTS_REWRITTEN = ExtensionPoint("projects.facts_rewritten")
 
-# A project's status written in bulk (``Project.objects.update(status=…)``): ``provider(project id,
-# status before, status after)``, inside the writing transaction. (A status saved with the project
-# sends Django's ``pre_save``/``post_save`` signals, which the same apps listen to.)
+# A project's status written in bulk (``Project.objects.update(status=…)``, ``services.batch``):
+# ``provider({project id: (status before, status after)})``, inside the writing transaction. (A status
+# saved with the project sends Django's ``pre_save``/``post_save`` signals, which the same apps listen
+# to.)
 STATUS_CHANGED = ExtensionPoint("projects.status_changed")

@@ -144,13 +144,14 @@ def ledger_written(entries: Iterable) -> None:
     _add(rows)
 
 
-def _project_rows(project_id: int) -> list[tuple]:
-    """The project's entries summed by the summary's key without the status."""
+def _project_rows(project_ids: list[int]) -> list[tuple]:
+    """The projects' entries summed by project and the summary's key without the status."""
     from khuyencong.projects.models import LedgerEntry
 
-    fields = ["plan_year", "kind", "source", "content", "province", "province_now"]
+    fields = ["project", "plan_year", "kind", "source", "content", "province", "province_now"]
     return [
         (
+            r["project"],
             r["plan_year"],
             r["m"],
             r["kind"],
@@ -161,7 +162,7 @@ def _project_rows(project_id: int) -> list[tuple]:
             r["a"],
             r["n"],
         )
-        for r in LedgerEntry.objects.filter(project=project_id)
+        for r in LedgerEntry.objects.filter(project__in=project_ids)
         .order_by()
         .annotate(m=TruncMonth("value_date"))
         .values("m", *fields)
@@ -171,16 +172,24 @@ def _project_rows(project_id: int) -> list[tuple]:
 
 def status_changed(project_id: int, before: str, after: str) -> None:
     """A project's amounts move from the rows of its old status to those of the new one."""
-    if before == after:
-        return
+    statuses_changed({project_id: (before, after)})
+
+
+def statuses_changed(changes: dict[int, tuple[str, str]]) -> None:
+    """``projects.extensions.STATUS_CHANGED``: each project's amounts move from the rows of its old
+    status to those of the new one (``{project id: (before, after)}``; one query per 2,000)."""
+    changes = {pk: pair for pk, pair in changes.items() if pair[0] != pair[1]}
+    ids = sorted(changes)
     rows: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for *key, amount, entries in _project_rows(project_id):
-        month = key[1].date() if isinstance(key[1], datetime.datetime) else key[1]
-        base = (key[0], month, *key[2:])
-        rows[(*base, before)][0] -= amount
-        rows[(*base, before)][1] -= entries
-        rows[(*base, after)][0] += amount
-        rows[(*base, after)][1] += entries
+    for start in range(0, len(ids), 2_000):
+        for project_id, *key, amount, entries in _project_rows(ids[start : start + 2_000]):
+            before, after = changes[project_id]
+            month = key[1].date() if isinstance(key[1], datetime.datetime) else key[1]
+            base = (key[0], month, *key[2:])
+            rows[(*base, before)][0] -= amount
+            rows[(*base, before)][1] -= entries
+            rows[(*base, after)][0] += amount
+            rows[(*base, after)][1] += entries
     _add(rows)
 
 
@@ -417,7 +426,7 @@ def connect() -> None:
 
     LEDGER_WRITTEN.register(ledger_written)
     FACTS_REWRITTEN.register(rebuild)
-    STATUS_CHANGED.register(status_changed)
+    STATUS_CHANGED.register(statuses_changed)
     pre_save.connect(_project_before, sender=Project, dispatch_uid="kc-rollup-project-before")
     post_save.connect(_project_after, sender=Project, dispatch_uid="kc-rollup-project-after")
     pre_save.connect(_report_before, sender=ResultReport, dispatch_uid="kc-rollup-report-before")
@@ -438,4 +447,5 @@ __all__ = [
     "results_changed",
     "split_months",
     "status_changed",
+    "statuses_changed",
 ]

@@ -406,6 +406,11 @@ class _Applier:
 
     def _refused(self, item: Pending, error: Exception) -> None:
         from khuyencong.projects.actions import PRE_DECISION
+        from khuyencong.projects.services.batch import current
+
+        unit = current()
+        if unit is not None:
+            unit.discard()  # the import keeps nothing: what the batch kept is not written
 
         self.failed.add(item.project_id)
         if item.movement not in DECISIONS:

@@ -34,7 +34,6 @@ from khuyencong.exchange.kinds import (
     Column,
     Kind,
     Parsed,
-    RowRefused,
     read_cell,
     register,
     rehearse,
@@ -146,6 +145,7 @@ class Context:
             self.indicators.setdefault(fold(indicator.name), []).append(indicator)
         self.programmes = list(Programme.objects.select_related("legal_basis"))
         self.establishments: dict[str, Any] = {}
+        self.handed: list[tuple[Parsed, _Written]] = []  # rows written by :meth:`ProjectHistoryKind.flush`
 
 
 class ProjectHistoryKind(Kind):
@@ -422,13 +422,32 @@ class ProjectHistoryKind(Kind):
         return history.project_correct_appraised(**common, project=existing)
 
     def write(self, parsed: Parsed, context: Context) -> tuple[str, Any]:
+        """Hand the row over; :meth:`flush` writes the chunk's rows through the services together."""
         action = parsed.extra["action"]
         if action == "unchanged":
             return "unchanged", parsed.extra["existing"]
-        try:
-            return action, self._apply(parsed, context)
-        except (ValidationError, PermissionDenied) as error:
-            raise RowRefused(_errors(parsed.row, error)) from error
+        record = _Written()
+        context.handed.append((parsed, record))
+        return action, record
+
+    def flush(self, context: Context) -> list[CellError]:
+        """The chunk's rows through the services as one unit of work (``projects.services.batch``):
+        each project recorded or corrected in turn, their ledger entries, statuses and timelines
+        written together at the end."""
+        from khuyencong.projects.services.batch import batch
+
+        handed, context.handed = context.handed, []
+        errors: list[CellError] = []
+        if not handed:
+            return errors
+        with batch(context.user) as unit:
+            for parsed, record in handed:
+                try:
+                    record.pk = self._apply(parsed, context).pk
+                except (ValidationError, PermissionDenied) as error:
+                    errors.extend(_errors(parsed.row, error))
+                    unit.discard()
+        return errors
 
     # --- export in the template's columns --------------------------------------------------------
 
@@ -476,6 +495,12 @@ class ProjectHistoryKind(Kind):
             _shown(results[0].target) if results else "",
             "; ".join(b.establishment.tax_code for b in p.beneficiaries.all() if b.establishment.tax_code),
         ]
+
+
+class _Written:
+    """The record of a row handed over to :meth:`ProjectHistoryKind.flush` (its id once written)."""
+
+    pk: int | None = None
 
 
 def _same(project: Any, d: dict) -> bool:

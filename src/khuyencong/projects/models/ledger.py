@@ -70,7 +70,8 @@ class LedgerEntry(AuditedModel):
     def __str__(self) -> str:
         from khuyencong.core.formatting import format_money
 
-        return f"{self.get_kind_display()}: {format_money(self.amount, 'dong')}"
+        label = LedgerKind(self.kind).label if self.kind in LedgerKind.values else self.kind
+        return f"{label}: {format_money(self.amount, 'dong')}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

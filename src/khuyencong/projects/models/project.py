@@ -178,9 +178,13 @@ class ProjectQuerySet(RestrictedQuerySet):
 def _announce(before: dict[int, str], stored) -> None:
     from khuyencong.projects.extensions import STATUS_CHANGED
 
-    for pk, status in stored.values_list("pk", "status"):
-        if before.get(pk, status) != status:
-            STATUS_CHANGED.results(pk, before[pk], status)
+    changes = {
+        pk: (before[pk], status)
+        for pk, status in stored.values_list("pk", "status")
+        if before.get(pk, status) != status
+    }
+    if changes:
+        STATUS_CHANGED.results(changes)
 
 
 class Project(AuditedModel):
@@ -629,7 +633,9 @@ class ProjectEvent(ProjectPart):
         verbose_name_plural = _("project events")
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.get_kind_display()}"
+        # the label by its enum (``get_kind_display`` translates every choice to find one)
+        label = EventKind(self.kind).label if self.kind in EventKind.values else self.kind
+        return f"{self.project.code}: {label}"
 
     @property
     def earlier_date(self) -> datetime.date | None:

@@ -16,8 +16,9 @@ unit of work:
   statements per table, audited (the change log records the import as their reason), with the
   figures kept ready (``reporting.rollups``) moved once per project.
 
-Nothing is written if the block raises (the caller's transaction is rolled back: an import that
-found an error keeps nothing). Outside a batch every service writes at once, as before.
+Nothing is written if the block raises or :meth:`Batch.discard` was called after a refusal (the
+caller's transaction is rolled back: an import that found an error keeps nothing). Outside a batch
+every service writes at once, as before.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class Batch:
         self.events: list[ProjectEvent] = []
         self.created: list[models.Model] = []
         self.dirty: dict[int, Project] = {}
+        self.dirty_fields: set[str] = set()
         self.memo: dict[Any, Any] = {}
+        self.discarded = False
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -145,8 +148,22 @@ class Batch:
         """A new record (a contract, an acceptance, a settlement), inserted when the batch ends."""
         self.created.append(obj)
 
-    def moved(self, project: Project) -> None:
+    def moved(self, project: Project, *fields: str) -> None:
+        """The project's status and version (and ``fields``) changed: written when the batch ends."""
         self.dirty[project.pk] = project
+        self.dirty_fields.update(("status", "version", *fields))
+
+    def adopt(self, project: Project) -> None:
+        """A project the services have just created in this batch (no entries yet)."""
+        self.projects[project.pk] = project
+        self.loaded_status[project.pk] = project.status
+        self._read_money([project.pk])
+
+    def discard(self) -> None:
+        """A service refused a call midway: what it kept may be half a change, so nothing the batch
+        kept is written (the caller rolls its transaction back: an import with an error keeps
+        nothing, and goes on only to report the other rows' errors)."""
+        self.discarded = True
 
     def write(self) -> None:
         """Write what the services did: new records, the projects' status (the figures kept ready of
@@ -154,6 +171,8 @@ class Batch:
         under the status each project ends with) and the timeline."""
         from khuyencong.projects.extensions import LEDGER_WRITTEN, STATUS_CHANGED
 
+        if self.discarded:
+            return
         with transaction.atomic(savepoint=False):
             by_model: dict[type, list[models.Model]] = defaultdict(list)
             for obj in self.created:
@@ -161,22 +180,27 @@ class Batch:
             for model, objs in by_model.items():
                 for start in range(0, len(objs), CHUNK):
                     model.objects.bulk_create(objs[start : start + CHUNK])
-            changed = [p for p in self.dirty.values() if p.status != self.loaded_status.get(p.pk)]
-            for start in range(0, len(changed), CHUNK):
+            dirty = list(self.dirty.values())
+            fields = sorted(self.dirty_fields)
+            for start in range(0, len(dirty), CHUNK):
                 # audited, without the announcement of ``ProjectQuerySet.bulk_update``: the figures
-                # kept ready move below, only for the projects that had entries before the batch
-                RestrictedQuerySet.bulk_update(
-                    Project.objects.all(), changed[start : start + CHUNK], ["status", "version"]
-                )
-            for project in changed:
-                if project.pk in self.had_entries:
-                    STATUS_CHANGED.results(project.pk, self.loaded_status[project.pk], project.status)
+                # kept ready of the entries written before the batch move below, those of the
+                # batch's entries are added under the status their project ends with
+                RestrictedQuerySet.bulk_update(Project.objects.all(), dirty[start : start + CHUNK], fields)
+            moved = {
+                p.pk: (self.loaded_status[p.pk], p.status)
+                for p in dirty
+                if p.pk in self.had_entries and p.status != self.loaded_status[p.pk]
+            }
+            if moved:
+                STATUS_CHANGED.results(moved)
             for start in range(0, len(self.entries), CHUNK):
                 written = LedgerEntry.objects.bulk_create(self.entries[start : start + CHUNK])
                 LEDGER_WRITTEN.results(written)
             for start in range(0, len(self.events), CHUNK):
                 ProjectEvent.objects.bulk_create(self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
+        self.dirty_fields = set()
 
 
 def current() -> Batch | None:

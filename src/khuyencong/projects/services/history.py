@@ -31,12 +31,12 @@ from khuyencong.projects.models import (
     EventKind,
     LedgerKind,
     Project,
-    ProjectEvent,
     RegistrationRound,
     Status,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.proposals import proposal_save
+from khuyencong.projects.services.transitions import move_to, record_event
 
 COUNCILS_FROM = 2021  # from the 2021 plan onward the agency appraises with an expert council
 
@@ -165,14 +165,16 @@ def project_record_appraised(
             beneficiaries=beneficiaries,
             code=code or None,
         )
+        unit = batch.current()
+        if unit is not None:
+            unit.adopt(project)
         requested = _book(project, filed_on, appraised_on, recommended_doit, recommended)
-        before = project.status
-        project.status = Status.AGENCY_APPRAISED
         project.submitted_at = datetime.datetime.combine(filed_on, datetime.time(9), datetime.UTC)
-        project.version += 1
-        project.save()
-        ProjectEvent.objects.create(
-            project=project,
+        if unit is not None:
+            unit.moved(project, "submitted_at")
+        before = move_to(project, Status.AGENCY_APPRAISED)
+        record_event(
+            project,
             kind=EventKind.SUBMITTED,
             user=user,
             on=filed_on,
