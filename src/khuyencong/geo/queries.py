@@ -10,6 +10,7 @@ from contextvars import ContextVar
 
 from django.db.models import QuerySet
 
+from khuyencong.core.unitmemo import remembered
 from khuyencong.geo.models import (
     AdministrativeUnit,
     Level,
@@ -91,7 +92,8 @@ def successor_of(unit: AdministrativeUnit, on: datetime.date | None = None) -> A
 
 def province_now(unit: AdministrativeUnit, on: datetime.date | None = None) -> AdministrativeUnit:
     """The province holding ``unit`` on ``on`` (default: today), for any level and generation."""
-    return successor_of(unit.province(), on or datetime.date.today())
+    on = on or datetime.date.today()
+    return remembered(("province_now", unit.pk, on), lambda: successor_of(unit.province(), on))
 
 
 def rollup_map(level: str = Level.PROVINCE, on: datetime.date | None = None) -> dict[int, int]:

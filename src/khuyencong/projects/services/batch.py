@@ -32,8 +32,9 @@ from typing import Any
 
 from django.db import models, transaction
 
-from khuyencong.core.models import RestrictedQuerySet
+from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import VIEW
+from khuyencong.core.unitmemo import kept_answers
 from khuyencong.projects.models import LedgerEntry, Project, ProjectEvent, ProjectLocation
 
 _current: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kc_project_batch", default=None)
@@ -54,7 +55,6 @@ class Batch:
         self.created: list[models.Model] = []
         self.dirty: dict[int, Project] = {}
         self.dirty_fields: set[str] = set()
-        self.memo: dict[Any, Any] = {}
         self.discarded = False
 
     # --- reading ------------------------------------------------------------------------------
@@ -132,6 +132,12 @@ class Batch:
 
     def locations(self, project: Project) -> list[tuple[int, int, int]]:
         """As ``ledger._locations``: the lead province when the project has no locations."""
+        if project.pk not in self.places:
+            self.places[project.pk] = list(
+                ProjectLocation.objects.filter(project=project).values_list(
+                    "province", "province_now", "share_bp"
+                )
+            )
         return self.places[project.pk] or [(project.lead_province_id, project.lead_province_now_id, 10_000)]
 
     # --- writing ------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ class Batch:
         self.events.append(event)
 
     def add(self, obj: models.Model) -> None:
-        """A new record (a contract, an acceptance, a settlement), inserted when the batch ends."""
+        """A new record (a contract, an acceptance, a budget line…), inserted when the batch ends."""
         self.created.append(obj)
 
     def moved(self, project: Project, *fields: str) -> None:
@@ -154,10 +160,11 @@ class Batch:
         self.dirty_fields.update(("status", "version", *fields))
 
     def adopt(self, project: Project) -> None:
-        """A project the services have just created in this batch (no entries yet)."""
+        """A project the services have just created in this batch (no entries, no locations yet:
+        the locations are read when its first entry is split)."""
         self.projects[project.pk] = project
         self.loaded_status[project.pk] = project.status
-        self._read_money([project.pk])
+        self.sums[project.pk] = defaultdict(int)
 
     def discard(self) -> None:
         """A service refused a call midway: what it kept may be half a change, so nothing the batch
@@ -207,6 +214,32 @@ def current() -> Batch | None:
     return _current.get()
 
 
+def save_new(obj: Any) -> None:
+    """Insert a new record of a project (a contract, an acceptance, a budget line…): at once, or
+    with the batch (a model whose ``save`` computes fields is saved at once)."""
+    unit = current()
+    if (
+        unit is not None
+        and obj._state.adding
+        and type(obj).save is AuditedModel.save
+        and unit.knows(obj.project)
+    ):
+        unit.add(obj)
+    else:
+        obj.save()
+
+
+def record_event(project: Project, **fields: Any) -> ProjectEvent:
+    """A line of the project's timeline: written at once, or with the batch."""
+    event = ProjectEvent(project=project, **fields)
+    unit = current()
+    if unit is not None and unit.knows(project):
+        unit.add_event(event)
+    else:
+        event.save()
+    return event
+
+
 @contextlib.contextmanager
 def batch(user, project_ids: Iterable[int] = ()) -> Iterator[Batch]:
     """Run the services on many projects as one unit of work (see the module's docstring);
@@ -214,7 +247,7 @@ def batch(user, project_ids: Iterable[int] = ()) -> Iterator[Batch]:
     unit = Batch(user)
     token = _current.set(unit)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), kept_answers():
             unit.load(project_ids)
             yield unit
             unit.write()

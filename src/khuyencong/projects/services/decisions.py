@@ -24,8 +24,9 @@ from khuyencong.projects.models import (
     Status,
 )
 from khuyencong.projects.services import batch, ledger
+from khuyencong.projects.services.batch import record_event
 from khuyencong.projects.services.norms import check_norms
-from khuyencong.projects.services.transitions import locked_project, move_to, record_event
+from khuyencong.projects.services.transitions import locked_project, move_to
 
 APPRAISED: dict[str, set[str]] = {
     FundingSource.KCQG: {Status.AGENCY_APPRAISED},

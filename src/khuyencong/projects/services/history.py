@@ -35,8 +35,9 @@ from khuyencong.projects.models import (
     Status,
 )
 from khuyencong.projects.services import batch, ledger
+from khuyencong.projects.services.batch import record_event
 from khuyencong.projects.services.proposals import proposal_save
-from khuyencong.projects.services.transitions import move_to, record_event
+from khuyencong.projects.services.transitions import move_to
 
 COUNCILS_FROM = 2021  # from the 2021 plan onward the agency appraises with an expert council
 
@@ -166,8 +167,6 @@ def project_record_appraised(
             code=code or None,
         )
         unit = batch.current()
-        if unit is not None:
-            unit.adopt(project)
         requested = _book(project, filed_on, appraised_on, recommended_doit, recommended)
         project.submitted_at = datetime.datetime.combine(filed_on, datetime.time(9), datetime.UTC)
         if unit is not None:

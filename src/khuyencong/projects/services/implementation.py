@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.audit import audit_context
 from khuyencong.core.formatting import format_money, format_number
+from khuyencong.core.unitmemo import remembered
 from khuyencong.projects.models import (
     Acceptance,
     AdvanceRule,
@@ -25,9 +26,10 @@ from khuyencong.projects.models import (
     Settlement,
     Status,
 )
-from khuyencong.projects.services import batch, ledger
+from khuyencong.projects.services import ledger
+from khuyencong.projects.services.batch import save_new
 from khuyencong.projects.services.roles import doit_or_agency
-from khuyencong.projects.services.transitions import _event, _lock, _move, save_new
+from khuyencong.projects.services.transitions import _event, _lock, _move
 
 
 def _not_future(day: datetime.date, field: str) -> None:
@@ -89,15 +91,13 @@ def latest_progress(project: Project) -> int:
 
 
 def advance_rule(content, on: datetime.date) -> AdvanceRule | None:
-    """The advance rule of the content on that day (in a batch, read once per content and day)."""
-    unit = batch.current()
-    key = ("advance_rule", content.pk, on)
-    if unit is not None and key in unit.memo:
-        return unit.memo[key]
-    rule = AdvanceRule.objects.valid_on(on).filter(content=content).select_related("legal_basis").first()
-    if unit is not None:
-        unit.memo[key] = rule
-    return rule
+    """The advance rule of the content on that day."""
+    return remembered(
+        ("advance_rule", content.pk, on),
+        lambda: (
+            AdvanceRule.objects.valid_on(on).filter(content=content).select_related("legal_basis").first()
+        ),
+    )
 
 
 def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:

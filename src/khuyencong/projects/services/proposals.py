@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,10 @@ from khuyencong.projects.models import (
     PlannedResult,
     Project,
     ProjectBeneficiary,
-    ProjectEvent,
     ProjectLocation,
     Status,
 )
-from khuyencong.projects.services import roles
+from khuyencong.projects.services import batch, roles
 from khuyencong.projects.services.norms import check_norms, norms_for
 
 PROJECT_FIELDS = [
@@ -156,21 +155,52 @@ def _check_project(user, project: Project) -> None:
         raise ValidationError(errors)
 
 
-def _replace(model, project: Project, rows: list[dict], key_fields: tuple[str, ...]) -> None:
-    """Make the project's rows of ``model`` exactly ``rows`` (matching on ``key_fields``)."""
-    existing = {tuple(getattr(o, f) for f in key_fields): o for o in model.objects.filter(project=project)}
+def _replace(
+    model,
+    project: Project,
+    rows: list[dict],
+    key_fields: tuple[str, ...],
+    creating: bool = False,
+    related_name: str = "",
+) -> None:
+    """Make the project's rows of ``model`` exactly ``rows`` (matching on ``key_fields``);
+    ``creating``: the project is new and has none yet. With ``related_name`` the new rows of a new
+    project may be written with a batch (``project.<related_name>.all()`` answers them meanwhile;
+    only for rows no service filters in the database while the batch runs)."""
+    existing = (
+        {}
+        if creating
+        else {tuple(getattr(o, f) for f in key_fields): o for o in model.objects.filter(project=project)}
+    )
     wanted_keys = set()
+    written: list = []
     for values in rows:
         key = tuple(values[f] for f in key_fields)
         wanted_keys.add(key)
         obj = existing.get(key) or model(project=project)
         for name, value in values.items():
             setattr(obj, name, value)
-        obj.full_clean(exclude=["project", "province_now"], validate_unique=False)
-        obj.save()
+        read = [n for n, v in values.items() if isinstance(v, models.Model) and not v._state.adding]
+        obj.full_clean(exclude=["project", "province_now", *read], validate_unique=False)
+        if creating and related_name:
+            batch.save_new(obj)
+            written.append(obj)
+        else:
+            obj.save()
+    if creating and related_name:
+        _prefetched(project, related_name, written)
     for key, obj in existing.items():
         if key not in wanted_keys:
             obj.delete()
+
+
+def _prefetched(project: Project, name: str, rows: list) -> None:
+    """``project.<name>.all()`` answers ``rows`` without a query (written with a batch, they are
+    not in the database yet)."""
+    cache = getattr(project, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = project._prefetched_objects_cache = {}
+    cache[name] = rows
 
 
 def proposal_save(
@@ -223,8 +253,10 @@ def proposal_save(
                     )
         for name, value in data.items():
             setattr(project, name, value)
+        # a related record given as read from the database exists: no query to look for it again
+        read = [n for n, v in data.items() if isinstance(v, models.Model) and not v._state.adding]
         project.full_clean(
-            exclude=["code", "lead_province_now", "search_text", "version"], validate_unique=False
+            exclude=["code", "lead_province_now", "search_text", "version", *read], validate_unique=False
         )
         _check_project(user, project)
         if creating:
@@ -232,20 +264,25 @@ def proposal_save(
         else:
             project.version += 1
         project.save()
+        unit = batch.current()
+        if creating and unit is not None:
+            unit.adopt(project)  # what follows is written with the batch
         if creating:
-            ProjectEvent.objects.create(
-                project=project, kind=EventKind.CREATED, user=user, to_status=project.status
-            )
+            batch.record_event(project, kind=EventKind.CREATED, user=user, to_status=project.status)
         if budget_lines is not None:
-            project.budget_lines.all().delete()
+            if not creating:
+                project.budget_lines.all().delete()
+            lines = []
             for order, line in enumerate(budget_lines, start=1):
                 obj = BudgetLine(project=project, order=order, **line)
                 obj.full_clean(exclude=["project"])
-                obj.save()
+                batch.save_new(obj)
+                lines.append(obj)
+            _prefetched(project, "budget_lines", lines)
         if locations is not None:
-            _replace(ProjectLocation, project, locations, ("province",))
+            _replace(ProjectLocation, project, locations, ("province",), creating=creating)
         if beneficiaries is not None:
-            _replace(ProjectBeneficiary, project, beneficiaries, ("establishment",))
+            _replace(ProjectBeneficiary, project, beneficiaries, ("establishment",), creating=creating)
         if results is not None:
             for row in results:
                 if row["indicator"].content_id != project.content_id:
@@ -257,7 +294,14 @@ def proposal_save(
                             ]
                         }
                     )
-            _replace(PlannedResult, project, results, ("indicator",))
+            _replace(
+                PlannedResult,
+                project,
+                results,
+                ("indicator",),
+                creating=creating,
+                related_name="planned_results",
+            )
     return project
 
 

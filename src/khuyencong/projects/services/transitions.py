@@ -63,15 +63,6 @@ def locked_project(user, pk: int) -> Project | None:
     return Project.objects.select_for_update().restrict(user, VIEW).filter(pk=pk).first()
 
 
-def save_new(obj) -> None:
-    """Insert a new record of a project (a contract, an acceptance…): at once, or with the batch."""
-    unit = batch.current()
-    if unit is not None and obj._state.adding and unit.knows(obj.project):
-        unit.add(obj)
-    else:
-        obj.save()
-
-
 def _event(
     project: Project,
     user,
@@ -84,7 +75,7 @@ def _event(
 ) -> ProjectEvent:
     """``on``: the date of the document or the work (a contract's signing, a payment); ``at``, the
     time it was recorded, is set by the database."""
-    return record_event(
+    return batch.record_event(
         project,
         on=on,
         kind=action.event,
@@ -95,17 +86,6 @@ def _event(
         document=document,
         amount=amount,
     )
-
-
-def record_event(project: Project, **fields) -> ProjectEvent:
-    """A line of the project's timeline: written at once, or with the batch."""
-    event = ProjectEvent(project=project, **fields)
-    unit = batch.current()
-    if unit is not None and unit.knows(project):
-        unit.add_event(event)
-    else:
-        event.save()
-    return event
 
 
 def move_to(project: Project, status: str) -> str:
