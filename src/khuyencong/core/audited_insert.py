@@ -230,3 +230,42 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
             )
 
     _insert(ObjectChange, fields, rows(), using)
+
+
+def update_audited(
+    model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *, using: str = "default"
+) -> None:
+    """UPDATE ``fields`` of the saved ``objs`` of the audited ``model`` to their values on the objects,
+    one ``executemany`` for the set, and write an UPDATE audit record of what changed (before and
+    after, as :meth:`~khuyencong.core.models.RestrictedQuerySet.bulk_update` records it) – without
+    Django's ``bulk_update`` (one ``CASE`` per field and object)."""
+    if not objs:
+        return
+    connection = connections[using]
+    opts = model._meta
+    targets = [opts.get_field(name) for name in fields]
+    attnames = [f.attname for f in targets]  # type: ignore[union-attr]
+    converters = [_converter(f, connection) for f in targets]  # type: ignore[arg-type]
+    stored = model._base_manager.using(using).filter(pk__in=[o.pk for o in objs]).in_bulk()
+    table = connection.ops.quote_name(opts.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in targets)  # type: ignore[union-attr]
+    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name(opts.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (
+                    *(convert(getattr(o, name)) for convert, name in zip(converters, attnames, strict=True)),
+                    o.pk,
+                )
+                for o in objs
+            ],
+        )
+    changes = []
+    for o in objs:
+        if o.pk not in stored:
+            continue
+        before, after = audit.diff(audit.snapshot(stored[o.pk], attnames), audit.snapshot(o, attnames))
+        if after:
+            changes.append(audit.build_record(o, audit.UPDATE, before, after))
+    audit.record_many(changes, using)

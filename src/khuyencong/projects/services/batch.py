@@ -32,7 +32,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from khuyencong.core.models import AuditedModel, RestrictedQuerySet
+from khuyencong.core.audited_insert import insert_audited, update_audited
+from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW
 from khuyencong.core.unitmemo import kept_answers
 from khuyencong.projects.models import LedgerEntry, Project, ProjectEvent, ProjectLocation
@@ -186,14 +187,14 @@ class Batch:
                 by_model[type(obj)].append(obj)
             for model, objs in by_model.items():
                 for start in range(0, len(objs), CHUNK):
-                    model.objects.bulk_create(objs[start : start + CHUNK])
+                    insert_audited(model, objs[start : start + CHUNK])
             dirty = list(self.dirty.values())
             fields = sorted(self.dirty_fields)
             for start in range(0, len(dirty), CHUNK):
                 # audited, without the announcement of ``ProjectQuerySet.bulk_update``: the figures
                 # kept ready of the entries written before the batch move below, those of the
                 # batch's entries are added under the status their project ends with
-                RestrictedQuerySet.bulk_update(Project.objects.all(), dirty[start : start + CHUNK], fields)
+                update_audited(Project, dirty[start : start + CHUNK], fields)
             moved = {
                 p.pk: (self.loaded_status[p.pk], p.status)
                 for p in dirty
@@ -202,10 +203,11 @@ class Batch:
             if moved:
                 STATUS_CHANGED.results(moved)
             for start in range(0, len(self.entries), CHUNK):
-                written = LedgerEntry.objects.bulk_create(self.entries[start : start + CHUNK])
+                written = self.entries[start : start + CHUNK]
+                insert_audited(LedgerEntry, written)
                 LEDGER_WRITTEN.results(written)
             for start in range(0, len(self.events), CHUNK):
-                ProjectEvent.objects.bulk_create(self.events[start : start + CHUNK])
+                insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
         self.dirty_fields = set()
 
