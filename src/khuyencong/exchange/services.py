@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from khuyencong.core.audit import audit_context
 from khuyencong.core.audited_insert import insert_rows
 from khuyencong.core.text import fold
+from khuyencong.core.unitmemo import kept_answers
 from khuyencong.exchange.kinds import KINDS, CellError, Kind, Parsed, RowRefused, chunks
 from khuyencong.exchange.models import BatchState, ImportBatch, ImportedRecord
 from khuyencong.exchange.readers import FileRefused, Table, open_table
@@ -200,7 +201,8 @@ def _kept_chunks(kept: IO[bytes], kind: Kind, context: Any) -> Iterator[list[Par
 
 
 def _run(batch: ImportBatch, *, dry_run: bool, progress: Progress | None) -> ImportBatch:
-    with _kept_rows(KINDS[batch.kind], dry_run=dry_run) as kept:
+    # the answers of reference questions (a cell's value, a province today) are kept for the run
+    with _kept_rows(KINDS[batch.kind], dry_run=dry_run) as kept, kept_answers():
         return _check_and_write(batch, dry_run=dry_run, progress=progress, kept=kept)
 
 

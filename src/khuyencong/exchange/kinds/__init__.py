@@ -22,6 +22,7 @@ from django.utils.translation import override
 
 from khuyencong.core.bounds import validate_money, validate_plausible_date
 from khuyencong.core.text import fold
+from khuyencong.core.unitmemo import remembered
 from khuyencong.exchange import values
 
 TYPES = {
@@ -215,10 +216,21 @@ def kind_choices() -> list[tuple[str, str]]:
 # shared cell readers -------------------------------------------------------------------------------
 
 
+# the types whose cells repeat (dates, amounts, coded values): each value is read once per import
+_REPEATED = {"integer", "money", "number", "date", "bool", "choice"}
+
+
 def read_cell(column: Column, value: Any) -> Any:
     """The value of one cell by the column's type (``None`` when empty); :class:`values.ValueProblem`."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if column.type in _REPEATED and isinstance(value, (str, int, float, datetime.date)):
+        key = ("cell", column.key, column.type, type(value), value)
+        return remembered(key, lambda: _read_cell(column, value))
+    return _read_cell(column, value)
+
+
+def _read_cell(column: Column, value: Any) -> Any:
     kind = column.type
     if kind == "integer":
         return values.parse_integer(value)

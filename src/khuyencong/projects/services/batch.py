@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from khuyencong.core.audited_insert import insert_audited, update_audited
@@ -214,6 +215,28 @@ class Batch:
 
 def current() -> Batch | None:
     return _current.get()
+
+
+def atomic() -> Any:
+    """``transaction.atomic()`` for a service's writes – a no-op inside a batch, where they are
+    held until the batch ends and a refused call discards the batch (no savepoint per call)."""
+    return contextlib.nullcontext() if current() is not None else transaction.atomic()
+
+
+def clean(obj: Any) -> None:
+    """``obj.full_clean()`` for a new record of a project. Inside a batch that holds the project
+    (read and locked with its one-to-one records), the project is not looked up again and its
+    one-to-one record (a contract, an acceptance…) is checked against what the batch holds."""
+    unit = current()
+    if unit is None or not unit.knows(obj.project):
+        obj.full_clean()
+        return
+    obj.full_clean(exclude=["project"], validate_unique=False)
+    field = obj._meta.get_field("project")
+    if field.one_to_one:
+        held = getattr(obj.project, field.remote_field.get_accessor_name(), None)
+        if held is not None and held is not obj and held.pk != obj.pk:
+            raise ValidationError({"project": [obj.unique_error_message(type(obj), ("project",))]})
 
 
 def save_new(obj: Any) -> None:

@@ -137,7 +137,7 @@ def decision_set_lines(
     by one (:func:`_check_line`) and written together. Without ``refused`` the first refusal raises
     and nothing is written; with it, each refused item is reported (its index in ``items``, the
     error) and the others are written."""
-    with transaction.atomic():
+    with batch.atomic():
         decision = _draft(user, decision)
         existing = {
             line.project_id: line
@@ -176,7 +176,7 @@ def decision_issue(*, user, decision: Decision) -> Decision:
     """Sign off the decision: every line is checked again, the ledger records each project's change
     dated on the decision, statuses follow (approved, stopped), and the decision is locked."""
     with (
-        transaction.atomic(),
+        batch.atomic(),
         audit_context(user=user, reason=_("decision %(number)s") % {"number": decision.number}),
     ):
         decision = _draft(user, decision)
@@ -203,7 +203,7 @@ def decision_issue(*, user, decision: Decision) -> Decision:
                     decision=decision,
                     reference=decision.number,
                 )
-                status = Status.APPROVED
+                status: str = Status.APPROVED
                 event = EventKind.APPROVED
             else:
                 ledger.record(

@@ -93,8 +93,12 @@ def _book(
     requested = sum(line.state_support for line in lines)
     if requested <= 0:
         raise ValidationError({"budget_lines": [_("The state support requested must be more than 0.")]})
-    if not project.locations.exists():
-        project.locations.create(province=project.lead_province, share_bp=10_000)
+    unit = batch.current()
+    held = unit.places.get(project.pk) if unit is not None and unit.knows(project) else None
+    if not held and (held is not None or not project.locations.exists()):
+        location = project.locations.create(province=project.lead_province, share_bp=10_000)
+        if held is not None:
+            held.append((location.province_id, location.province_now_id, location.share_bp))
     ledger.set_level(project, LedgerKind.REQUESTED, requested, filed_on)
     counterpart = sum(line.counterpart for line in lines)
     ledger.set_level(project, LedgerKind.COUNTERPART_REQUESTED, counterpart, filed_on)

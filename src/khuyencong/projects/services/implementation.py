@@ -26,7 +26,7 @@ from khuyencong.projects.models import (
     Settlement,
     Status,
 )
-from khuyencong.projects.services import ledger
+from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.batch import save_new
 from khuyencong.projects.services.roles import doit_or_agency
 from khuyencong.projects.services.transitions import _event, _lock, _move
@@ -62,7 +62,7 @@ def _within_plan(project: Project, amount: int) -> None:
 def sign_contract(
     *, user, project: Project, number: str, signed_on: datetime.date, parties: str, value: int, note: str = ""
 ) -> Contract:
-    with transaction.atomic(), audit_context(user=user, reason=_("contract %(n)s") % {"n": number}):
+    with batch.atomic(), audit_context(user=user, reason=_("contract %(n)s") % {"n": number}):
         project, action, _scope = _lock(user, project, "sign_contract")
         _not_future(signed_on, "signed_on")
         plan = ledger.plan_total(project)
@@ -78,7 +78,7 @@ def sign_contract(
         contract = Contract(
             project=project, number=number, signed_on=signed_on, parties=parties, value=value, note=note
         )
-        contract.full_clean()
+        batch.clean(contract)
         save_new(contract)
         before = _move(project, action)
         _event(project, user, action, before, document=number, amount=value, on=signed_on)
@@ -103,7 +103,7 @@ def advance_rule(content, on: datetime.date) -> AdvanceRule | None:
 def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
     """An advance, within the rule for the project's content (share of the contract, and for some
     contents only after part of the work is done)."""
-    with transaction.atomic(), audit_context(user=user, reason=_("advance %(ref)s") % {"ref": reference}):
+    with batch.atomic(), audit_context(user=user, reason=_("advance %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "advance")
         _not_future(paid_on, "paid_on")
         _positive(amount)
@@ -165,7 +165,7 @@ def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, 
 
 
 def record_payment(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
-    with transaction.atomic(), audit_context(user=user, reason=_("payment %(ref)s") % {"ref": reference}):
+    with batch.atomic(), audit_context(user=user, reason=_("payment %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "pay")
         _not_future(paid_on, "paid_on")
         _positive(amount)
@@ -334,13 +334,13 @@ def report_effects(
 def accept(
     *, user, project: Project, accepted_on: datetime.date, minutes_number: str, result: str, note: str = ""
 ) -> Acceptance:
-    with transaction.atomic(), audit_context(user=user, reason=_("acceptance %(n)s") % {"n": minutes_number}):
+    with batch.atomic(), audit_context(user=user, reason=_("acceptance %(n)s") % {"n": minutes_number}):
         project, action, _scope = _lock(user, project, "accept")
         _not_future(accepted_on, "accepted_on")
         acceptance = getattr(project, "acceptance", None) or Acceptance(project=project)
         acceptance.accepted_on, acceptance.minutes_number = accepted_on, minutes_number
         acceptance.result, acceptance.note = result, note
-        acceptance.full_clean()
+        batch.clean(acceptance)
         save_new(acceptance)
         if result == "passed":
             before = _move(project, action)
@@ -370,7 +370,7 @@ def settle(
 ) -> Settlement:
     """Quyết toán: the support finally recognised (at most the approved support); whatever was paid
     beyond it is due back to the budget."""
-    with transaction.atomic(), audit_context(user=user, reason=_("settlement %(d)s") % {"d": document}):
+    with batch.atomic(), audit_context(user=user, reason=_("settlement %(d)s") % {"d": document}):
         project, action, _scope = _lock(user, project, "settle")
         _not_future(settled_on, "settled_on")
         plan = ledger.plan_total(project)
@@ -386,7 +386,7 @@ def settle(
         settlement = Settlement(
             project=project, settled_on=settled_on, document=document, amount=amount, note=note
         )
-        settlement.full_clean()
+        batch.clean(settlement)
         save_new(settlement)
         ledger.set_level(project, LedgerKind.SETTLED, amount, settled_on, reference=document)
         if counterpart_actual is not None:
@@ -401,7 +401,7 @@ def settle(
 
 
 def record_refund(*, user, project: Project, refunded_on: datetime.date, amount: int, reference: str) -> None:
-    with transaction.atomic(), audit_context(user=user, reason=_("refund %(ref)s") % {"ref": reference}):
+    with batch.atomic(), audit_context(user=user, reason=_("refund %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "refund")
         _not_future(refunded_on, "refunded_on")
         _positive(amount)

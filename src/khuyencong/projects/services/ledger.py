@@ -62,8 +62,9 @@ def record(
     if amount == 0:
         return []
     unit = batch.current()
-    kept = unit is not None and unit.knows(project)
-    locations = unit.locations(project) if kept else _locations(project)
+    if unit is not None and not unit.knows(project):
+        unit = None  # a project the batch does not hold is written at once
+    locations = unit.locations(project) if unit is not None else _locations(project)
     parts = split_amount(amount, [share for _p, _n, share in locations])
     movement = uuid.uuid4()
     entries = [
@@ -86,7 +87,7 @@ def record(
         for (province, province_now, _share), part in zip(locations, parts, strict=True)
         if part != 0
     ]
-    if kept:
+    if unit is not None:
         unit.add_entries(entries)  # written with the batch
         return entries
     with transaction.atomic(savepoint=False):

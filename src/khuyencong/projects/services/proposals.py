@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from khuyencong.core.concurrency import check_version
 from khuyencong.core.formatting import format_date
 from khuyencong.core.permissions import CHANGE, get_scope
+from khuyencong.core.unitmemo import remembered
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects.models import (
     BudgetLine,
@@ -99,9 +100,9 @@ def _check_project(user, project: Project) -> None:
         errors.setdefault("implementing_org", []).append(
             _("Name either the implementing organisation or the establishment applying for itself.")
         )
-    if (
-        project.implementing_org_id
-        and not implementing_organisations(user).filter(pk=project.implementing_org_id).exists()
+    org_id = project.implementing_org_id
+    if org_id and not remembered(
+        ("may_implement", user.pk, org_id), implementing_organisations(user).filter(pk=org_id).exists
     ):
         errors.setdefault("implementing_org", []).append(
             _(
@@ -121,7 +122,10 @@ def _check_project(user, project: Project) -> None:
     if (
         project.content_id
         and project.programme_id
-        and not project.programme.programme_contents.filter(content_id=project.content_id).exists()
+        and not remembered(
+            ("programme_content", project.programme_id, project.content_id),
+            project.programme.programme_contents.filter(content_id=project.content_id).exists,
+        )
     ):
         errors.setdefault("content", []).append(_("This content is not part of the programme."))
     if (norm := project.support_norm) is not None and norm.content_id != project.content_id:
@@ -162,7 +166,7 @@ def _replace(
     key_fields: tuple[str, ...],
     creating: bool = False,
     related_name: str = "",
-) -> None:
+) -> list:
     """Make the project's rows of ``model`` exactly ``rows`` (matching on ``key_fields``);
     ``creating``: the project is new and has none yet. With ``related_name`` the new rows of a new
     project may be written with a batch (``project.<related_name>.all()`` answers them meanwhile;
@@ -184,23 +188,27 @@ def _replace(
         obj.full_clean(exclude=["project", "province_now", *read], validate_unique=False)
         if creating and related_name:
             batch.save_new(obj)
-            written.append(obj)
         else:
             obj.save()
+        written.append(obj)
     if creating and related_name:
         _prefetched(project, related_name, written)
     for key, obj in existing.items():
         if key not in wanted_keys:
             obj.delete()
+    return written
 
 
 def _prefetched(project: Project, name: str, rows: list) -> None:
-    """``project.<name>.all()`` answers ``rows`` without a query (written with a batch, they are
-    not in the database yet)."""
-    cache = getattr(project, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = project._prefetched_objects_cache = {}
-    cache[name] = rows
+    """Inside a batch, ``project.<name>.all()`` answers ``rows`` without a query (written with the
+    batch, they are not in the database yet), as Django's ``prefetch_related`` keeps them."""
+    if batch.current() is None:
+        return
+    cache = project.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(name, None)
+    kept = getattr(project, name).get_queryset()
+    kept._result_cache, kept._prefetch_done = list(rows), True
+    cache[name] = kept
 
 
 def proposal_save(
@@ -280,7 +288,11 @@ def proposal_save(
                 lines.append(obj)
             _prefetched(project, "budget_lines", lines)
         if locations is not None:
-            _replace(ProjectLocation, project, locations, ("province",), creating=creating)
+            placed = _replace(ProjectLocation, project, locations, ("province",), creating=creating)
+            if creating and unit is not None:
+                unit.places[project.pk] = [(p.province_id, p.province_now_id, p.share_bp) for p in placed]
+        elif creating and unit is not None:
+            unit.places[project.pk] = []  # none yet (the ledger splits by the lead province)
         if beneficiaries is not None:
             _replace(ProjectBeneficiary, project, beneficiaries, ("establishment",), creating=creating)
         if results is not None:
