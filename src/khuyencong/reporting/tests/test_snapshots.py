@@ -538,11 +538,12 @@ def test_the_command_refuses_a_publication_already_under_way(people, data, setti
 
     settings.DATA_DIR = tmp_path
     settings.KC_JOBS_BACKEND_ALIAS = "database"
-    _command(*PUBLISH, "--user", people["agency"].username)
+    agency = people["agency"].username
+    _command(*PUBLISH, "--user", agency)
     job = Job.objects.get()
     # the same report with the same parameters, written otherwise (a number as a number): refused
     with translation.override("vi"), pytest.raises(CommandError) as refused:
-        _command("ket-qua-nam", "--year", "2020", "--param", "source=kcqg", "--publish", "--user", people["agency"].username)
+        _command(*("ket-qua-nam", "--year", "2020", "--param", "source=kcqg"), "--publish", "--user", agency)
     with translation.override("vi"):
         assert str(refused.value) == _(
             "This report is already being published with these parameters (job no. %(id)s); "

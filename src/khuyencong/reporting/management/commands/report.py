@@ -30,10 +30,11 @@ POLL_SECONDS = 0.5
 
 def _joined(errors: dict) -> str:
     """A ``ValidationError``'s or a form's errors as one line: ``field: reason; …``."""
-    return "; ".join(
-        " ".join(str(m) for m in messages) if field == "__all__" else f"{field}: {' '.join(map(str, messages))}"
-        for field, messages in errors.items()
-    )
+    parts = []
+    for field, messages in errors.items():
+        text = " ".join(str(m) for m in messages)
+        parts.append(text if field == "__all__" else f"{field}: {text}")
+    return "; ".join(parts)
 
 
 class Command(BaseCommand):
@@ -118,9 +119,7 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no active user “%(name)s”.") % {"name": user})
             scope = get_scope(account)
             if not scope.can_use_workspace:
-                raise CommandError(
-                    _("“%(name)s” has no role in the management workspace.") % {"name": user}
-                )
+                raise CommandError(_("“%(name)s” has no role in the management workspace.") % {"name": user})
         header = None
         if options.get("publish"):
             if account is None:
