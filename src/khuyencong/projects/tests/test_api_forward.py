@@ -4,31 +4,21 @@ all or none, the same scope and roles."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from rest_framework.test import APIClient
 
 from khuyencong.core.models import ObjectChange
 from khuyencong.projects.models import Project, ProjectEvent, Status
 from khuyencong.projects.services import transitions
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.projects.tests.test_api import TODAY, api
 from khuyencong.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/projects/forward/"
-TODAY = datetime.date.today()
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def submitted(people, make_proposal) -> Project:
