@@ -501,6 +501,11 @@ def test_the_command_waits_for_a_job_already_done(people, data, tmp_path):  # no
             {"name": "khong-co", "names": ", ".join(sorted(REPORTS))},
         ),
         (PUBLISH, "--publish needs --user: the agency officer who publishes.", {}),
+        (
+            [*PUBLISH, "--user", "agency", "--out", "x.xlsx"],
+            "--out with --publish needs --wait: the job publishes the figures.",
+            {},
+        ),
         ([*PUBLISH, "--user", "nobody"], "There is no active user “%(name)s”.", {"name": "nobody"}),
         ([*PUBLISH, "--user", "leader"], "Only the agency publishes reports.", {}),
         ([*PUBLISH, "--user", "doit"], "Only the agency publishes reports.", {}),

@@ -124,6 +124,8 @@ class Command(BaseCommand):
         if options.get("publish"):
             if account is None:
                 raise CommandError(_("--publish needs --user: the agency officer who publishes."))
+            if out is not None and not options.get("wait"):
+                raise CommandError(_("--out with --publish needs --wait: the job publishes the figures."))
             job = self._queue(report, account, data, options)
             if not options.get("wait"):
                 return
