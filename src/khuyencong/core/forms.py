@@ -107,7 +107,36 @@ class IdChoiceField(forms.ModelChoiceField):
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several model choices by id, refusing what cannot be an id (``abc``, a number beyond the
     column) as "not a valid value" before the database is asked: on SQLite a number beyond 64 bits
-    in ``pk__in`` is an error, not an empty answer."""
+    in ``pk__in`` is an error, not an empty answer.
+
+    ``max_choices``: more ids than this are refused before the database is asked (a query has a
+    limit on its parameters); ``unique``: an id given twice is refused rather than silently merged
+    (an API client that sends it has a mistake to learn about)."""
+
+    default_error_messages = {
+        "too_many": _("Choose at most %(max)s at once."),
+        "repeated": _("%(pk)s is given more than once."),
+    }
+
+    def __init__(self, *args, max_choices: int | None = None, unique: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_choices, self.unique = max_choices, unique
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            if self.max_choices is not None and len(value) > self.max_choices:
+                raise ValidationError(
+                    self.error_messages["too_many"], code="too_many", params={"max": self.max_choices}
+                )
+            if self.unique:
+                seen: set[int] = set()
+                for number in filter(None, map(parse_id, value)):
+                    if number in seen:
+                        raise ValidationError(
+                            self.error_messages["repeated"], code="repeated", params={"pk": number}
+                        )
+                    seen.add(number)
+        return super().clean(value)
 
     def _check_values(self, value):
         meta = self.queryset.model._meta

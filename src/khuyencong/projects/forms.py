@@ -331,6 +331,33 @@ class DeadlineForm(StyledForm):
     deadline = DateField(label=_("Our deadline"), widget=DATE)
 
 
+FORWARD_AT_ONCE = 500  # proposals forwarded by one request at most
+
+
+class ForwardForm(forms.Form):
+    """Several appraised proposals to forward to the agency at once (the API): ids the user sees;
+    one outside the scope is not a choice (the API answers 404), nor is an id given twice."""
+
+    projects = IdMultipleChoiceField(
+        label=_("proposals to forward"),
+        queryset=Project.objects.none(),
+        max_choices=FORWARD_AT_ONCE,
+        unique=True,
+        error_messages={"required": _("Choose at least one proposal.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = Project.objects.restrict(user, VIEW)
+
+    def outside_scope(self) -> str | None:
+        """The first id the user cannot see, when that is why the form is invalid."""
+        for error in self.errors.as_data().get("projects", []):
+            if error.code == "invalid_choice":
+                return str((error.params or {}).get("value", ""))
+        return None
+
+
 class CouncilForm(forms.ModelForm):
     members = IdMultipleChoiceField(label=_("Members"), queryset=None)
     chair = forms.ModelChoiceField(label=_("chair"), queryset=None)

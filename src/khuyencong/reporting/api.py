@@ -554,14 +554,9 @@ class PublishedReportsView(APIView):
         """Publish the report with ``parameters`` as the figures stand now (the agency only: 403 for
         everyone else). The parameters are checked at once (400); the figures are computed and frozen by
         the job queue, as from the page."""
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from django.urls import Resolver404, resolve
         from rest_framework.exceptions import PermissionDenied
 
-        from khuyencong.core.jobs import enqueue
-        from khuyencong.core.models import Job
         from khuyencong.reporting import snapshots
-        from khuyencong.reporting.models import PublishedReport
 
         report = catalogue.get(name)
         if report is None:
@@ -572,30 +567,16 @@ class PublishedReportsView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         parameters = {k: v for k, v in (data.get("parameters") or {}).items() if v is not None}
-        try:
-            _form, number, note = snapshots.check_publication(
-                user=request.user,
-                report=report,
-                data=parameters,
-                number=data.get("number", ""),
-                note=data.get("note", ""),
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        job = enqueue(
-            snapshots.PUBLISH_JOB,
+        # a rule broken (a ValidationError) answers 400 through the API's exception handler
+        job = snapshots.queue_publication(
             user=request.user,
-            params={"report": name, "data": parameters, "number": number, "note": note},
-            title=_("Publishing the report “%(title)s”") % {"title": report.title},
+            report=report,
+            data=parameters,
+            number=data.get("number", ""),
+            note=data.get("note", ""),
         )
-        publication = None
-        if job.state == Job.State.DONE and job.result_url:
-            try:
-                pk = resolve(job.result_url).kwargs.get("pk")
-            except Resolver404:
-                pk = None
-            found = PublishedReport.objects.filter(pk=pk).first() if pk else None
-            publication = _summary(found) if found is not None else None
+        found = snapshots.publication_of(job)
+        publication = _summary(found) if found is not None else None
         answer = {"job": job, "publication": publication}
         return Response(
             PublicationQueuedSerializer(answer).data,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone, translation
@@ -520,3 +520,63 @@ def publish_job(ctx, *, report: str, data: dict, number: str = "", note: str = "
         url=reverse("reports:published", kwargs={"slug": report, "pk": published.pk}),
         label=_("Open the publication"),
     )
+
+
+def _pending_publication(report: Report, chosen: dict[str, Any]):
+    """The publication of ``report`` with the same parameters already queued or running, if any."""
+    from khuyencong.core.models import Job
+    from khuyencong.reporting.catalogue import parameters
+
+    pending = Job.objects.filter(
+        kind=PUBLISH_JOB, state__in=[Job.State.QUEUED, Job.State.RUNNING], params__report=report.slug
+    ).order_by("pk")
+    for job in pending:
+        form = report.bind((job.params or {}).get("data") or {})
+        if form.is_valid() and parameters(form) == chosen:
+            return job
+    return None
+
+
+def queue_publication(*, user, report: Report, data: dict, number: str = "", note: str = ""):
+    """Queue the publication of ``report`` with the parameters ``data`` as a job (the page, the API
+    and the command all publish through here) and return the job.
+
+    Checked now, before anything is queued: the publisher may publish (``PermissionDenied``), the
+    parameters, number and note are valid, and the same report with the same parameters is not
+    already being published (``ValidationError``). The figures are computed when the job runs."""
+    from khuyencong.core.jobs import enqueue
+    from khuyencong.reporting.catalogue import parameters
+
+    form, number, note = check_publication(user=user, report=report, data=data, number=number, note=note)
+    pending = _pending_publication(report, parameters(form))
+    if pending is not None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "This report is already being published with these parameters (job no. %(id)s); "
+                        "wait for it to finish."
+                    )
+                    % {"id": pending.pk}
+                ]
+            }
+        )
+    return enqueue(
+        PUBLISH_JOB,
+        user=user,
+        params={"report": report.slug, "data": data, "number": number, "note": note},
+        title=_("Publishing the report “%(title)s”") % {"title": report.title},
+    )
+
+
+def publication_of(job) -> PublishedReport | None:
+    """The publication a finished publishing job made (``None`` while it is not done)."""
+    from django.urls import Resolver404, resolve
+
+    if job.kind != PUBLISH_JOB or job.state != job.State.DONE or not job.result_url:
+        return None
+    try:
+        pk = resolve(job.result_url).kwargs.get("pk")
+    except Resolver404:
+        return None
+    return PublishedReport.objects.filter(pk=pk).first() if pk else None

@@ -466,17 +466,21 @@ def published_list(request, slug: str):
 def publish_view(request, slug: str):
     """Publish a report (POST from the confirmation page): the agency only (403 for others, who
     may read the report but not publish it)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.contrib import messages
+    from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
     from django.shortcuts import redirect
 
+    from khuyencong.core.models import Job
     from khuyencong.reporting import snapshots
 
     report = _report_or_404(slug)
     if not snapshots.may_publish(get_scope(request.user)):
         raise PermissionDenied(_("Only the agency publishes reports."))
     data = {k: request.POST.get(k) for k in report.form.base_fields if k in request.POST}
+    # checked now and computed by the job queue's worker; the user watches the job's page, which
+    # then links to the publication (at once, when the job is already done – as with the test settings)
     try:
-        _form, number, note = snapshots.check_publication(
+        job = snapshots.queue_publication(
             user=request.user,
             report=report,
             data=data,
@@ -484,20 +488,10 @@ def publish_view(request, slug: str):
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        return _confirmation(request, report, data, error.message_dict, status=400)
-    from django.contrib import messages
-
-    from khuyencong.core.jobs import enqueue
-    from khuyencong.core.models import Job
-
-    # computed by the job queue's worker; the user watches the job's page, which then links to the
-    # publication (at once, when the job is already done – as with the test settings)
-    job = enqueue(
-        snapshots.PUBLISH_JOB,
-        user=request.user,
-        params={"report": slug, "data": data, "number": number, "note": note},
-        title=_("Publishing the report “%(title)s”") % {"title": report.title},
-    )
+        errors = error.message_dict
+        for message in errors.get(NON_FIELD_ERRORS, []):
+            messages.error(request, message)
+        return _confirmation(request, report, data, errors, status=400)
     if job.state == Job.State.DONE and job.result_url:
         messages.success(request, _("The report is published."))
         return redirect(job.result_url)

@@ -2,8 +2,9 @@
 
 One table, used by ``tests/test_access_matrix.py`` (which asserts it) and by
 ``khuyencong access-matrix`` (which writes ``docs/access-matrix.md``). 200 = answers, 302 = sent
-to sign in, 401 = API needs credentials, 403 = the role may not use this, 404 = the record is
-outside the user's scope (it does not exist for them), 405 = method not allowed.
+to sign in, 400 = the role may use it but the request is invalid (a POST sent empty), 401 = API needs
+credentials, 403 = the role may not use this, 404 = the record is outside the user's scope (it does not
+exist for them), 405 = method not allowed.
 """
 
 from __future__ import annotations
@@ -237,6 +238,12 @@ CHECKS: list[Check] = [
         _all(200, anonymous=401, public=403),
     ),
     Check("API: registration rounds", lambda c: "/api/v1/rounds/", _all(200, anonymous=401, public=403)),
+    Check(
+        "API: forward proposals to the agency (none chosen)",
+        lambda c: "/api/v1/projects/forward/",
+        _all(403, anonymous=401, admin=400, programme_officer=400, provincial_officer=400),
+        method="post",
+    ),
     Check(
         "API: completeness of periodic reporting",
         lambda c: "/api/v1/periodic/completeness/",

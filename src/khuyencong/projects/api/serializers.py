@@ -617,3 +617,13 @@ class ConflictSerializer(serializers.Serializer):
         max_length=2000,
         help_text="Why you cannot appraise this proposal impartially.",
     )
+
+
+class ForwardSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/projects/forward/`` (documentation; ``ForwardForm`` checks it)."""
+
+    projects = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        help_text="The ids of the appraised proposals to forward, each once.",
+    )

@@ -25,6 +25,7 @@ from khuyencong.core.forms import MoneyField
 from khuyencong.core.permissions import VIEW, get_scope
 from khuyencong.projects.actions import PROJECT_ACTIONS
 from khuyencong.projects.api.attachments import AttachmentsMixin
+from khuyencong.projects.api.councils import _form_data
 from khuyencong.projects.api.results import ResultsMixin
 from khuyencong.projects.api.serializers import (
     ActionSerializer,
@@ -34,6 +35,7 @@ from khuyencong.projects.api.serializers import (
     DecisionLineWriteSerializer,
     DecisionSerializer,
     EventSerializer,
+    ForwardSerializer,
     LedgerEntrySerializer,
     ProjectListSerializer,
     ProjectSerializer,
@@ -41,10 +43,12 @@ from khuyencong.projects.api.serializers import (
     ReviewWriteSerializer,
 )
 from khuyencong.projects.filters import ProjectFilterSet
+from khuyencong.projects.forms import FORWARD_AT_ONCE, ForwardForm
 from khuyencong.projects.models import Decision, ExpertAssignment, LedgerEntry, Project, RegistrationRound
 from khuyencong.projects.queries import pending_reviews, timeline, with_money
 from khuyencong.projects.services import appraisal, decisions, transitions
 from khuyencong.projects.services.proposals import can_propose
+from khuyencong.projects.services.roles import may_forward
 
 
 def _field_type(field: forms.Field) -> str:
@@ -155,11 +159,56 @@ class ProjectViewSet(
         return ProjectSerializer
 
     def can_write(self, scope) -> bool:
-        """Filing needs a role that files; on an existing project the record decides (404 outside
-        the scope, 403 when visible but not yours to change)."""
+        """Filing needs a role that files, forwarding one that forwards; on an existing project the
+        record decides (404 outside the scope, 403 when visible but not yours to change)."""
         if self.action == "create":
             return can_propose(self.request.user)
+        if self.action == "forward":
+            return may_forward(scope)
         return True
+
+    @extend_schema(
+        request=ForwardSerializer,
+        responses={200: ProjectListSerializer(many=True)},
+        description=(
+            "Forward several proposals appraised by the province's DOIT to the agency at once, as "
+            "the registration round's page does: all or none. `projects`: their ids (1 to "
+            f"{FORWARD_AT_ONCE}, each once). Answers the proposals as they are after. Who forwards: the "
+            "DOIT of the proposal's province and the agency (anyone else: 403); an id that is not a "
+            "proposal you can see: 404; an id that cannot be one, an id twice, none: 400; a proposal "
+            "that cannot be forwarded now (its status, a local proposal, one the DOIT does not "
+            "recommend): 400 naming it by its code (or 403 when your role may not forward it), and "
+            "nothing is forwarded."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="forward",
+        url_name="forward",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def forward(self, request):
+        """Forward the selected appraised proposals to the agency (all or none)."""
+        form = ForwardForm(_form_data(request.data), user=request.user)
+        if not form.is_valid():
+            missing = form.outside_scope()
+            if missing is not None:
+                raise exceptions.NotFound(
+                    _("There is no proposal %(id)s among those you can see.") % {"id": missing}
+                )
+            raise exceptions.ValidationError(form_errors(form))
+        forwarded = transitions.projects_forward(user=request.user, projects=form.cleaned_data["projects"])
+        projects = with_money(
+            Project.objects.restrict(request.user, VIEW)
+            .filter(pk__in=[p.pk for p in forwarded])
+            .select_related("content", "lead_province", "lead_province_now", "implementing_org")
+            .order_by("code")
+        )
+        return Response(
+            ProjectListSerializer(projects, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(responses=ActionSerializer(many=True))
     @action(

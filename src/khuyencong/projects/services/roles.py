@@ -30,3 +30,9 @@ def doit_or_agency(scope: Scope, project: Project) -> bool:
 
 def owner_doit_or_agency(scope: Scope, project: Project) -> bool:
     return is_owner(scope, project) or doit_or_agency(scope, project)
+
+
+def may_forward(scope: Scope) -> bool:
+    """Who forwards proposals to the agency at all (each one is then checked by the action's rule):
+    the agency and the officers of a province's DOIT."""
+    return is_agency(scope) or bool(scope.current_write)

@@ -9,6 +9,7 @@ it; the audit trail records the field changes in the same transaction.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -233,6 +234,32 @@ def project_forward(*, user, project: Project) -> Project:
         before = _move(project, action)
         _event(project, user, action, before)
     return project
+
+
+def projects_forward(*, user, projects: Iterable[Project]) -> list[Project]:
+    """Forward several appraised proposals to the agency at once (the round's page, the API): each
+    checked as :func:`project_forward` checks it, and all or none. When one cannot be forwarded,
+    nothing is: a ``PermissionDenied`` when the user may not forward some of them, else a
+    ``ValidationError`` on ``projects``, naming every such proposal by its code and the reason."""
+    chosen = sorted(projects, key=lambda p: p.pk)  # locked in one order: two requests never deadlock
+    if not chosen:
+        raise ValidationError({"projects": [_("Choose at least one proposal.")]})
+    forwarded: list[Project] = []
+    refused: list[str] = []
+    invalid: list[str] = []
+    with transaction.atomic():
+        for project in chosen:
+            try:
+                forwarded.append(project_forward(user=user, project=project))
+            except PermissionDenied as error:
+                refused.append(f"{project.code}: {error}")
+            except ValidationError as error:
+                invalid.append(f"{project.code}: {' '.join(error.messages)}")
+        if refused:
+            raise PermissionDenied(" ".join(refused))
+        if invalid:
+            raise ValidationError({"projects": invalid})
+    return forwarded
 
 
 def project_reject(*, user, project: Project, reason: str, document: str = "") -> Project:

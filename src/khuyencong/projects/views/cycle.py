@@ -141,16 +141,19 @@ def round_detail(request, pk: int):
 @workspace_required
 @require_POST
 def round_forward(request, pk: int):
-    """The DOIT forwards its appraisal results (the chosen proposals) to the agency."""
+    """The DOIT forwards its appraisal results (the chosen proposals) to the agency: all or none
+    (``transitions.projects_forward``, as the API); a proposal outside the round or the scope is not
+    among the choices."""
     the_round = get_object_or_404(RegistrationRound.objects.restrict(request.user), pk=pk)
     ids = parse_ids(request.POST.getlist("projects"))
-    done = 0
-    for project in Project.objects.restrict(request.user, VIEW).filter(round=the_round, pk__in=ids):
-        try:
-            transitions.project_forward(user=request.user, project=project)
-            done += 1
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, f"{project.code}: {' '.join(getattr(error, 'messages', [str(error)]))}")
-    if done:
-        messages.success(request, _("%(n)s proposals forwarded to the agency.") % {"n": done})
+    chosen = Project.objects.restrict(request.user, VIEW).filter(round=the_round, pk__in=ids)
+    try:
+        done = transitions.projects_forward(user=request.user, projects=chosen)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)s proposals forwarded to the agency.") % {"n": len(done)})
     return redirect(the_round)

@@ -412,25 +412,180 @@ def test_the_schema_names_the_publication_endpoints(client, people):
 # --- command line -----------------------------------------------------------------------------------
 
 
-def test_the_command_publishes_as_an_agency_officer(people, data, tmp_path):  # noqa: F811
+def _command(*args: str) -> tuple[str, str]:
+    """``khuyencong report …`` as an operator runs it: its output and errors (a refusal is a
+    ``CommandError``, which the console script prints and exits with status 1)."""
     from django.core.management import call_command
-    from django.core.management.base import CommandError
 
-    args = ["report", "ket-qua-nam", "--param", "year=2020", "--param", "source=kcqg", "--publish"]
-    for extra in ([], ["--user", people["leader"].username]):
-        with pytest.raises(CommandError):
-            call_command(*args, *extra, "--out", str(tmp_path / "x.json"), "--format", "json")
-    assert not PublishedReport.objects.exists()
-    out = tmp_path / "kq.json"
-    call_command(
-        *args, "--user", people["agency"].username, "--number", "17/BC", "--format", "json", "--out", str(out)
-    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("report", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+PUBLISH = ["ket-qua-nam", "--param", "year=2020", "--param", "source=kcqg", "--publish"]
+
+
+def test_the_command_queues_the_publication_as_a_job(people, data, settings, tmp_path):  # noqa: F811
+    """By default the command queues the job, as the page does, prints its number and writes nothing;
+    the worker then publishes."""
+    from khuyencong.core import jobs
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"  # queued for a worker, not run at once
+    out, _err = _command(*PUBLISH, "--user", people["agency"].username, "--number", "17/BC")
+    job = Job.objects.get(kind=snapshots.PUBLISH_JOB)
+    assert job.state == Job.State.QUEUED and job.owner == people["agency"]
+    assert job.audit["origin"] == "cli"
+    with translation.override("vi"):
+        assert out.strip() == _("Job no. %(id)s queued: %(title)s (%(url)s).") % {
+            "id": job.pk,
+            "title": job.title,
+            "url": f"/cong-viec/{job.pk}/",
+        }
+    assert not PublishedReport.objects.exists() and not list(tmp_path.glob("*.xlsx"))
+
+    jobs.run(job.pk)  # what the worker does with it
+
     published = PublishedReport.objects.get()
     assert published.number == "17/BC" and published.published_by == people["agency"]
-    body = json.loads(out.read_text())
+    assert ObjectChange.objects.filter(object_id=published.pk, origin="cli", action="create").exists()
+
+
+def test_the_command_waits_for_the_job_and_runs_it_when_no_worker_does(
+    people,
+    data,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"  # no worker runs it
+    out_file = tmp_path / "kq.json"
+    out, err = _command(
+        *PUBLISH,
+        *("--user", people["agency"].username, "--number", "17/BC", "--format", "json"),
+        *("--out", str(out_file), "--wait", "--worker-timeout", "0"),
+    )
+    job = Job.objects.get(kind=snapshots.PUBLISH_JOB)
+    published = PublishedReport.objects.get()
+    assert job.state == Job.State.DONE and job.result_url == f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/"
+    with translation.override("vi"):
+        assert _("No worker has started the job; running it here.") in err
+        assert "[1/1] " + _("The report is published.") in err
+        assert f"{_('Number')}: 17/BC" in out
+    assert f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/" in out
+    body = json.loads(out_file.read_text())
     assert body[0]["rows"][-1]["values"]["plan"] == 230_000_000
     assert any("17/BC" in note for note in body[0]["footnotes"])
     assert ObjectChange.objects.filter(object_id=published.pk, origin="cli", action="create").exists()
+
+
+def test_the_command_waits_for_a_job_already_done(people, data, tmp_path):  # noqa: F811
+    """With the test settings the queue runs the job at once: --wait finds it done."""
+    out_file = tmp_path / "kq.csv"
+    out, _err = _command(
+        *PUBLISH, "--user", people["agency"].username, "--format", "csv", "--out", str(out_file), "--wait"
+    )
+    published = PublishedReport.objects.get()
+    assert f"/bao-cao/ket-qua-nam/cong-bo/{published.pk}/" in out and out_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "values"),
+    [
+        (
+            ["khong-co", "--publish", "--user", "agency"],
+            "There is no report “%(name)s”; the reports are: %(names)s.",
+            {"name": "khong-co", "names": ", ".join(sorted(REPORTS))},
+        ),
+        (PUBLISH, "--publish needs --user: the agency officer who publishes.", {}),
+        (
+            [*PUBLISH, "--user", "agency", "--out", "x.xlsx"],
+            "--out with --publish needs --wait: the job publishes the figures.",
+            {},
+        ),
+        ([*PUBLISH, "--user", "nobody"], "There is no active user “%(name)s”.", {"name": "nobody"}),
+        ([*PUBLISH, "--user", "leader"], "Only the agency publishes reports.", {}),
+        ([*PUBLISH, "--user", "doit"], "Only the agency publishes reports.", {}),
+        ([*PUBLISH, "--user", "agency", "--number", "x" * 101], "At most %(n)s characters.", {"n": 100}),
+    ],
+)
+def test_the_command_refuses_in_words_with_exit_status_1(people, data, args, message, values):  # noqa: F811
+    from django.core.management.base import CommandError
+
+    from khuyencong.core.models import Job
+
+    args = [people[a].username if a in ("agency", "leader", "doit") else a for a in args]
+    with pytest.raises(CommandError) as refused:
+        _command(*args)
+    with translation.override("vi"):
+        assert _(message) != message  # the operator reads it in Vietnamese
+        expected = _(message) % values
+    assert str(refused.value).endswith(expected) and refused.value.returncode == 1
+    assert not Job.objects.exists() and not PublishedReport.objects.exists()
+
+
+def test_the_command_names_the_wrong_parameter(people, data):  # noqa: F811
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        _command("ket-qua-nam", "--param", "year=abc", "--publish", "--user", people["agency"].username)
+    assert str(refused.value).startswith("year: ") and refused.value.returncode == 1
+    assert not PublishedReport.objects.exists()
+
+
+def test_the_command_refuses_a_publication_already_under_way(people, data, settings, tmp_path):  # noqa: F811
+    from django.core.management.base import CommandError
+
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    agency = people["agency"].username
+    _command(*PUBLISH, "--user", agency)
+    job = Job.objects.get()
+    # the same report with the same parameters, written otherwise (a number as a number): refused
+    with translation.override("vi"), pytest.raises(CommandError) as refused:
+        _command(*("ket-qua-nam", "--year", "2020", "--param", "source=kcqg"), "--publish", "--user", agency)
+    with translation.override("vi"):
+        assert str(refused.value) == _(
+            "This report is already being published with these parameters (job no. %(id)s); "
+            "wait for it to finish."
+        ) % {"id": job.pk}
+    assert Job.objects.count() == 1
+    # other parameters are another publication
+    _command("ket-qua-nam", "--year", "2021", "--publish", "--user", people["agency"].username)
+    assert Job.objects.count() == 2
+
+
+def test_a_job_that_fails_is_the_commands_error(people, data, settings, tmp_path, monkeypatch):  # noqa: F811
+    """The job refused when it runs (the publisher lost the role meanwhile): exit status 1, the
+    job's message, nothing published."""
+    from django.core.management.base import CommandError
+
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    real_queue = snapshots.queue_publication
+
+    def queue_then_lose_the_role(**kwargs):
+        job = real_queue(**kwargs)
+        people["agency"].role_assignments.all().delete()
+        return job
+
+    monkeypatch.setattr(snapshots, "queue_publication", queue_then_lose_the_role)
+    with translation.override("vi"), pytest.raises(CommandError) as refused:
+        _command(*PUBLISH, "--user", people["agency"].username, "--wait", "--worker-timeout", "0")
+    job = Job.objects.get()
+    with translation.override("vi"):
+        assert str(refused.value) == _("The job no. %(id)s failed: %(error)s") % {
+            "id": job.pk,
+            "error": _("Only the agency publishes reports."),
+        }
+    assert refused.value.returncode == 1 and not PublishedReport.objects.exists()
 
 
 def test_a_reader_in_another_language_sees_only_the_real_differences(client, people, data):  # noqa: F811
@@ -542,3 +697,35 @@ def test_a_publication_job_that_is_refused_when_it_runs_publishes_nothing(
     assert job.state == Job.State.FAILED and not PublishedReport.objects.exists()
     with translation.override("vi"):
         assert job.error == str(_("Only the agency publishes reports."))
+
+
+def test_page_api_and_command_refuse_the_same_publication_twice_while_it_is_queued(
+    client,
+    people,
+    data,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    """One rule, in ``snapshots.queue_publication``: a publication already queued is not queued
+    again, whoever asks and from where."""
+    from khuyencong.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    settings.KC_JOBS_BACKEND_ALIAS = "database"
+    client.force_login(people["agency"])
+    assert client.post("/bao-cao/ket-qua-nam/cong-bo/", ANNUAL).status_code == 302
+    job = Job.objects.get()
+    with translation.override("vi"):
+        message = _(
+            "This report is already being published with these parameters (job no. %(id)s); "
+            "wait for it to finish."
+        ) % {"id": job.pk}
+    again = client.post("/bao-cao/ket-qua-nam/cong-bo/", ANNUAL)
+    assert again.status_code == 400 and message in again.content.decode()
+    api = client.post(
+        "/api/v1/reports/ket-qua-nam/published/",
+        {"parameters": {"year": 2020, "source": "kcqg"}},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["error"]["fields"] == {"non_field_errors": [message]}
+    assert Job.objects.count() == 1

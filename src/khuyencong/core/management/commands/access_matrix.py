@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 "# Access matrix\n\n"
                 "Measured by `khuyencong access-matrix --write docs/access-matrix.md`; "
                 "asserted by `tests/test_access_matrix.py`.\n"
-                "200 answers · 302 sent to sign in · 401 API needs credentials · "
+                "200 answers · 302 sent to sign in · 400 allowed, but the request (sent empty) is invalid · "
+                "401 API needs credentials · "
                 "403 the role may not use it · "
                 "404 outside the user's scope · 405 method not allowed.\n\n" + table,
                 encoding="utf-8",
