@@ -68,6 +68,9 @@ EVENTS = {
     REFUND: "refund",
 }
 MOVEMENT_OF_EVENT = {event: movement for movement, event in EVENTS.items() if movement not in (ADD,)}
+DECISION_EVENTS = {EVENTS[m] for m in DECISIONS}
+# a decision line's action → its movement (an addition's event is "approved", as an allocation's)
+MOVEMENT_OF_ACTION = {"approve": ALLOCATION, "add": ADD, "adjust": ADJUST, "stop": STOP}
 # the services' fields → the columns that hold them
 FIELD_COLUMN = {
     "amount": "amount",
@@ -344,28 +347,70 @@ class MovementsKind(Kind):
             ProjectEvent.objects.filter(
                 project__in=Project.objects.restrict(user, VIEW), kind__in=set(EVENTS.values())
             )
-            .select_related("project")
+            .select_related("project", "project__contract")
             .order_by("on", "project__code", "id")
         )
 
     def export_values(self, e: Any) -> list[Any]:
-        movement = MOVEMENT_OF_EVENT[e.kind]
-        document = e.document
-        if movement in DECISIONS or e.kind == "approved":
-            document = document.rsplit(" (", 1)[0]
-        return [
-            e.project.code,
-            e.on,
-            str(LABELS[movement]),
-            e.amount,
-            document,
-            "",
-            "",
-            "",
-            "",
-            None,
-            e.note,
-        ]
+        return self.export_page([e])[0]
+
+    def export_page(self, events: list[Any]) -> list[list[Any]]:
+        """Every column as the import reads it back, from the records the import wrote: a decision's
+        line (movement, reason) with its decision (number, signer, issuer, subject), the contract
+        (parties, note), the settlement's counterpart spent in the ledger – each read once for the
+        page. A decision's event names it as ``str(decision)`` on the decision's date."""
+        from khuyencong.projects.models import DecisionLine, LedgerKind
+        from khuyencong.projects.services.ledger import money_by_project
+
+        decided = [e for e in events if e.kind in DECISION_EVENTS]
+        lines: dict[tuple[int, str], Any] = {}
+        if decided:
+            for line in (
+                DecisionLine.objects.filter(
+                    project_id__in={e.project_id for e in decided},
+                    decision__date__in={e.on for e in decided},
+                    decision__issued_at__isnull=False,
+                )
+                .select_related("decision__issuer")
+                .order_by("decision_id")
+            ):
+                lines.setdefault((line.project_id, str(line.decision)), line)
+        settled = {e.project_id for e in events if e.kind == EVENTS[SETTLEMENT]}
+        sums = money_by_project(settled) if settled else {}
+        rows = []
+        for e in events:
+            movement, document, note = MOVEMENT_OF_EVENT[e.kind], e.document, e.note
+            signer = issuer = subject = parties = ""
+            counterpart = None
+            line = lines.get((e.project_id, e.document)) if e.kind in DECISION_EVENTS else None
+            if line is not None:
+                decision = line.decision
+                movement, document, note = MOVEMENT_OF_ACTION[line.action], decision.number, line.reason
+                signer, issuer, subject = decision.signer, decision.issuer.code, decision.title
+            elif e.kind in DECISION_EVENTS:
+                document = document.rsplit(" (", 1)[0]
+            elif movement == CONTRACT:
+                contract = getattr(e.project, "contract", None)
+                if contract is not None and contract.number == e.document:
+                    parties, note = contract.parties, contract.note
+            elif movement == SETTLEMENT:
+                counterpart = sums.get(e.project_id, {}).get(LedgerKind.COUNTERPART_ACTUAL)
+            rows.append(
+                [
+                    e.project.code,
+                    e.on,
+                    str(LABELS[movement]),
+                    e.amount,
+                    document,
+                    signer,
+                    issuer,
+                    subject,
+                    parties,
+                    counterpart,
+                    note,
+                ]
+            )
+        return rows
 
 
 class _Applier:

@@ -1,0 +1,109 @@
+"""Money movements out and back in: a file exported from one database, imported (the projects, then
+their movements) into a database without them, exports the same rows again – every column,
+decisions (number, signer, issuer, subject, reason, which amendment), the contract's parties and
+note, the settlement's counterpart spent."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from khuyencong.exchange.kinds.movements import MOVEMENTS
+from khuyencong.exchange.kinds.projects import PROJECTS
+from khuyencong.exchange.tests.test_history_import import (
+    MOVEMENT_ROWS,
+    PROJECT_ROWS,
+    csv_bytes,
+    movement,
+    project_row,
+)
+from khuyencong.projects.models import Decision, DecisionLine, Project
+from khuyencong.projects.tests.conftest import people, tuyen_quang  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+P4 = "KCQG-2019-08-0002"
+PROJECTS_ROWS = [
+    *PROJECT_ROWS,
+    project_row(P4, "Tuyên Quang", "ttkc-08-2008", "90.000.000", "30.000.000", "Đào tạo nghề đan lát"),
+]
+ROWS = [dict(r) for r in MOVEMENT_ROWS]
+for r in ROWS:
+    if r["movement"] == "hợp đồng" and r["project"] == "KCQG-2019-02-0001":
+        r.update(parties="Bên A: Sở Công Thương; Bên B: Trung tâm Khuyến công", note="Hợp đồng trọn gói")
+    if r["document"] == "02/QĐ-BCT":
+        r.update(issuer="Bộ Công Thương", signer="Thứ trưởng Nguyễn Văn A", subject="Điều chỉnh kế hoạch 2019")
+ROWS.append(
+    movement(P4, "15/07/2019", "điều chỉnh: bổ sung", "90.000.000", "02/QĐ-BCT", note="Bổ sung vào kế hoạch")
+)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _import(user, kind, content: bytes, name: str):
+    from django.core.files.base import ContentFile
+
+    from khuyencong.exchange import services
+
+    batch = services.batch_create(user=user, kind=kind.key, file=ContentFile(content), file_name=name)
+    batch = services.run_import(batch, dry_run=False)
+    assert batch.state == "imported", batch.errors
+    return batch
+
+
+def _export(client, user, kind: str, fmt: str = "csv") -> bytes:
+    client.force_login(user)
+    response = client.get(reverse("exchange:export", args=[kind, fmt]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def _exported_elsewhere(client, user, fmt: str) -> tuple[bytes, bytes]:
+    """The projects and movements files of a database holding the history, which is then undone."""
+    try:
+        with transaction.atomic():
+            _import(user, PROJECTS, csv_bytes(PROJECTS, PROJECTS_ROWS), "de-an.csv")
+            _import(user, MOVEMENTS, csv_bytes(MOVEMENTS, ROWS), "bien-dong.csv")
+            files = (_export(client, user, "projects", fmt), _export(client, user, "movements", fmt))
+            raise _Undo
+    except _Undo:
+        pass
+    assert not Project.objects.filter(plan_year=2019).exists() and not Decision.objects.exists()
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_movements_export_import_export_gives_the_same_rows(fmt, client, people, tmp_path):  # noqa: F811
+    from khuyencong.exchange.tests.test_imports import open_rows
+
+    agency = people["agency"]
+    projects, first = _exported_elsewhere(client, agency, fmt)
+    _import(agency, PROJECTS, projects, f"de-an-xuat.{fmt}")
+    again = _import(agency, MOVEMENTS, first, f"bien-dong-xuat.{fmt}")
+    assert again.created == len(ROWS)
+    second = _export(client, agency, "movements", fmt)
+    if fmt == "xlsx":
+        first_rows, second_rows = open_rows(first, tmp_path / "a.xlsx"), open_rows(second, tmp_path / "b.xlsx")
+        assert first_rows == second_rows and len(first_rows) == len(ROWS) + 1
+        return
+    assert second == first
+    text = first.decode("utf-8-sig")
+    # nothing was left empty that the import had written
+    for expected in (
+        "Thứ trưởng Nguyễn Văn A",
+        "Điều chỉnh kế hoạch 2019",
+        "bo-cong-thuong",
+        "Bên A: Sở Công Thương; Bên B: Trung tâm Khuyến công",
+        "Hợp đồng trọn gói",
+        "95000000",
+        "Không đủ vốn đối ứng",
+        "điều chỉnh: bổ sung",
+    ):
+        assert expected in text, expected
+    # the addition came back as an addition, in the same amendment decision
+    (line,) = DecisionLine.objects.filter(project__code=P4)
+    assert (line.action, line.decision.number, line.decision.kind) == ("add", "02/QĐ-BCT", "amendment")
+    assert line.decision.title == "Điều chỉnh kế hoạch 2019"
