@@ -107,7 +107,7 @@ COLUMNS = [
     Column("amount", _("amount"), _("For a decision, the approved support after it (0 for a stop); the contract's value; the amount paid, settled or refunded. Empty for an acceptance."), type="money", unit=_("đồng"), example="200.000.000"),
     Column("document", _("document number"), _("The decision's number (the rows of one number and date form one decision); otherwise the contract, payment order, minutes or settlement reference."), required=True, example="01/QĐ-BCT", max_length=60),
     Column("signer", _("signed by"), _("Decisions: who signed (empty: the issuer)."), example="Thứ trưởng Bộ Công Thương", max_length=200),
-    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code or exact name (empty: the Ministry of Industry and Trade; a provincial decision names its People's Committee)."), type="code", example="bo-cong-thuong"),
+    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code or exact name. Empty: the Ministry of Industry and Trade; for a provincial (KCĐP) project, the People's Committee of its province in office on the decision's date. A provincial decision is issued in its project's province."), type="code", example="bo-cong-thuong"),
     Column("subject", _("decision subject"), _("Decisions: the subject (empty: written from the movement and the year)."), max_length=500),
     Column("parties", _("contract parties"), _("Contracts: the parties (empty: the implementing organisation)."), max_length=500),
     Column("counterpart_actual", _("counterpart spent"), _("Settlements: the counterpart funds actually spent (empty: not recorded)."), type="money", unit=_("đồng")),
@@ -136,7 +136,7 @@ class Pending(NamedTuple):
 class Context:
     def __init__(self, user) -> None:
         from khuyencong.core.permissions import get_scope
-        from khuyencong.orgs.models import Organisation
+        from khuyencong.orgs.models import Organisation, OrgKind
 
         self.user = user
         self.checking = True
@@ -144,9 +144,14 @@ class Context:
         self.scope = get_scope(user)
         self.projects: dict[str, Any] = {}  # code (upper) → project or None
         self.orgs: dict[str, list] = {}
-        for org in Organisation.objects.only("id", "code", "name"):
+        self.committees: dict[int | None, list] = {}  # province → its People's Committees
+        for org in Organisation.objects.only(
+            "id", "code", "name", "kind", "province_id", "valid_from", "valid_until"
+        ):
             self.orgs.setdefault(fold(org.code), []).append(org)
             self.orgs.setdefault(fold(org.name), []).append(org)
+            if org.kind == OrgKind.PEOPLES_COMMITTEE:
+                self.committees.setdefault(org.province_id, []).append(org)
         national = self.orgs.get(fold(NATIONAL_ISSUER), [])
         self.national_issuer = national[0] if national else None
         self.pending: list[Pending] = []
@@ -220,27 +225,17 @@ class MovementsKind(Kind):
                 parsed.error("amount", gettext("This movement needs its amount."), "")
         elif amount < 0:
             parsed.error("amount", gettext("The amount cannot be negative."), amount)
-        issuer_id = None
-        if movement in DECISIONS:
-            if read.get("issuer"):
-                orgs = {o.pk: o for o in context.orgs.get(fold(read["issuer"]), [])}
-                if len(orgs) != 1:
-                    parsed.error(
-                        "issuer",
-                        gettext("No single organisation has the code or name “%(value)s”.")
-                        % {"value": read["issuer"]},
-                        read["issuer"],
-                    )
-                else:
-                    issuer_id = next(iter(orgs))
-            elif context.national_issuer is not None:
-                issuer_id = context.national_issuer.pk
+        issuers: list[Any] = []  # the organisations the issuer column names (chosen in :meth:`resolve`)
+        if movement in DECISIONS and read.get("issuer"):
+            issuers = list({o.pk: o for o in context.orgs.get(fold(read["issuer"]), [])}.values())
+            if not issuers:
+                parsed.error("issuer", _no_single_issuer(read["issuer"]), read["issuer"])
         if parsed.errors:
             return parsed
         parsed.data = {
             **read,
             "amount": amount or 0,
-            "issuer_id": issuer_id,
+            "issuers": issuers,
             "project": read["project"].upper(),
         }
         parsed.key = (parsed.data["project"], movement, fold(read["document"]), read["date"])
@@ -258,7 +253,9 @@ class MovementsKind(Kind):
         wanted = {p.key[0] for p in rows if p.key and p.key[0] not in context.projects}
         if wanted:
             visible = Project.objects.restrict(context.user, VIEW).annotate(code_upper=Upper("code"))
-            for project in visible.filter(code_upper__in=wanted).only("id", "code", "status"):
+            for project in visible.filter(code_upper__in=wanted).only(
+                "id", "code", "status", "source", "lead_province_id", "lead_province_now_id"
+            ):
                 context.projects[project.code.upper()] = project
             for code in wanted:
                 context.projects.setdefault(code, None)
@@ -287,8 +284,12 @@ class MovementsKind(Kind):
             parsed.extra["project"] = project
             movement = d["movement"]
             document = d["document"]
+            issuer_id = None
             if movement in DECISIONS:
                 document = f"{document} ({d['date']:%d/%m/%Y})"
+                issuer_id = _issuer(parsed, project, context)
+                if parsed.errors:
+                    continue
             event = recorded.get((project.pk, EVENTS[movement], fold(document), d["date"]))
             if event is not None:
                 if movement == ACCEPTANCE or event.amount == d["amount"]:
@@ -315,7 +316,7 @@ class MovementsKind(Kind):
                     d["amount"],
                     d["document"],
                     d.get("signer") or "",
-                    d["issuer_id"],
+                    issuer_id,
                     d.get("subject") or "",
                     d.get("parties") or "",
                     d.get("counterpart_actual"),
@@ -411,6 +412,59 @@ class MovementsKind(Kind):
                 ]
             )
         return rows
+
+
+def _no_single_issuer(value: str) -> str:
+    return gettext("No single organisation has the code or name “%(value)s”.") % {"value": value}
+
+
+def _issuer(parsed: Parsed, project: Any, context: Context) -> int | None:
+    """The issuing organisation of a decision row (an error on the issuer column if none fits).
+
+    A national decision is the Ministry's when the column is empty. A provincial (KCĐP) decision
+    is issued in the project's province: an empty column means the People's Committee of that
+    province in office on the decision's date; a name that several organisations bore (the People's
+    Committee of a province before and after 2025) means the one of the project's province in
+    office on that date; an organisation of another province (or the Ministry) is refused."""
+    from khuyencong.projects.models import FundingSource
+
+    d = parsed.data
+    day = d["date"]
+    named = d.get("issuer") or ""
+    if project.source != FundingSource.KCDP:
+        if not named:
+            return context.national_issuer.pk if context.national_issuer is not None else None
+        if len(d["issuers"]) != 1:
+            parsed.error("issuer", _no_single_issuer(named), named)
+            return None
+        return d["issuers"][0].pk
+    provinces = {project.lead_province_id, project.lead_province_now_id}
+    if named:
+        candidates = [o for o in d["issuers"] if o.province_id in provinces]
+    else:
+        candidates = [o for province in provinces for o in context.committees.get(province, [])]
+    candidates = list({o.pk: o for o in candidates}.values())
+    if len(candidates) > 1:
+        candidates = [o for o in candidates if o.valid_on(day)]
+    if len(candidates) == 1:
+        return candidates[0].pk
+    from khuyencong.geo.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.only("name").get(pk=project.lead_province_id).name
+    if named and not candidates:
+        message = gettext(
+            "A provincial (KCĐP) decision is issued in its project's province: “%(value)s” is not an "
+            "organisation of %(province)s (write its People's Committee's code or name)."
+        ) % {"value": named, "province": province}
+    elif named:
+        message = _no_single_issuer(named)
+    else:
+        message = gettext(
+            "A provincial (KCĐP) decision is issued by the People's Committee of %(province)s, and none "
+            "in office on %(date)s is known: write the issuing organisation's code or name."
+        ) % {"province": province, "date": f"{day:%d/%m/%Y}"}
+    parsed.error("issuer", message, named)
+    return None
 
 
 class _Applier:
