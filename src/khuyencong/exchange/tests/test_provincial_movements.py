@@ -129,3 +129,15 @@ def test_another_provinces_project_is_out_of_reach_and_nothing_is_written(people
     assert other.state == "invalid" and {e["column_key"] for e in other.errors} == {"project"}
     assert (LedgerEntry.objects.count(), Decision.objects.count()) == before
     assert Project.objects.get(code=TQ).status == Project.objects.get(code=HN).status == "doit_appraised"
+
+
+def test_a_recorded_provincial_project_is_corrected_until_its_decision(people, kcdp_projects):  # noqa: F811
+    changed = [dict(r) for r in PROJECT_ROWS]
+    changed[0]["state_support"] = "160.000.000"
+    batch = run(people["agency"], PROJECTS, changed)
+    assert (batch.state, batch.updated, batch.unchanged) == ("imported", 1, 1), batch.errors
+    assert ledger.money_of(Project.objects.get(code=TQ)).requested == 160 * M
+    assert run(people["agency"], MOVEMENTS, money_rows()[:1]).state == "imported"
+    changed[0]["state_support"] = "170.000.000"
+    batch = run(people["agency"], PROJECTS, changed)
+    assert batch.state == "invalid" and [e["row"] for e in batch.errors] == [2]
