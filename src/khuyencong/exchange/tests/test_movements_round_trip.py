@@ -33,7 +33,9 @@ for r in ROWS:
     if r["movement"] == "hợp đồng" and r["project"] == "KCQG-2019-02-0001":
         r.update(parties="Bên A: Sở Công Thương; Bên B: Trung tâm Khuyến công", note="Hợp đồng trọn gói")
     if r["document"] == "02/QĐ-BCT":
-        r.update(issuer="Bộ Công Thương", signer="Thứ trưởng Nguyễn Văn A", subject="Điều chỉnh kế hoạch 2019")
+        r.update(
+            issuer="Bộ Công Thương", signer="Thứ trưởng Nguyễn Văn A", subject="Điều chỉnh kế hoạch 2019"
+        )
 ROWS.append(
     movement(P4, "15/07/2019", "điều chỉnh: bổ sung", "90.000.000", "02/QĐ-BCT", note="Bổ sung vào kế hoạch")
 )
@@ -86,7 +88,10 @@ def test_movements_export_import_export_gives_the_same_rows(fmt, client, people,
     assert again.created == len(ROWS)
     second = _export(client, agency, "movements", fmt)
     if fmt == "xlsx":
-        first_rows, second_rows = open_rows(first, tmp_path / "a.xlsx"), open_rows(second, tmp_path / "b.xlsx")
+        first_rows, second_rows = (
+            open_rows(first, tmp_path / "a.xlsx"),
+            open_rows(second, tmp_path / "b.xlsx"),
+        )
         assert first_rows == second_rows and len(first_rows) == len(ROWS) + 1
         return
     assert second == first
@@ -107,3 +112,17 @@ def test_movements_export_import_export_gives_the_same_rows(fmt, client, people,
     (line,) = DecisionLine.objects.filter(project__code=P4)
     assert (line.action, line.decision.number, line.decision.kind) == ("add", "02/QĐ-BCT", "amendment")
     assert line.decision.title == "Điều chỉnh kế hoạch 2019"
+
+
+def test_the_export_reads_the_related_records_once_per_page(people):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency = people["agency"]
+    _import(agency, PROJECTS, csv_bytes(PROJECTS, PROJECTS_ROWS), "de-an.csv")
+    _import(agency, MOVEMENTS, csv_bytes(MOVEMENTS, ROWS), "bien-dong.csv")
+    records = MOVEMENTS.export_queryset(agency)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(MOVEMENTS.export_rows(records.iterator(chunk_size=2000)))
+    assert len(rows) == len(ROWS)
+    assert len(queries) <= 4, [q["sql"] for q in queries]  # the events, the decision lines, the ledger

@@ -63,7 +63,11 @@ def test_the_agency_imports_a_provincial_decision(people, kcdp_projects):  # noq
     project = Project.objects.get(code=TQ)
     decision = Decision.objects.get(number="15/QĐ-UBND")
     committee = Organisation.objects.get(code="ubnd-08-2008")
-    assert (decision.issuer, decision.province, decision.source) == (committee, project.lead_province_now, "kcdp")
+    assert (decision.issuer, decision.province, decision.source) == (
+        committee,
+        project.lead_province_now,
+        "kcdp",
+    )
     assert decision.signer == committee.name and decision.is_issued
     money = ledger.money_of(project)
     assert (money.plan, money.paid, money.still_to_pay) == (120 * M, 90 * M, 30 * M)
@@ -73,7 +77,10 @@ def test_the_agency_imports_a_provincial_decision(people, kcdp_projects):  # noq
     }
     # by hand, through the engine: nothing planned before the decision, 120 after it
     assert aggregate(scope, ["plan"], filters={"plan_year": 2019}, on=D(2019, 1, 31)).total.value("plan") == 0
-    assert aggregate(scope, ["plan"], filters={"plan_year": 2019}, on=D(2019, 2, 28)).total.value("plan") == 120 * M
+    assert (
+        aggregate(scope, ["plan"], filters={"plan_year": 2019}, on=D(2019, 2, 28)).total.value("plan")
+        == 120 * M
+    )
 
 
 def test_the_committee_by_its_name_or_by_default_is_the_one_in_office_then(people, kcdp_projects):  # noqa: F811
@@ -100,7 +107,11 @@ def test_a_provincial_decision_of_another_issuer_is_refused_in_vietnamese(people
     ]
     batch = run(people["agency"], MOVEMENTS, wrong)
     assert batch.state == "invalid"
-    assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "issuer"), (3, "issuer"), (4, "issuer")]
+    assert [(e["row"], e["column_key"]) for e in batch.errors] == [
+        (2, "issuer"),
+        (3, "issuer"),
+        (4, "issuer"),
+    ]
     first, second, third = (e["message"] for e in batch.errors)
     assert "bo-cong-thuong" in first and "KCĐP" in first and "Tuyên Quang" in first
     assert "ubnd-08-2008" in second and "Hà Nội" in second
