@@ -342,12 +342,16 @@ class MovementsKind(Kind):
     # --- export in the template's columns --------------------------------------------------------
 
     def export_queryset(self, user) -> Any:
+        from django.db.models import F
+
         from khuyencong.projects.models import Project, ProjectEvent
 
         return (
             ProjectEvent.objects.filter(
                 project__in=Project.objects.restrict(user, VIEW), kind__in=set(EVENTS.values())
             )
+            # an acceptance that did not pass (the status stayed) has no row: the file's is a passed one
+            .exclude(kind=EVENTS[ACCEPTANCE], to_status=F("from_status"))
             .select_related("project", "project__contract")
             .order_by("on", "project__code", "id")
         )
@@ -421,7 +425,8 @@ def _no_single_issuer(value: str) -> str:
 def _issuer(parsed: Parsed, project: Any, context: Context) -> int | None:
     """The issuing organisation of a decision row (an error on the issuer column if none fits).
 
-    A national decision is the Ministry's when the column is empty. A provincial (KCĐP) decision
+    A national (KCQG) decision is the Ministry's when the column is empty, and never a province's
+    organisation's. A provincial (KCĐP) decision
     is issued in the project's province: an empty column means the People's Committee of that
     province in office on the decision's date; a name that several organisations bore (the People's
     Committee of a province before and after 2025) means the one of the project's province in
@@ -437,7 +442,19 @@ def _issuer(parsed: Parsed, project: Any, context: Context) -> int | None:
         if len(d["issuers"]) != 1:
             parsed.error("issuer", _no_single_issuer(named), named)
             return None
-        return d["issuers"][0].pk
+        issuer = d["issuers"][0]
+        if project.source == FundingSource.KCQG and issuer.province_id is not None:
+            parsed.error(
+                "issuer",
+                gettext(
+                    "A national (KCQG) decision is issued by the Ministry or its agency: “%(value)s” is an "
+                    "organisation of a province."
+                )
+                % {"value": named},
+                named,
+            )
+            return None
+        return issuer.pk
     provinces = {project.lead_province_id, project.lead_province_now_id}
     if named:
         candidates = [o for o in d["issuers"] if o.province_id in provinces]

@@ -126,3 +126,35 @@ def test_the_export_reads_the_related_records_once_per_page(people):  # noqa: F8
         rows = list(MOVEMENTS.export_rows(records.iterator(chunk_size=2000)))
     assert len(rows) == len(ROWS)
     assert len(queries) <= 4, [q["sql"] for q in queries]  # the events, the decision lines, the ledger
+
+
+def test_an_acceptance_that_did_not_pass_has_no_row(people):  # noqa: F811
+    """The file's acceptance is a passed one: a failed acceptance (recorded on the project's page)
+    is left out rather than exported as what would import back as passed."""
+    import datetime
+
+    from khuyencong.projects.services import implementation
+
+    agency = people["agency"]
+    _import(agency, PROJECTS, csv_bytes(PROJECTS, PROJECTS_ROWS), "de-an.csv")
+    _import(agency, MOVEMENTS, csv_bytes(MOVEMENTS, ROWS), "bien-dong.csv")
+    p4 = Project.objects.get(code=P4)
+    implementation.sign_contract(
+        user=agency,
+        project=p4,
+        number="HĐ 04/2019",
+        signed_on=datetime.date(2019, 8, 1),
+        parties="A; B",
+        value=1,
+    )
+    implementation.accept(
+        user=agency,
+        project=p4,
+        accepted_on=datetime.date(2019, 12, 1),
+        minutes_number="BB-NT 04",
+        result="failed",
+        note="Chưa đạt",
+    )
+    rows = list(MOVEMENTS.export_rows(MOVEMENTS.export_queryset(agency).iterator()))
+    assert [r[4] for r in rows if r[0] == P4] == ["02/QĐ-BCT", "HĐ 04/2019"]
+    assert sum(1 for r in rows if r[2] == "nghiệm thu") == 2

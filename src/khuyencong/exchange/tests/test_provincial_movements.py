@@ -152,3 +152,20 @@ def test_a_recorded_provincial_project_is_corrected_until_its_decision(people, k
     changed[0]["state_support"] = "170.000.000"
     batch = run(people["agency"], PROJECTS, changed)
     assert batch.state == "invalid" and [e["row"] for e in batch.errors] == [2]
+
+
+def test_a_national_decision_is_not_a_provinces(people):  # noqa: F811
+    from khuyencong.exchange.tests.test_history_import import PROJECT_ROWS as NATIONAL
+
+    assert run(people["agency"], PROJECTS, NATIONAL[:1]).state == "imported"
+    code = NATIONAL[0]["code"]
+    rows = [
+        movement(
+            code, "15/01/2019", "quyết định giao kế hoạch", "250.000.000", "01/QĐ", issuer="ubnd-02-2008"
+        )
+    ]
+    batch = run(people["agency"], MOVEMENTS, rows)
+    assert batch.state == "invalid"
+    assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "issuer")]
+    assert "KCQG" in batch.errors[0]["message"] and "ubnd-02-2008" in batch.errors[0]["message"]
+    assert not Decision.objects.exists()
