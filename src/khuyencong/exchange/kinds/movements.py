@@ -107,7 +107,7 @@ COLUMNS = [
     Column("amount", _("amount"), _("For a decision, the approved support after it (0 for a stop); the contract's value; the amount paid, settled or refunded. Empty for an acceptance."), type="money", unit=_("đồng"), example="200.000.000"),
     Column("document", _("document number"), _("The decision's number (the rows of one number and date form one decision); otherwise the contract, payment order, minutes or settlement reference."), required=True, example="01/QĐ-BCT", max_length=60),
     Column("signer", _("signed by"), _("Decisions: who signed (empty: the issuer)."), example="Thứ trưởng Bộ Công Thương", max_length=200),
-    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code or exact name. Empty: the Ministry of Industry and Trade; for a provincial (KCĐP) project, the People's Committee of its province in office on the decision's date. A provincial decision is issued in its project's province."), type="code", example="bo-cong-thuong"),
+    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code, exact name or short name (UBND Tuyên Quang). Empty: the Ministry of Industry and Trade; for a provincial (KCĐP) project, the People's Committee of its province in office on the decision's date. A provincial decision is issued in its project's province."), type="code", example="bo-cong-thuong"),
     Column("subject", _("decision subject"), _("Decisions: the subject (empty: written from the movement and the year)."), max_length=500),
     Column("parties", _("contract parties"), _("Contracts: the parties (empty: the implementing organisation)."), max_length=500),
     Column("counterpart_actual", _("counterpart spent"), _("Settlements: the counterpart funds actually spent (empty: not recorded)."), type="money", unit=_("đồng")),
@@ -146,10 +146,10 @@ class Context:
         self.orgs: dict[str, list] = {}
         self.committees: dict[int | None, list] = {}  # province → its People's Committees
         for org in Organisation.objects.only(
-            "id", "code", "name", "kind", "province_id", "valid_from", "valid_until"
+            "id", "code", "name", "short_name", "kind", "province_id", "valid_from", "valid_until"
         ):
-            self.orgs.setdefault(fold(org.code), []).append(org)
-            self.orgs.setdefault(fold(org.name), []).append(org)
+            for key in {fold(org.code), fold(org.name), fold(org.short_name)} - {""}:
+                self.orgs.setdefault(key, []).append(org)
             if org.kind == OrgKind.PEOPLES_COMMITTEE:
                 self.committees.setdefault(org.province_id, []).append(org)
         national = self.orgs.get(fold(NATIONAL_ISSUER), [])

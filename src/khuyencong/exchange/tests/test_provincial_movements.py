@@ -169,3 +169,20 @@ def test_a_national_decision_is_not_a_provinces(people):  # noqa: F811
     assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "issuer")]
     assert "KCQG" in batch.errors[0]["message"] and "ubnd-02-2008" in batch.errors[0]["message"]
     assert not Decision.objects.exists()
+
+
+def test_provincial_movements_come_back_the_same(client, people):  # noqa: F811
+    from khuyencong.exchange.tests.test_movements_round_trip import (
+        export_file,
+        exported_elsewhere,
+        import_file,
+    )
+
+    agency = people["agency"]
+    rows = [*money_rows(issuer=""), *money_rows(code=HN, issuer="UBND Hà Nội", number="07/QĐ-UBND")]
+    projects, first = exported_elsewhere(client, agency, "csv", projects=PROJECT_ROWS, movements=rows)
+    assert b"ubnd-08-2008" in first and b"ubnd-01-2008" in first
+    import_file(agency, PROJECTS, projects, "de-an-xuat.csv")
+    import_file(agency, MOVEMENTS, first, "bien-dong-xuat.csv")
+    assert export_file(client, agency, "movements") == first
+    assert set(Decision.objects.values_list("province__code", flat=True)) == {"08", "01"}
