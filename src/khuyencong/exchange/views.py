@@ -134,8 +134,8 @@ def export(request, kind: str, fmt: str):
         def rows():
             lines = CsvLines()
             yield lines.row(headers)
-            for record in records.iterator(chunk_size=2000):
-                yield lines.row(declared.export_values(record))
+            for values in declared.export_rows(records.iterator(chunk_size=2000)):
+                yield lines.row(values)
 
         response: HttpResponse | StreamingHttpResponse | FileResponse = StreamingHttpResponse(
             rows(), content_type="text/csv; charset=utf-8"
@@ -147,7 +147,7 @@ def export(request, kind: str, fmt: str):
                 output,
                 DATA_SHEET,
                 headers,
-                (declared.export_values(r) for r in records.iterator(chunk_size=2000)),
+                declared.export_rows(records.iterator(chunk_size=2000)),
                 numeric=[c.type in ("money", "integer") for c in declared.columns],
             )
         except BaseException:

@@ -11,7 +11,7 @@ readers and the checks of every cell (``services.run_import``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,6 +195,19 @@ class Kind:
 
     def export_values(self, record: Any) -> list[Any]:
         raise NotImplementedError
+
+    #: how many records :meth:`export_page` is given at a time
+    export_page_size: int = 2000
+
+    def export_page(self, records: list[Any]) -> list[list[Any]]:
+        """The rows of a page of records (a kind that reads related records for its columns reads
+        them here, once for the page, instead of once per record)."""
+        return [self.export_values(record) for record in records]
+
+    def export_rows(self, records: Iterable[Any]) -> Iterator[list[Any]]:
+        """Every row of ``records`` (an iterator over :meth:`export_queryset`), a page at a time."""
+        for page in chunks(records, self.export_page_size):
+            yield from self.export_page(page)
 
 
 KINDS: dict[str, Kind] = {}

@@ -68,6 +68,9 @@ EVENTS = {
     REFUND: "refund",
 }
 MOVEMENT_OF_EVENT = {event: movement for movement, event in EVENTS.items() if movement not in (ADD,)}
+DECISION_EVENTS = {EVENTS[m] for m in DECISIONS}
+# a decision line's action → its movement (an addition's event is "approved", as an allocation's)
+MOVEMENT_OF_ACTION = {"approve": ALLOCATION, "add": ADD, "adjust": ADJUST, "stop": STOP}
 # the services' fields → the columns that hold them
 FIELD_COLUMN = {
     "amount": "amount",
@@ -104,7 +107,7 @@ COLUMNS = [
     Column("amount", _("amount"), _("For a decision, the approved support after it (0 for a stop); the contract's value; the amount paid, settled or refunded. Empty for an acceptance."), type="money", unit=_("đồng"), example="200.000.000"),
     Column("document", _("document number"), _("The decision's number (the rows of one number and date form one decision); otherwise the contract, payment order, minutes or settlement reference."), required=True, example="01/QĐ-BCT", max_length=60),
     Column("signer", _("signed by"), _("Decisions: who signed (empty: the issuer)."), example="Thứ trưởng Bộ Công Thương", max_length=200),
-    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code or exact name (empty: the Ministry of Industry and Trade; a provincial decision names its People's Committee)."), type="code", example="bo-cong-thuong"),
+    Column("issuer", _("issued by"), _("Decisions: the issuing organisation's code, exact name or short name (UBND Tuyên Quang). Empty: the Ministry of Industry and Trade; for a provincial (KCĐP) project, the People's Committee of its province in office on the decision's date. A provincial decision is issued in its project's province."), type="code", example="bo-cong-thuong"),
     Column("subject", _("decision subject"), _("Decisions: the subject (empty: written from the movement and the year)."), max_length=500),
     Column("parties", _("contract parties"), _("Contracts: the parties (empty: the implementing organisation)."), max_length=500),
     Column("counterpart_actual", _("counterpart spent"), _("Settlements: the counterpart funds actually spent (empty: not recorded)."), type="money", unit=_("đồng")),
@@ -133,7 +136,7 @@ class Pending(NamedTuple):
 class Context:
     def __init__(self, user) -> None:
         from khuyencong.core.permissions import get_scope
-        from khuyencong.orgs.models import Organisation
+        from khuyencong.orgs.models import Organisation, OrgKind
 
         self.user = user
         self.checking = True
@@ -141,9 +144,14 @@ class Context:
         self.scope = get_scope(user)
         self.projects: dict[str, Any] = {}  # code (upper) → project or None
         self.orgs: dict[str, list] = {}
-        for org in Organisation.objects.only("id", "code", "name"):
-            self.orgs.setdefault(fold(org.code), []).append(org)
-            self.orgs.setdefault(fold(org.name), []).append(org)
+        self.committees: dict[int | None, list] = {}  # province → its People's Committees
+        for org in Organisation.objects.only(
+            "id", "code", "name", "short_name", "kind", "province_id", "valid_from", "valid_until"
+        ):
+            for key in {fold(org.code), fold(org.name), fold(org.short_name)} - {""}:
+                self.orgs.setdefault(key, []).append(org)
+            if org.kind == OrgKind.PEOPLES_COMMITTEE:
+                self.committees.setdefault(org.province_id, []).append(org)
         national = self.orgs.get(fold(NATIONAL_ISSUER), [])
         self.national_issuer = national[0] if national else None
         self.pending: list[Pending] = []
@@ -217,27 +225,17 @@ class MovementsKind(Kind):
                 parsed.error("amount", gettext("This movement needs its amount."), "")
         elif amount < 0:
             parsed.error("amount", gettext("The amount cannot be negative."), amount)
-        issuer_id = None
-        if movement in DECISIONS:
-            if read.get("issuer"):
-                orgs = {o.pk: o for o in context.orgs.get(fold(read["issuer"]), [])}
-                if len(orgs) != 1:
-                    parsed.error(
-                        "issuer",
-                        gettext("No single organisation has the code or name “%(value)s”.")
-                        % {"value": read["issuer"]},
-                        read["issuer"],
-                    )
-                else:
-                    issuer_id = next(iter(orgs))
-            elif context.national_issuer is not None:
-                issuer_id = context.national_issuer.pk
+        issuers: list[Any] = []  # the organisations the issuer column names (chosen in :meth:`resolve`)
+        if movement in DECISIONS and read.get("issuer"):
+            issuers = list({o.pk: o for o in context.orgs.get(fold(read["issuer"]), [])}.values())
+            if not issuers:
+                parsed.error("issuer", _no_single_issuer(read["issuer"]), read["issuer"])
         if parsed.errors:
             return parsed
         parsed.data = {
             **read,
             "amount": amount or 0,
-            "issuer_id": issuer_id,
+            "issuers": issuers,
             "project": read["project"].upper(),
         }
         parsed.key = (parsed.data["project"], movement, fold(read["document"]), read["date"])
@@ -255,7 +253,9 @@ class MovementsKind(Kind):
         wanted = {p.key[0] for p in rows if p.key and p.key[0] not in context.projects}
         if wanted:
             visible = Project.objects.restrict(context.user, VIEW).annotate(code_upper=Upper("code"))
-            for project in visible.filter(code_upper__in=wanted).only("id", "code", "status"):
+            for project in visible.filter(code_upper__in=wanted).only(
+                "id", "code", "status", "source", "lead_province_id", "lead_province_now_id"
+            ):
                 context.projects[project.code.upper()] = project
             for code in wanted:
                 context.projects.setdefault(code, None)
@@ -284,8 +284,12 @@ class MovementsKind(Kind):
             parsed.extra["project"] = project
             movement = d["movement"]
             document = d["document"]
+            issuer_id = None
             if movement in DECISIONS:
                 document = f"{document} ({d['date']:%d/%m/%Y})"
+                issuer_id = _issuer(parsed, project, context)
+                if parsed.errors:
+                    continue
             event = recorded.get((project.pk, EVENTS[movement], fold(document), d["date"]))
             if event is not None:
                 if movement == ACCEPTANCE or event.amount == d["amount"]:
@@ -312,7 +316,7 @@ class MovementsKind(Kind):
                     d["amount"],
                     d["document"],
                     d.get("signer") or "",
-                    d["issuer_id"],
+                    issuer_id,
                     d.get("subject") or "",
                     d.get("parties") or "",
                     d.get("counterpart_actual"),
@@ -338,34 +342,146 @@ class MovementsKind(Kind):
     # --- export in the template's columns --------------------------------------------------------
 
     def export_queryset(self, user) -> Any:
+        from django.db.models import F
+
         from khuyencong.projects.models import Project, ProjectEvent
 
         return (
             ProjectEvent.objects.filter(
                 project__in=Project.objects.restrict(user, VIEW), kind__in=set(EVENTS.values())
             )
-            .select_related("project")
+            # an acceptance that did not pass (the status stayed) has no row: the file's is a passed one
+            .exclude(kind=EVENTS[ACCEPTANCE], to_status=F("from_status"))
+            .select_related("project", "project__contract")
             .order_by("on", "project__code", "id")
         )
 
     def export_values(self, e: Any) -> list[Any]:
-        movement = MOVEMENT_OF_EVENT[e.kind]
-        document = e.document
-        if movement in DECISIONS or e.kind == "approved":
-            document = document.rsplit(" (", 1)[0]
-        return [
-            e.project.code,
-            e.on,
-            str(LABELS[movement]),
-            e.amount,
-            document,
-            "",
-            "",
-            "",
-            "",
-            None,
-            e.note,
-        ]
+        return self.export_page([e])[0]
+
+    def export_page(self, events: list[Any]) -> list[list[Any]]:
+        """Every column as the import reads it back, from the records the import wrote: a decision's
+        line (movement, reason) with its decision (number, signer, issuer, subject), the contract
+        (parties, note), the settlement's counterpart spent in the ledger – each read once for the
+        page. A decision's event names it as ``str(decision)`` on the decision's date."""
+        from khuyencong.projects.models import DecisionLine, LedgerKind
+        from khuyencong.projects.services.ledger import money_by_project
+
+        decided = [e for e in events if e.kind in DECISION_EVENTS]
+        lines: dict[tuple[int, str], Any] = {}
+        if decided:
+            for line in (
+                DecisionLine.objects.filter(
+                    project_id__in={e.project_id for e in decided},
+                    decision__date__in={e.on for e in decided},
+                    decision__issued_at__isnull=False,
+                )
+                .select_related("decision__issuer")
+                .order_by("decision_id")
+            ):
+                lines.setdefault((line.project_id, str(line.decision)), line)
+        settled = {e.project_id for e in events if e.kind == EVENTS[SETTLEMENT]}
+        sums = money_by_project(settled) if settled else {}
+        rows = []
+        for e in events:
+            movement, document, note = MOVEMENT_OF_EVENT[e.kind], e.document, e.note
+            signer = issuer = subject = parties = ""
+            counterpart = None
+            line = lines.get((e.project_id, e.document)) if e.kind in DECISION_EVENTS else None
+            if line is not None:
+                decision = line.decision
+                movement, document, note = MOVEMENT_OF_ACTION[line.action], decision.number, line.reason
+                signer, issuer, subject = decision.signer, decision.issuer.code, decision.title
+            elif e.kind in DECISION_EVENTS:
+                document = document.rsplit(" (", 1)[0]
+            elif movement == CONTRACT:
+                contract = getattr(e.project, "contract", None)
+                if contract is not None and contract.number == e.document:
+                    parties, note = contract.parties, contract.note
+            elif movement == SETTLEMENT:
+                counterpart = sums.get(e.project_id, {}).get(LedgerKind.COUNTERPART_ACTUAL)
+            rows.append(
+                [
+                    e.project.code,
+                    e.on,
+                    str(LABELS[movement]),
+                    e.amount,
+                    document,
+                    signer,
+                    issuer,
+                    subject,
+                    parties,
+                    counterpart,
+                    note,
+                ]
+            )
+        return rows
+
+
+def _no_single_issuer(value: str) -> str:
+    return gettext("No single organisation has the code or name “%(value)s”.") % {"value": value}
+
+
+def _issuer(parsed: Parsed, project: Any, context: Context) -> int | None:
+    """The issuing organisation of a decision row (an error on the issuer column if none fits).
+
+    A national (KCQG) decision is the Ministry's when the column is empty, and never a province's
+    organisation's. A provincial (KCĐP) decision
+    is issued in the project's province: an empty column means the People's Committee of that
+    province in office on the decision's date; a name that several organisations bore (the People's
+    Committee of a province before and after 2025) means the one of the project's province in
+    office on that date; an organisation of another province (or the Ministry) is refused."""
+    from khuyencong.projects.models import FundingSource
+
+    d = parsed.data
+    day = d["date"]
+    named = d.get("issuer") or ""
+    if project.source != FundingSource.KCDP:
+        if not named:
+            return context.national_issuer.pk if context.national_issuer is not None else None
+        if len(d["issuers"]) != 1:
+            parsed.error("issuer", _no_single_issuer(named), named)
+            return None
+        issuer = d["issuers"][0]
+        if project.source == FundingSource.KCQG and issuer.province_id is not None:
+            parsed.error(
+                "issuer",
+                gettext(
+                    "A national (KCQG) decision is issued by the Ministry or its agency: “%(value)s” is an "
+                    "organisation of a province."
+                )
+                % {"value": named},
+                named,
+            )
+            return None
+        return issuer.pk
+    provinces = {project.lead_province_id, project.lead_province_now_id}
+    if named:
+        candidates = [o for o in d["issuers"] if o.province_id in provinces]
+    else:
+        candidates = [o for province in provinces for o in context.committees.get(province, [])]
+    candidates = list({o.pk: o for o in candidates}.values())
+    if len(candidates) > 1:
+        candidates = [o for o in candidates if o.valid_on(day)]
+    if len(candidates) == 1:
+        return candidates[0].pk
+    from khuyencong.geo.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.only("name").get(pk=project.lead_province_id).name
+    if named and not candidates:
+        message = gettext(
+            "A provincial (KCĐP) decision is issued in its project's province: “%(value)s” is not an "
+            "organisation of %(province)s (write its People's Committee's code or name)."
+        ) % {"value": named, "province": province}
+    elif named:
+        message = _no_single_issuer(named)
+    else:
+        message = gettext(
+            "A provincial (KCĐP) decision is issued by the People's Committee of %(province)s, and none "
+            "in office on %(date)s is known: write the issuing organisation's code or name."
+        ) % {"province": province, "date": f"{day:%d/%m/%Y}"}
+    parsed.error("issuer", message, named)
+    return None
 
 
 class _Applier:

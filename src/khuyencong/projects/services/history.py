@@ -3,9 +3,10 @@
 Until the 2020 plan the agency appraised the provinces' proposals without an expert council
 (DOMAIN.md §3), and those years were never in this system. Their projects enter here – for the
 imports of past years and the demo's 2020 programme – at the point where the system's own path
-takes over: appraised by the agency, waiting for the decision. Everything after (the allocation
-and amendment decisions, contracts, payments, acceptance, settlement, refunds) goes through the
-same services as today's projects, so no rule is written twice.
+takes over: appraised by the agency (a provincial KCĐP project by its DOIT), waiting for the
+decision. Everything after (the allocation and amendment decisions, contracts, payments,
+acceptance, settlement, refunds) goes through the same services as today's projects, so no rule
+is written twice.
 
 The plan years 2021 onward were appraised with an expert council, and from the year the system
 runs a year's registration round they are filed in it. The years in between – from 2021 to the
@@ -36,6 +37,7 @@ from khuyencong.projects.models import (
 )
 from khuyencong.projects.services import batch, ledger
 from khuyencong.projects.services.batch import record_event
+from khuyencong.projects.services.decisions import APPRAISED
 from khuyencong.projects.services.proposals import proposal_save
 from khuyencong.projects.services.transitions import move_to
 
@@ -175,7 +177,7 @@ def project_record_appraised(
         project.submitted_at = datetime.datetime.combine(filed_on, datetime.time(9), datetime.UTC)
         if unit is not None:
             unit.moved(project, "submitted_at")
-        before = move_to(project, Status.AGENCY_APPRAISED)
+        before = move_to(project, appraised_status(project.source))
         record_event(
             project,
             kind=EventKind.SUBMITTED,
@@ -190,10 +192,16 @@ def project_record_appraised(
     return project
 
 
+def appraised_status(source: str) -> str:
+    """Where a recorded past project waits for its decision: appraised by the agency, except a
+    provincial (KCĐP) project, which its DOIT appraised for the People's Committee's decision."""
+    return Status.AGENCY_APPRAISED if Status.AGENCY_APPRAISED in APPRAISED[source] else Status.DOIT_APPRAISED
+
+
 def waiting_for_decision(project: Project) -> bool:
     """Whether a recorded past project can still be corrected: appraised, on no decision yet."""
     return (
-        project.status == Status.AGENCY_APPRAISED
+        project.status == appraised_status(project.source)
         and not DecisionLine.objects.filter(project=project).exists()
     )
 

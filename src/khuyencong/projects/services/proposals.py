@@ -246,7 +246,9 @@ def proposal_save(
                 raise PermissionDenied(_("You cannot change this project."))
             check_version(project, version)
             if appraised_history:
-                if not get_scope(user).national_write or project.status != Status.AGENCY_APPRAISED:
+                from khuyencong.projects.services.history import appraised_status
+
+                if not get_scope(user).national_write or project.status != appraised_status(project.source):
                     raise ValidationError(_("Only a past project waiting for its decision can be corrected."))
             elif not project.is_editable:
                 raise ValidationError(
