@@ -107,6 +107,90 @@ class DatedQuerySet(RestrictedQuerySet):
         )
 
 
+_COMPARE = {
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+_UNANSWERED = object()
+
+
+def check_in_python(condition: Q, instance: models.Model, excluded: set[str]) -> bool | None:
+    """A check constraint's verdict on ``instance`` as the database gives it (``CheckConstraint``
+    asks ``SELECT 1 WHERE COALESCE(condition, true)``: an unknown passes) – for conditions made of
+    comparisons of the instance's own fields with values or other fields (``F``), ``isnull``,
+    AND, OR and NOT. ``None`` when the condition is anything else or names an excluded field:
+    the database answers then, as Django does.
+
+    >>> field = staticmethod(lambda name: type("Field", (), {"attname": name}))
+    >>> class Row:
+    ...     _meta = type("Meta", (), {"get_field": field})
+    ...     start, end, org = 1, 2, None
+    >>> check_in_python(Q(end__gte=models.F("start")), Row(), set())
+    True
+    >>> check_in_python(Q(org__isnull=False) | Q(end__lt=0), Row(), set())
+    False
+    >>> check_in_python(Q(end__gte=models.F("org")), Row(), set())  # unknown: passes
+    True
+    >>> check_in_python(Q(end__in=[1, 2]), Row(), set()) is None  # not answered here
+    True
+    """
+
+    def value(name: str) -> Any:
+        if name in excluded:
+            return _UNANSWERED
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:
+            return _UNANSWERED
+        return getattr(instance, field.attname, _UNANSWERED)
+
+    def evaluate(node: Any) -> Any:  # True, False, None (unknown) or _UNANSWERED
+        if isinstance(node, Q):
+            verdicts = [evaluate(child) for child in node.children]
+            if any(v is _UNANSWERED for v in verdicts):
+                return _UNANSWERED
+            if node.connector == Q.AND:
+                result = False if False in verdicts else None if None in verdicts else True
+            elif node.connector == Q.OR:
+                result = True if True in verdicts else None if None in verdicts else False
+            else:
+                return _UNANSWERED
+            if node.negated:
+                result = None if result is None else not result
+            return result
+        if not isinstance(node, tuple) or len(node) != 2:
+            return _UNANSWERED
+        path, right = node
+        name, _sep, lookup = path.partition("__")
+        lookup = lookup or "exact"
+        left = value(name)
+        if isinstance(right, models.F):
+            right = value(right.name)
+        elif isinstance(right, models.expressions.Combinable):
+            return _UNANSWERED
+        if left is _UNANSWERED or right is _UNANSWERED:
+            return _UNANSWERED
+        if lookup == "isnull":
+            return (left is None) == bool(right)
+        compare = _COMPARE.get(lookup)
+        if compare is None:
+            return _UNANSWERED
+        if left is None or right is None:
+            return None
+        try:
+            return compare(left, right)
+        except TypeError:
+            return _UNANSWERED
+
+    verdict = evaluate(condition)
+    if verdict is _UNANSWERED:
+        return None
+    return verdict is not False
+
+
 class AuditedModel(models.Model):
     """Base for every model holding business or reference data.
 
@@ -160,6 +244,15 @@ class AuditedModel(models.Model):
         for model_class, constraints in self.get_constraints():
             for constraint in constraints:
                 try:
+                    if isinstance(constraint, models.CheckConstraint):
+                        verdict = check_in_python(constraint.condition, self, excluded)
+                        if verdict is not None:  # answered without asking the database
+                            if not verdict:
+                                raise ValidationError(
+                                    constraint.get_violation_error_message(),
+                                    code=constraint.violation_error_code,
+                                )
+                            continue
                     constraint.validate(model_class, self, exclude=exclude, using=using)
                 except ValidationError as error:
                     field = constraint_field(model_class, constraint)

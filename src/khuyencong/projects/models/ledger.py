@@ -69,9 +69,9 @@ class LedgerEntry(AuditedModel):
 
     def __str__(self) -> str:
         from khuyencong.core.formatting import format_money
+        from khuyencong.core.tables import choice_label  # the label without translating every choice
 
-        label = LedgerKind(self.kind).label if self.kind in LedgerKind.values else self.kind
-        return f"{label}: {format_money(self.amount, 'dong')}"
+        return f"{choice_label(LedgerEntry, 'kind', self.kind)}: {format_money(self.amount, 'dong')}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

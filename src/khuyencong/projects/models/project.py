@@ -633,9 +633,9 @@ class ProjectEvent(ProjectPart):
         verbose_name_plural = _("project events")
 
     def __str__(self) -> str:
-        # the label by its enum (``get_kind_display`` translates every choice to find one)
-        label = EventKind(self.kind).label if self.kind in EventKind.values else self.kind
-        return f"{self.project.code}: {label}"
+        from khuyencong.core.tables import choice_label  # the label without translating every choice
+
+        return f"{self.project.code}: {choice_label(ProjectEvent, 'kind', self.kind)}"
 
     @property
     def earlier_date(self) -> datetime.date | None:

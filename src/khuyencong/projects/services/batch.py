@@ -53,6 +53,7 @@ class Batch:
         self.loaded_status: dict[int, str] = {}
         self.had_entries: set[int] = set()
         self.entries: list[LedgerEntry] = []
+        self.held: dict[int, list[LedgerEntry]] = defaultdict(list)  # the entries by project
         self.events: list[ProjectEvent] = []
         self.created: list[models.Model] = []
         self.dirty: dict[int, Project] = {}
@@ -121,11 +122,7 @@ class Batch:
             )["s"]
             or 0
         )
-        return stored + sum(
-            e.amount
-            for e in self.entries
-            if e.project_id == project.pk and e.kind in kinds and e.value_date <= on
-        )
+        return stored + sum(e.amount for e in self.held[project.pk] if e.kind in kinds and e.value_date <= on)
 
     def sums_of(self, project: Project, on: datetime.date | None) -> dict[str, int]:
         if on is None:
@@ -147,6 +144,7 @@ class Batch:
     def add_entries(self, entries: list[LedgerEntry]) -> None:
         for entry in entries:
             self.sums[entry.project_id][entry.kind] += entry.amount
+            self.held[entry.project_id].append(entry)
         self.entries.extend(entries)
 
     def add_event(self, event: ProjectEvent) -> None:
@@ -210,6 +208,7 @@ class Batch:
             for start in range(0, len(self.events), CHUNK):
                 insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
+        self.held = defaultdict(list)
         self.dirty_fields = set()
 
 

@@ -32,6 +32,7 @@ from khuyencong.projects.models import (
     EventKind,
     LedgerKind,
     Project,
+    ProjectLocation,
     RegistrationRound,
     Status,
 )
@@ -97,10 +98,17 @@ def _book(
         raise ValidationError({"budget_lines": [_("The state support requested must be more than 0.")]})
     unit = batch.current()
     held = unit.places.get(project.pk) if unit is not None and unit.knows(project) else None
-    if not held and (held is not None or not project.locations.exists()):
-        location = project.locations.create(province=project.lead_province, share_bp=10_000)
-        if held is not None:
-            held.append((location.province_id, location.province_now_id, location.share_bp))
+    if held == []:  # a new project of the batch, without locations: its lead province, written with it
+        location = ProjectLocation(
+            project=project,
+            province=project.lead_province,
+            province_now_id=project.lead_province_now_id,  # the same province on the same day
+            share_bp=10_000,
+        )
+        unit.add(location)  # type: ignore[union-attr]
+        held.append((location.province_id, location.province_now_id, location.share_bp))
+    elif held is None and not project.locations.exists():
+        project.locations.create(province=project.lead_province, share_bp=10_000)
     ledger.set_level(project, LedgerKind.REQUESTED, requested, filed_on)
     counterpart = sum(line.counterpart for line in lines)
     ledger.set_level(project, LedgerKind.COUNTERPART_REQUESTED, counterpart, filed_on)

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,7 +235,7 @@ def proposal_save(
     unknown = set(data) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
-    with transaction.atomic():
+    with batch.atomic():  # inside a batch, the calling service's own transaction
         if project is None:
             project = Project()
             creating = True
