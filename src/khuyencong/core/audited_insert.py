@@ -212,6 +212,8 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
     )
     time, after_of = convert["time"], convert["after"]
 
+    now = time(timezone.now())  # the set is written at one moment, in one transaction
+
     def rows() -> Iterator[tuple]:
         for obj in objs:
             after = audit.snapshot(obj)
@@ -219,7 +221,7 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
             parent = getter() if callable(getter) else None
             obj._audit_loaded = dict(after)  # type: ignore[attr-defined]
             yield (
-                time(timezone.now()),
+                now,
                 *fixed,
                 obj.pk,
                 str(obj)[:200],

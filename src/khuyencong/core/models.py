@@ -234,6 +234,27 @@ class AuditedModel(models.Model):
 
     save.alters_data = True
 
+    def full_clean_read(self, exclude=(), read=(), validate_unique: bool = True) -> None:
+        """``full_clean(exclude=…)`` where the fields ``read`` hold related records just read from the
+        database: they are not looked up again (Django queries each foreign key's target), and the
+        constraints that name them are still checked."""
+        exclude = set(exclude)
+        errors: dict[str, list] = {}
+        for step in (
+            lambda: self.clean_fields(exclude=[*exclude, *read]),
+            lambda: self.clean(),
+            lambda: self.validate_unique(exclude=exclude) if validate_unique else None,
+            lambda: self.validate_constraints(exclude=exclude),
+        ):
+            try:
+                step()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+                # as ``full_clean``: the later checks leave out the fields already in error
+                exclude.update(name for name in errors if name != NON_FIELD_ERRORS)
+        if errors:
+            raise ValidationError(errors)
+
     def validate_constraints(self, exclude=None) -> None:
         """Like Django's, but each constraint's message goes under the field it is about (named in
         ``constraint_fields``; a one-field unique constraint's field otherwise), so a form shows it

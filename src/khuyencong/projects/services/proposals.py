@@ -185,7 +185,7 @@ def _replace(
         for name, value in values.items():
             setattr(obj, name, value)
         read = [n for n, v in values.items() if isinstance(v, models.Model) and not v._state.adding]
-        obj.full_clean(exclude=["project", "province_now", *read], validate_unique=False)
+        obj.full_clean_read(exclude=["project", "province_now"], read=read, validate_unique=False)
         if creating and related_name:
             batch.save_new(obj)
         else:
@@ -265,8 +265,8 @@ def proposal_save(
             setattr(project, name, value)
         # a related record given as read from the database exists: no query to look for it again
         read = [n for n, v in data.items() if isinstance(v, models.Model) and not v._state.adding]
-        project.full_clean(
-            exclude=["code", "lead_province_now", "search_text", "version", *read], validate_unique=False
+        project.full_clean_read(
+            exclude=["code", "lead_province_now", "search_text", "version"], read=read, validate_unique=False
         )
         _check_project(user, project)
         if creating:
