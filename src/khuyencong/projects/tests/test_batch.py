@@ -1,0 +1,200 @@
+"""A batch (``projects.services.batch``) writes exactly what the same services write one call at a
+time: the history of three projects (``exchange/tests/test_history_import.py``) imported once with
+the batch and once without it, every business table compared row by row; the figures kept ready
+agree with the ledger; a refusal in a batch writes nothing."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from django.db import transaction
+
+from khuyencong.core.audited_insert import insert_audited, update_audited
+from khuyencong.core.models import ObjectChange
+from khuyencong.exchange.kinds.movements import MOVEMENTS
+from khuyencong.exchange.kinds.projects import PROJECTS
+from khuyencong.exchange.tests.test_history_import import (
+    MOVEMENT_ROWS,
+    PROJECT_ROWS,
+    import_history,
+    movement,
+    run,
+)
+from khuyencong.projects.models import (
+    Acceptance,
+    BudgetLine,
+    Contract,
+    Decision,
+    DecisionLine,
+    LedgerEntry,
+    PlannedResult,
+    Project,
+    ProjectEvent,
+    ProjectLocation,
+    Settlement,
+)
+from khuyencong.projects.services import batch as batch_module
+from khuyencong.projects.tests.conftest import people, tuyen_quang  # noqa: F401
+from khuyencong.reporting import rollups
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+class Undo(Exception):
+    pass
+
+
+def tables() -> dict[str, list]:
+    """Every business row the history writes, by natural keys (no ids, no times of recording)."""
+    code = "project__code"
+    return {
+        "projects": sorted(
+            Project.objects.filter(plan_year=2019).values_list(
+                "code", "status", "version", "submitted_at", "lead_province_now", "search_text"
+            )
+        ),
+        "ledger": sorted(
+            LedgerEntry.objects.values_list(
+                code,
+                "kind",
+                "amount",
+                "value_date",
+                "province",
+                "province_now",
+                "organisation",
+                "decision__number",
+                "reference",
+                "note",
+                "plan_year",
+                "source",
+                "content",
+            )
+        ),
+        "events": sorted(
+            ProjectEvent.objects.values_list(
+                code, "kind", "on", "from_status", "to_status", "amount", "document", "note", "user"
+            ),
+            key=str,
+        ),
+        "lines": sorted(
+            BudgetLine.objects.values_list(code, "order", "item", "state_support", "counterpart")
+        ),
+        "locations": sorted(
+            ProjectLocation.objects.values_list(code, "province", "province_now", "share_bp")
+        ),
+        "results": sorted(PlannedResult.objects.values_list(code, "indicator", "target")),
+        "contracts": sorted(Contract.objects.values_list(code, "number", "signed_on", "parties", "value")),
+        "acceptances": sorted(
+            Acceptance.objects.values_list(code, "accepted_on", "minutes_number", "result")
+        ),
+        "settlements": sorted(Settlement.objects.values_list(code, "settled_on", "document", "amount")),
+        "decisions": sorted(
+            Decision.objects.values_list("number", "kind", "date", "signer", "issuer", "issued_by")
+        ),
+        "decision lines": sorted(
+            DecisionLine.objects.values_list(
+                "decision__number", code, "action", "amount", "previous_amount", "reason"
+            )
+        ),
+    }
+
+
+@contextlib.contextmanager
+def without_batch():
+    """The services one call at a time: ``batch()`` only opens a transaction."""
+
+    @contextlib.contextmanager
+    def plain(user, project_ids=()):
+        with transaction.atomic():
+            yield batch_module.Batch(user)  # never made current: every service writes at once
+
+    original = batch_module.batch
+    batch_module.batch = plain
+    try:
+        yield
+    finally:
+        batch_module.batch = original
+
+
+def imported(user, plain: bool) -> dict[str, list]:
+    try:
+        with transaction.atomic():
+            with without_batch() if plain else contextlib.nullcontext():
+                import_history(user)
+            assert rollups.differences() == []
+            written = tables()
+            raise Undo
+    except Undo:
+        pass
+    return written
+
+
+def test_the_batch_writes_what_the_services_write_one_call_at_a_time(people):  # noqa: F811
+    with_batch = imported(people["agency"], plain=False)
+    one_by_one = imported(people["agency"], plain=True)
+    assert with_batch["ledger"] and with_batch["events"] and with_batch["settlements"]
+    for table, rows in one_by_one.items():
+        assert with_batch[table] == rows, table
+
+
+def test_every_record_the_batch_writes_has_its_audit_record(people):  # noqa: F811
+    before = ObjectChange.objects.count()
+    import_history(people["agency"])
+    for model in (LedgerEntry, ProjectEvent, Contract, Acceptance, Settlement, BudgetLine, ProjectLocation):
+        ids = set(model.objects.values_list("pk", flat=True))
+        audited = set(
+            ObjectChange.objects.filter(
+                content_type__model=model._meta.model_name, action="create", object_id__in=ids
+            ).values_list("object_id", flat=True)
+        )
+        assert ids and audited == ids, model
+    statuses = ObjectChange.objects.filter(content_type__model="project", action="update")
+    assert statuses.filter(after__has_key="status").exists()
+    assert ObjectChange.objects.count() > before
+
+
+def test_a_refusal_in_the_batch_writes_nothing_the_batch_held(people):  # noqa: F811
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    before = (LedgerEntry.objects.count(), ProjectEvent.objects.count(), Contract.objects.count())
+    too_much = movement(MOVEMENT_ROWS[0]["project"], "20/12/2019", "thanh toán", "900.000.000", "UNC 99")
+    result = run(people["agency"], MOVEMENTS, [*MOVEMENT_ROWS[:10], too_much])
+    assert result.state == "invalid"
+    assert (LedgerEntry.objects.count(), ProjectEvent.objects.count(), Contract.objects.count()) == before
+    assert rollups.differences() == []
+
+
+def test_insert_audited_and_update_audited_write_what_the_slow_path_writes(people):  # noqa: F811
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    project = Project.objects.filter(plan_year=2019).first()
+    fast = [BudgetLine(project=project, order=9, item="Máy may", state_support=5, counterpart=1)]
+    slow = [BudgetLine(project=project, order=10, item="Máy may", state_support=5, counterpart=1)]
+    insert_audited(BudgetLine, fast)
+    BudgetLine.objects.bulk_create(slow)
+    records = {
+        o.pk: ObjectChange.objects.get(content_type__model="budgetline", object_id=o.pk) for o in fast + slow
+    }
+    a, b = records[fast[0].pk], records[slow[0].pk]
+    assert (a.action, a.object_repr, a.parent_object_id, a.user_id) == (
+        b.action,
+        b.object_repr,
+        b.parent_object_id,
+        b.user_id,
+    )
+    assert {k: v for k, v in a.after.items() if k not in ("id", "order")} == {
+        k: v for k, v in b.after.items() if k not in ("id", "order")
+    }
+    fast[0].item, slow[0].item = "Máy đan", "Máy đan"
+    update_audited(BudgetLine, fast, ["item"])
+    BudgetLine.objects.bulk_update(slow, ["item"])
+    updates = [
+        ObjectChange.objects.get(content_type__model="budgetline", object_id=o.pk, action="update")
+        for o in fast + slow
+    ]
+    assert [(u.before, u.after) for u in updates] == [({"item": "Máy may"}, {"item": "Máy đan"})] * 2
+    assert BudgetLine.objects.get(pk=fast[0].pk).item == "Máy đan"
