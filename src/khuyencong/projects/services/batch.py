@@ -13,8 +13,10 @@ unit of work:
   (``ledger.total``, ``ledger.money_of``), its locations too (``ledger.record`` splits by them);
 * what the services write – ledger entries, timeline events, new contracts, acceptances and
   settlements, the projects' status – is kept and written when the batch ends, in a few
-  statements per table, audited (the change log records the import as their reason), with the
-  figures kept ready (``reporting.rollups``) moved once per project.
+  statements per table, audited (the change log records the import as their reason; a project's
+  status changes once there, from what it was before the batch to what it is after, while its
+  timeline keeps every step with its date), with the figures kept ready (``reporting.rollups``)
+  moved once per project.
 
 Nothing is written if the block raises or :meth:`Batch.discard` was called after a refusal (the
 caller's transaction is rolled back: an import that found an error keeps nothing). Outside a batch
@@ -55,7 +57,8 @@ class Batch:
         self.entries: list[LedgerEntry] = []
         self.held: dict[int, list[LedgerEntry]] = defaultdict(list)  # the entries by project
         self.events: list[ProjectEvent] = []
-        self.created: list[models.Model] = []
+        self.created: list[Any] = []
+        self.one_to_one: set[tuple[type, int]] = set()  # (model, project) of new one-to-one records
         self.dirty: dict[int, Project] = {}
         self.dirty_fields: set[str] = set()
         self.discarded = False
@@ -150,9 +153,20 @@ class Batch:
     def add_event(self, event: ProjectEvent) -> None:
         self.events.append(event)
 
-    def add(self, obj: models.Model) -> None:
+    def add(self, obj: Any) -> None:
         """A new record (a contract, an acceptance, a budget line…), inserted when the batch ends."""
         self.created.append(obj)
+        if obj._meta.get_field("project").one_to_one:
+            self.one_to_one.add((type(obj), obj.project_id))
+
+    def holds_one(self, obj: Any) -> bool:
+        """Whether the project of ``obj`` (a one-to-one record: a contract…) already has one, stored
+        (read with the project) or added in this batch."""
+        accessor = obj._meta.get_field("project").remote_field.get_accessor_name()
+        stored = getattr(obj.project, accessor, None)  # read with the project: no query
+        return (type(obj), obj.project_id) in self.one_to_one or (
+            stored is not None and stored.pk is not None and stored.pk != obj.pk
+        )
 
     def moved(self, project: Project, *fields: str) -> None:
         """The project's status and version (and ``fields``) changed: written when the batch ends."""
@@ -208,6 +222,7 @@ class Batch:
             for start in range(0, len(self.events), CHUNK):
                 insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
+        self.one_to_one = set()
         self.held = defaultdict(list)
         self.dirty_fields = set()
 
@@ -231,11 +246,8 @@ def clean(obj: Any) -> None:
         obj.full_clean()
         return
     obj.full_clean(exclude=["project"], validate_unique=False)
-    field = obj._meta.get_field("project")
-    if field.one_to_one:
-        held = getattr(obj.project, field.remote_field.get_accessor_name(), None)
-        if held is not None and held is not obj and held.pk != obj.pk:
-            raise ValidationError({"project": [obj.unique_error_message(type(obj), ("project",))]})
+    if obj._meta.get_field("project").one_to_one and unit.holds_one(obj):
+        raise ValidationError({"project": [obj.unique_error_message(type(obj), ("project",))]})
 
 
 def save_new(obj: Any) -> None:

@@ -198,3 +198,28 @@ def test_insert_audited_and_update_audited_write_what_the_slow_path_writes(peopl
     ]
     assert [(u.before, u.after) for u in updates] == [({"item": "Máy may"}, {"item": "Máy đan"})] * 2
     assert BudgetLine.objects.get(pk=fast[0].pk).item == "Máy đan"
+
+
+def test_a_second_contract_of_a_project_in_a_batch_is_refused_before_the_database(people):  # noqa: F811
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    project = Project.objects.filter(plan_year=2019).first()
+
+    def contract(number):
+        return Contract(
+            project=held, number=number, signed_on=datetime.date(2019, 3, 1), parties="TTKC", value=1
+        )
+
+    with batch_module.batch(people["agency"], [project.pk]) as unit:
+        held = unit.project(project.pk)
+        first = contract("HĐ 1")
+        batch_module.clean(first)
+        batch_module.save_new(first)
+        with pytest.raises(ValidationError) as refused:
+            batch_module.clean(contract("HĐ 2"))
+        assert list(refused.value.message_dict) == ["project"]
+        unit.discard()
+    assert not Contract.objects.filter(project=project).exists()
