@@ -11,7 +11,8 @@ were, their extension centres, training content, one planned result) and the mov
 project: the allocation decision of its year, the contract, an advance, a payment, the acceptance,
 the payment of the rest, the settlement; every tenth project is stopped by the mid-year amendment
 and refunds its advance instead) – about seven movements per project. Then, as a programme officer:
-``run_import`` of each file (check, then write through ``project_record_appraised`` and the
+``run_import`` of each file – the projects, then the movements one file per plan year (a file
+holds at most 200,000 rows) – (check, then write through ``project_record_appraised`` and the
 decision and implementation services, audited, in one transaction each). The floor INSERTs the
 same projects, budget lines, locations, ledger rows and events with plain ``executemany`` (no
 validation, no audit, no decisions): what the database itself costs. Target: the whole history of
@@ -22,6 +23,7 @@ benchmark database keeps nothing).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import os
@@ -73,25 +75,25 @@ def plan(count: int):
         )
 
 
-def write_files(folder: Path, count: int) -> tuple[Path, Path, int]:
+def write_files(folder: Path, count: int) -> tuple[Path, list[Path], int]:
     from django.utils.translation import override
 
     from khuyencong.exchange.kinds.movements import LABELS, MOVEMENTS
     from khuyencong.exchange.kinds.projects import PROJECTS
 
-    projects_path, movements_path = (
-        folder / f"bench-history-{count}-projects.csv",
-        folder / f"bench-history-{count}-movements.csv",
-    )
+    projects_path = folder / f"bench-history-{count}-projects.csv"
+    # one movements file per plan year, as a national history is filed (a file holds at most
+    # 200,000 rows; a year's allocation decision covers every province's projects of that year)
+    movements_paths = {year: folder / f"bench-history-{count}-movements-{year}.csv" for year in YEARS}
     rows = 0
-    with (
-        override("vi"),
-        open(projects_path, "w", newline="", encoding="utf-8") as pf,
-        open(movements_path, "w", newline="", encoding="utf-8") as mf,
-    ):
-        projects, movements = csv.writer(pf), csv.writer(mf)
+    with contextlib.ExitStack() as files, override("vi"):
+        pf = files.enter_context(open(projects_path, "w", newline="", encoding="utf-8"))
+        projects = csv.writer(pf)
         projects.writerow([c.title_in("vi") for c in PROJECTS.columns])
-        movements.writerow([c.title_in("vi") for c in MOVEMENTS.columns])
+        writers = {}
+        for year, path in movements_paths.items():
+            writers[year] = csv.writer(files.enter_context(open(path, "w", newline="", encoding="utf-8")))
+            writers[year].writerow([c.title_in("vi") for c in MOVEMENTS.columns])
         pkeys, mkeys = [c.key for c in PROJECTS.columns], [c.key for c in MOVEMENTS.columns]
         label = {k: str(v) for k, v in LABELS.items()}
         for code, year, province, centre, requested, counterpart, stopped in plan(count):
@@ -153,9 +155,9 @@ def write_files(folder: Path, count: int) -> tuple[Path, Path, int]:
                     "signer": "Thứ trưởng" if movement in ("allocation", "stop") else "",
                     "note": note,
                 }
-                movements.writerow([values.get(k, "") for k in mkeys])
+                writers[year].writerow([values.get(k, "") for k in mkeys])
                 rows += 1
-    return projects_path, movements_path, rows
+    return projects_path, list(movements_paths.values()), rows
 
 
 def floor(count: int) -> float:
@@ -318,26 +320,27 @@ def run(count: int) -> None:
     )
     folder = ROOT / "var"
     started = time.perf_counter()
-    projects_path, movements_path, movement_rows = write_files(folder, count)
+    projects_path, movements_paths, movement_rows = write_files(folder, count)
     print(
         f"wrote {count:,} projects and {movement_rows:,} movements in {time.perf_counter() - started:.1f} s"
     )
     timings = {}
     try:
         with transaction.atomic():
-            for label, kind, path in (
-                ("projects", "projects", projects_path),
-                ("movements", "movements", movements_path),
-            ):
+            files = [("projects", "projects", projects_path)]
+            files += [("movements", "movements", path) for path in movements_paths]
+            for label, kind, path in files:
                 with open(path, "rb") as handle:
                     batch = services.batch_create(
                         user=officer, kind=kind, file=File(handle), file_name=path.name
                     )
                 begun, cpu = time.perf_counter(), time.process_time()
                 batch = services.run_import(batch, dry_run=False)
-                timings[label] = (time.perf_counter() - begun, time.process_time() - cpu)
+                wall, used = time.perf_counter() - begun, time.process_time() - cpu
+                done = timings.get(label, (0.0, 0.0))
+                timings[label] = (done[0] + wall, done[1] + used)
                 assert batch.state == "imported", (batch.state, batch.error_count, batch.errors[:5])
-                print(f"  {label}: {batch.created:,} rows written in {timings[label][0]:.1f} s", flush=True)
+                print(f"  {path.name}: {batch.created:,} rows written in {wall:.1f} s", flush=True)
             assert not rollups.differences(), rollups.differences()[:3]
             hand = floor(count)
             raise Undo

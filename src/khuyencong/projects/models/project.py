@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -272,6 +273,9 @@ class Project(AuditedModel):
             models.Index(fields=["content", "plan_year"], name="proj_content_year"),
             # the home page's and the list's sets by status over every year (“in appraisal”)
             models.Index(fields=["status", "plan_year"], name="proj_status_year"),
+            # a code is unique whatever its case: the imports and the history's check find it by
+            # ``Upper("code")`` (an index on the expression, not a scan of every project)
+            models.Index(Upper("code"), name="proj_code_upper"),
         ]
         constraints = [
             models.CheckConstraint(

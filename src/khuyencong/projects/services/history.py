@@ -22,6 +22,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,7 +68,7 @@ def check_plan_year(plan_year: int | None, source: str | None) -> None:
 
 
 def _check_code(code: str, project: Project | None = None) -> None:
-    taken = Project.objects.filter(code__iexact=code)
+    taken = Project.objects.annotate(code_upper=Upper("code")).filter(code_upper=code.upper())
     if project is not None:
         taken = taken.exclude(pk=project.pk)
     if taken.exists():
