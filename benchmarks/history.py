@@ -342,6 +342,7 @@ def run(count: int) -> None:
                 assert batch.state == "imported", (batch.state, batch.error_count, batch.errors[:5])
                 print(f"  {path.name}: {batch.created:,} rows written in {wall:.1f} s", flush=True)
             assert not rollups.differences(), rollups.differences()[:3]
+            imported_peak = peak_mb()
             hand = floor(count)
             raise Undo
     except Undo:
@@ -364,7 +365,7 @@ def run(count: int) -> None:
         f"  hand-written SQL (INSERT projects, lines, locations, ledger, events): {hand:8.1f} s"
         f"   ratio import ÷ floor {total / hand:,.1f}"
     )
-    print(f"  peak memory: {peak_mb():,.0f} MB")
+    print(f"  peak memory: {imported_peak:,.0f} MB after the imports, {peak_mb():,.0f} MB after the floor")
 
 
 if __name__ == "__main__":
