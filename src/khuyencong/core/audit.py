@@ -202,6 +202,19 @@ def build_record(
     )
 
 
+def update_records(objs: Iterable[models.Model], stored: dict, attnames: list[str]) -> list:
+    """The UPDATE record of each of ``objs`` whose ``attnames`` differ from its row as ``stored``
+    (``{pk: the object as read before the write}``), with only what changed."""
+    changes = []
+    for obj in objs:
+        if obj.pk not in stored:
+            continue
+        before, after = diff(snapshot(stored[obj.pk], attnames), snapshot(obj, attnames))
+        if after:
+            changes.append(build_record(obj, UPDATE, before, after))
+    return changes
+
+
 def record(instance: models.Model, action: str, before: dict | None, after: dict | None):
     """Write one audit record now (the caller is inside the change's transaction)."""
     change = build_record(instance, action, before, after)

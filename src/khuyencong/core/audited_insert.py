@@ -263,11 +263,4 @@ def update_audited(
                 for o in objs
             ],
         )
-    changes = []
-    for o in objs:
-        if o.pk not in stored:
-            continue
-        before, after = audit.diff(audit.snapshot(stored[o.pk], attnames), audit.snapshot(o, attnames))
-        if after:
-            changes.append(audit.build_record(o, audit.UPDATE, before, after))
-    audit.record_many(changes, using)
+    audit.record_many(audit.update_records(objs, stored, attnames), using)

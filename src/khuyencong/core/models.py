@@ -80,14 +80,7 @@ class RestrictedQuerySet(models.QuerySet):
             # ``update()``, whose audit here would record every change a second time
             plain = models.QuerySet(model=model, query=self.query.chain(), using=self._db)
             count = plain.bulk_update(objs, fields, *args, **kwargs)
-            changes = []
-            for o in objs:
-                if o.pk not in stored:
-                    continue
-                b, a = audit.diff(audit.snapshot(stored[o.pk], attnames), audit.snapshot(o, attnames))
-                if a:
-                    changes.append(audit.build_record(o, audit.UPDATE, b, a))
-            audit.record_many(changes, self.db)
+            audit.record_many(audit.update_records(objs, stored, attnames), self.db)
         return count
 
     bulk_update.alters_data = True
