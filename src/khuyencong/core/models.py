@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -117,7 +118,7 @@ def check_in_python(condition: Q, instance: models.Model, excluded: set[str]) ->
     AND, OR and NOT. ``None`` when the condition is anything else or names an excluded field:
     the database answers then, as Django does.
 
-    >>> field = staticmethod(lambda name: type("Field", (), {"attname": name}))
+    >>> field = staticmethod(lambda name: type("Field", (), {"attname": name, "name": name}))
     >>> class Row:
     ...     _meta = type("Meta", (), {"get_field": field})
     ...     start, end, org = 1, 2, None
@@ -129,16 +130,35 @@ def check_in_python(condition: Q, instance: models.Model, excluded: set[str]) ->
     True
     >>> check_in_python(Q(end__in=[1, 2]), Row(), set()) is None  # not answered here
     True
+    >>> check_in_python(Q(org=None), Row(), set()), check_in_python(Q(end=None), Row(), set())
+    (True, False)
+    >>> check_in_python(Q(end__gt="1"), Row(), set()) is None  # another type: the database answers
+    True
     """
 
     def value(name: str) -> Any:
-        if name in excluded:
-            return _UNANSWERED
         try:
             field = instance._meta.get_field(name)
-        except Exception:
+        except Exception:  # a related path or an unknown name: the database answers
+            # a foreign key's column name (``org_id``) names the field too
+            field = next((f for f in instance._meta.concrete_fields if f.attname == name), None)
+            if field is None:
+                return _UNANSWERED
+        if field.name in excluded or field.attname in excluded:
             return _UNANSWERED
         return getattr(instance, field.attname, _UNANSWERED)
+
+    def comparable(left: Any, right: Any, lookup: str) -> bool:
+        """Whether Python compares the two as the database does: the same type (whole numbers and
+        decimals together), and text only for equality (ordering follows the collation)."""
+        numbers = (int, Decimal)
+        if isinstance(left, bool) or isinstance(right, bool):
+            return type(left) is type(right) and lookup == "exact"
+        if isinstance(left, numbers) and isinstance(right, numbers):
+            return True
+        if type(left) is not type(right):
+            return False
+        return lookup == "exact" or not isinstance(left, str)
 
     def evaluate(node: Any) -> Any:  # True, False, None (unknown) or _UNANSWERED
         if isinstance(node, Q):
@@ -160,23 +180,25 @@ def check_in_python(condition: Q, instance: models.Model, excluded: set[str]) ->
         name, _sep, lookup = path.partition("__")
         lookup = lookup or "exact"
         left = value(name)
-        if isinstance(right, models.F):
+        from_field = isinstance(right, models.F)
+        if from_field:
             right = value(right.name)
         elif isinstance(right, models.expressions.Combinable):
             return _UNANSWERED
         if left is _UNANSWERED or right is _UNANSWERED:
             return _UNANSWERED
-        if lookup == "isnull":
-            return (left is None) == bool(right)
+        if lookup == "isnull" and isinstance(right, bool):
+            return (left is None) == right
+        if lookup == "exact" and right is None and not from_field:  # ``Q(f=None)`` is ``IS NULL``
+            return left is None
         compare = _COMPARE.get(lookup)
-        if compare is None:
-            return _UNANSWERED
+        if compare is None or (right is None and not from_field):
+            return _UNANSWERED  # e.g. ``f__gt=None``, which Django refuses
         if left is None or right is None:
             return None
-        try:
-            return compare(left, right)
-        except TypeError:
+        if not comparable(left, right, lookup):
             return _UNANSWERED
+        return compare(left, right)
 
     verdict = evaluate(condition)
     if verdict is _UNANSWERED:

@@ -56,3 +56,17 @@ def test_an_excluded_field_or_an_unknown_form_is_left_to_the_database():
     assert check_in_python(dates.condition, project, {"end_date"}) is None
     assert check_in_python(models.Q(end_date__year=2020), project, set()) is None
     assert check_in_python(models.Q(end_date__in=[DAYS[1]]), project, set()) is None
+
+
+def test_the_forms_python_cannot_answer_like_the_database_are_left_to_it():
+    project = Project(start_date=DAYS[1], end_date=DAYS[2], implementing_org_id=5)
+    # ``Q(f=None)`` is ``IS NULL``, as Django makes it
+    assert check_in_python(models.Q(implementing_org=None), project, set()) is False
+    assert check_in_python(models.Q(implementing_establishment=None), project, set()) is True
+    # a foreign key named by its column is the field: excluded under either name
+    assert check_in_python(models.Q(implementing_org_id__isnull=False), project, set()) is True
+    assert check_in_python(models.Q(implementing_org_id__isnull=False), project, {"implementing_org"}) is None
+    # a comparison with None, or of another type, or ordering text: the database answers
+    assert check_in_python(models.Q(end_date__gt=None), project, set()) is None
+    assert check_in_python(models.Q(plan_year__gt="2019"), Project(plan_year=2020), set()) is None
+    assert check_in_python(models.Q(name__gt="A"), Project(name="B"), set()) is None

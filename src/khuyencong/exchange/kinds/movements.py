@@ -682,6 +682,8 @@ class _Applier:
             decisions.decision_issue(user=user, decision=decision)
         except (ValidationError, PermissionDenied, ConflictError) as error:
             self._refused(first, error)
+            # the decision's other projects may be half-way through it: none is followed further
+            self.failed.update(item.project_id for item in lines)
 
     # --- the other movements ---------------------------------------------------------------------
 

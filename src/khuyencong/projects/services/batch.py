@@ -39,11 +39,22 @@ from khuyencong.core.audited_insert import insert_audited, update_audited
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW
 from khuyencong.core.unitmemo import kept_answers
-from khuyencong.projects.models import LedgerEntry, Project, ProjectEvent, ProjectLocation
+from khuyencong.geo.queries import province_now as province_today
+from khuyencong.projects.models import (
+    Acceptance,
+    Contract,
+    LedgerEntry,
+    Project,
+    ProjectEvent,
+    ProjectLocation,
+    Settlement,
+)
 
 _current: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kc_project_batch", default=None)
 
 CHUNK = 2_000  # rows per statement when the batch is written
+ONE_TO_ONE = (Contract, Acceptance, Settlement)  # read with each project (``select_related``)
+RELATED_ONE = ("contract", "acceptance", "settlement")
 
 
 class Batch:
@@ -58,7 +69,11 @@ class Batch:
         self.held: dict[int, list[LedgerEntry]] = defaultdict(list)  # the entries by project
         self.events: list[ProjectEvent] = []
         self.created: list[Any] = []
-        self.one_to_one: set[tuple[type, int]] = set()  # (model, project) of new one-to-one records
+        # a project's one-to-one records (contract, acceptance, settlement): those stored when it
+        # was read, by (model, project), and the new ones of this batch
+        self.stored_one: set[tuple[type, int]] = set()
+        self.one_to_one: dict[tuple[type, int], Any] = {}
+        self.added: set[int] = set()  # ``id()`` of the records added (each is inserted once)
         self.dirty: dict[int, Project] = {}
         self.dirty_fields: set[str] = set()
         self.discarded = False
@@ -77,12 +92,18 @@ class Batch:
             for p in Project.objects.select_for_update(of=("self",))
             .restrict(self.user, VIEW)
             .filter(pk__in=ids)
-            .select_related("content", "implementing_org", "contract", "acceptance", "settlement")
+            .select_related(
+                "content", "lead_province", "implementing_org", "contract", "acceptance", "settlement"
+            )
         }
         for pk in ids:
             self.projects[pk] = found.get(pk)
             if pk in found:
                 self.loaded_status[pk] = found[pk].status
+                for model in ONE_TO_ONE:
+                    accessor = model._meta.get_field("project").remote_field.get_accessor_name()
+                    if getattr(found[pk], accessor, None) is not None:  # read with it: no query
+                        self.stored_one.add((model, pk))
         self._read_money([pk for pk in ids if pk in found])
 
     def _read_money(self, ids: list[int]) -> None:
@@ -155,23 +176,28 @@ class Batch:
 
     def add(self, obj: Any) -> None:
         """A new record (a contract, an acceptance, a budget line…), inserted when the batch ends."""
+        if id(obj) in self.added:  # changed again before the batch ends: inserted once, as it is then
+            return
+        self.added.add(id(obj))
         self.created.append(obj)
         if obj._meta.get_field("project").one_to_one:
-            self.one_to_one.add((type(obj), obj.project_id))
+            self.one_to_one[(type(obj), obj.project_id)] = obj
 
     def holds_one(self, obj: Any) -> bool:
-        """Whether the project of ``obj`` (a one-to-one record: a contract…) already has one, stored
-        (read with the project) or added in this batch."""
-        accessor = obj._meta.get_field("project").remote_field.get_accessor_name()
-        stored = getattr(obj.project, accessor, None)  # read with the project: no query
-        return (type(obj), obj.project_id) in self.one_to_one or (
-            stored is not None and stored.pk is not None and stored.pk != obj.pk
-        )
+        """Whether the project of the new one-to-one record ``obj`` (a contract…) already has another
+        one: stored when the batch read the project, or added in this batch."""
+        key = (type(obj), obj.project_id)
+        added = self.one_to_one.get(key)
+        if added is not None:
+            return added is not obj
+        return obj.pk is None and key in self.stored_one
 
     def moved(self, project: Project, *fields: str) -> None:
-        """The project's status and version (and ``fields``) changed: written when the batch ends."""
+        """The project's status and version (and ``fields``) changed: written when the batch ends,
+        with the province holding its lead province today, as ``Project.save`` writes it."""
+        project.lead_province_now = province_today(project.lead_province)
         self.dirty[project.pk] = project
-        self.dirty_fields.update(("status", "version", *fields))
+        self.dirty_fields.update(("status", "version", "lead_province_now", *fields))
 
     def adopt(self, project: Project) -> None:
         """A project the services have just created in this batch (no entries, no locations yet:
@@ -222,7 +248,7 @@ class Batch:
             for start in range(0, len(self.events), CHUNK):
                 insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
-        self.one_to_one = set()
+        self.one_to_one, self.added = {}, set()
         self.held = defaultdict(list)
         self.dirty_fields = set()
 

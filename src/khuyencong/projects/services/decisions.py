@@ -143,7 +143,7 @@ def decision_set_lines(
             line.project_id: line
             for line in DecisionLine.objects.filter(decision=decision, project__in=[p.pk for p, *_r in items])
         }
-        new, changed = [], []
+        new, changed, done = [], [], set()
         for index, (project, action, amount, reason) in enumerate(items):
             try:
                 if action == LineAction.STOP and not reason.strip():
@@ -161,9 +161,10 @@ def decision_set_lines(
             elif line not in changed:
                 changed.append(line)
             line.action, line.amount, line.reason, line.previous_amount = action, amount, reason, before
+            done.add(project.pk)
         DecisionLine.objects.bulk_create(new)
         DecisionLine.objects.bulk_update(changed, ["action", "amount", "reason", "previous_amount"])
-    return [existing[p.pk] for p, *_r in items if p.pk in existing]
+    return [existing[p.pk] for p, *_r in items if p.pk in done]  # the lines set (not those refused)
 
 
 def decision_remove_line(*, user, line: DecisionLine) -> None:

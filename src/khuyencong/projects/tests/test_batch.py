@@ -223,3 +223,34 @@ def test_a_second_contract_of_a_project_in_a_batch_is_refused_before_the_databas
         assert list(refused.value.message_dict) == ["project"]
         unit.discard()
     assert not Contract.objects.filter(project=project).exists()
+
+
+def test_one_to_one_records_in_a_batch_as_one_call_at_a_time(people):  # noqa: F811
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.projects.services import implementation
+
+    agency = people["agency"]
+    assert run(agency, PROJECTS, PROJECT_ROWS).state == "imported"
+    assert run(agency, MOVEMENTS, MOVEMENT_ROWS[:14]).state == "imported"  # contracts signed, not accepted
+    p1, p2 = (Project.objects.get(code=row["project"]) for row in MOVEMENT_ROWS[:2])
+    day = datetime.date(2019, 12, 5)
+    with batch_module.batch(agency, [p1.pk, p2.pk]) as unit:
+        # a second contract of a project whose contract is stored: refused before the database
+        again = Contract(project=unit.project(p1.pk), number="HĐ 9", signed_on=day, parties="TTKC", value=1)
+        with pytest.raises(ValidationError):
+            batch_module.clean(again)
+        # a failed acceptance, then a passed one: the same record, changed, inserted once
+        implementation.accept(
+            user=agency, project=p2, accepted_on=day, minutes_number="BB 1", result="failed"
+        )
+        implementation.accept(
+            user=agency, project=p2, accepted_on=day, minutes_number="BB 2", result="passed"
+        )
+    assert list(Acceptance.objects.filter(project=p2).values_list("minutes_number", "result")) == [
+        ("BB 2", "passed")
+    ]
+    assert Project.objects.get(pk=p2.pk).status == "accepted"
+    assert Contract.objects.filter(project=p1).count() == 1
