@@ -102,23 +102,46 @@ def _insert(
             cursor.executemany(sql, rows)
 
 
-def _new_ids(model: type[models.Model], count: int, using: str) -> list[int]:
-    """``count`` primary keys for new rows of ``model`` (PostgreSQL: taken from its sequence)."""
+def reserve_ids(model: type[models.Model], count: int, *, using: str = "default") -> list[int]:
+    """``count`` primary keys for new rows of ``model``, reserved in the caller's transaction: no
+    other insert takes them (PostgreSQL: from the table's sequence; SQLite: the table's
+    ``AUTOINCREMENT`` counter moved past them, in the transaction's write lock). A key reserved and
+    not used is a gap, as a rolled-back insert leaves one."""
+    if count <= 0:
+        return []
     connection = connections[using]
     pk = model._meta.pk
+    assert pk is not None
+    table = model._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        # Django's SQLite tables number their rows with AUTOINCREMENT: the next row takes the
+        # larger of the counter and the largest key, plus one
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), pk.column, count],
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX({connection.ops.quote_name(pk.column)}) FROM {quoted}), 0))",
+            [table],
         )
-        return [row[0] for row in cursor.fetchall()]
+        last = cursor.fetchone()[0]
+        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last + count, table])
+        if cursor.rowcount == 0:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+        return list(range(last + 1, last + count + 1))
 
 
 def insert_audited(
-    model: type[models.Model], objs: Sequence[models.Model], *, using: str = "default"
+    model: type[models.Model], objs: Sequence[models.Model], *, using: str = "default", reserved: bool = False
 ) -> None:
     """INSERT the unsaved ``objs`` of the audited ``model``, give each its ``pk``, and write each its
-    CREATE audit record – as ``model.objects.bulk_create(objs)`` does, faster."""
+    CREATE audit record – as ``model.objects.bulk_create(objs)`` does, faster. ``reserved``: each
+    already holds a key from :func:`reserve_ids` (records others pointed at before they were
+    written), inserted with it."""
     if not objs:
         return
     connection = connections[using]
@@ -129,8 +152,10 @@ def insert_audited(
     converters = [_converter(f, connection) for f in fields]
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     for obj in objs:
-        if obj.pk is not None:
-            raise ValueError("insert_audited() inserts new records only")
+        if not obj._state.adding or (obj.pk is not None) != reserved:
+            raise ValueError(
+                "insert_audited() inserts new records only, with a reserved key exactly when reserved=True"
+            )
         for field in stamped:
             field.pre_save(obj, True)
     attnames = [f.attname for f in fields]
@@ -142,8 +167,10 @@ def insert_audited(
             row = tuple(convert(getattr(obj, name)) for convert, name in pairs)
             yield (obj.pk, *row) if with_pk else row
 
-    if connection.vendor == "postgresql":
-        for obj, pk_value in zip(objs, _new_ids(model, len(objs), using), strict=True):
+    if reserved:
+        _insert(model, [pk, *fields], rows(with_pk=True), using)
+    elif connection.vendor == "postgresql":
+        for obj, pk_value in zip(objs, reserve_ids(model, len(objs), using=using), strict=True):
             obj.pk = pk_value
         _insert(model, [pk, *fields], rows(with_pk=True), using)
     else:

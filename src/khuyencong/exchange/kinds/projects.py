@@ -441,6 +441,8 @@ class ProjectHistoryKind(Kind):
         if not handed:
             return errors
         with batch(context.user) as unit:
+            # which of the chunk's codes are taken, read at once for the service's check
+            unit.read_codes(parsed.data["code"] for parsed, _record in handed if parsed.data["code"])
             for parsed, record in handed:
                 try:
                     record.pk = self._apply(parsed, context).pk

@@ -299,11 +299,16 @@ class Project(AuditedModel):
         return record_url("projects:detail", self.pk)
 
     def save(self, *args, **kwargs) -> None:
+        self.compute_fields()
+        super().save(*args, **kwargs)
+
+    def compute_fields(self) -> None:
+        """The fields the project's others give: the province holding its lead province today and
+        the text searched (set on every save, and by a batch that inserts new projects together)."""
         from khuyencong.geo.queries import province_now
 
         self.lead_province_now = province_now(self.lead_province)
         self.search_text = f"{fold(self.code)} {fold(self.name)}"[:500]
-        super().save(*args, **kwargs)
 
     @property
     def implementer(self):

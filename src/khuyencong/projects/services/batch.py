@@ -34,8 +34,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Upper
 
-from khuyencong.core.audited_insert import insert_audited, update_audited
+from khuyencong.core.audited_insert import insert_audited, reserve_ids, update_audited
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW
 from khuyencong.core.unitmemo import kept_answers
@@ -53,6 +54,7 @@ from khuyencong.projects.models import (
 _current: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kc_project_batch", default=None)
 
 CHUNK = 2_000  # rows per statement when the batch is written
+KEYS = 100  # keys reserved at a time for the projects created in a batch
 ONE_TO_ONE = (Contract, Acceptance, Settlement)  # read with each project (``select_related``)
 RELATED_ONE = ("contract", "acceptance", "settlement")
 
@@ -76,6 +78,10 @@ class Batch:
         self.added: set[int] = set()  # ``id()`` of the records added (each is inserted once)
         self.dirty: dict[int, Project] = {}
         self.dirty_fields: set[str] = set()
+        self.new_projects: list[Project] = []  # created in this batch, inserted when it ends
+        self.keys: list[int] = []  # reserved for them, not yet given
+        self.codes: dict[str, bool] = {}  # a code (upper case) → whether a project holds it
+        self.last_codes: dict[str, str] = {}  # a prefix → the last code given in this batch
         self.discarded = False
 
     # --- reading ------------------------------------------------------------------------------
@@ -153,6 +159,25 @@ class Batch:
             return dict(self.sums[project.pk])
         return {kind: self.total(project, [kind], on) for kind in set(self.sums[project.pk])}
 
+    def read_codes(self, codes: Iterable[str]) -> None:
+        """Read at once which of ``codes`` projects hold (in any case), for :meth:`code_taken`."""
+        wanted = sorted({code.upper() for code in codes} - set(self.codes))
+        for start in range(0, len(wanted), CHUNK):
+            part = wanted[start : start + CHUNK]
+            taken = set(
+                Project.objects.annotate(code_upper=Upper("code"))
+                .filter(code_upper__in=part)
+                .values_list("code_upper", flat=True)
+            )
+            self.codes.update((code, code in taken) for code in part)
+
+    def code_taken(self, code: str) -> bool | None:
+        """Whether a project holds ``code`` (in any case): a project created in this batch or one
+        :meth:`read_codes` found; ``None`` when the batch does not know (ask the database). A
+        project's code never changes after its creation, and inside a batch every project is
+        created by :meth:`create`, so what the batch knows stays true until it ends."""
+        return self.codes.get(code.upper())
+
     def locations(self, project: Project) -> list[tuple[int, int, int]]:
         """As ``ledger._locations``: the lead province when the project has no locations."""
         if project.pk not in self.places:
@@ -199,6 +224,21 @@ class Batch:
         self.dirty[project.pk] = project
         self.dirty_fields.update(("status", "version", "lead_province_now", *fields))
 
+    def create(self, project: Project) -> None:
+        """A new project, checked by the calling service: it takes a reserved key at once (its
+        budget lines, ledger entries and timeline point at it) and is inserted as it is when the
+        batch ends, with its audit record, in one statement with the batch's other new projects
+        (instead of an INSERT now and an UPDATE of its status at the end)."""
+        if project.pk is not None or not project._state.adding:
+            raise ValueError("Batch.create() takes a new project")
+        project.compute_fields()
+        if not self.keys:
+            self.keys = reserve_ids(Project, KEYS)[::-1]
+        project.pk = self.keys.pop()
+        self.new_projects.append(project)
+        self.codes[project.code.upper()] = True
+        self.adopt(project)
+
     def adopt(self, project: Project) -> None:
         """A project the services have just created in this batch (no entries, no locations yet:
         the locations are read when its first entry is split)."""
@@ -221,13 +261,17 @@ class Batch:
         if self.discarded:
             return
         with transaction.atomic(savepoint=False):
+            # the new projects first, as they are now (their status and fields set in the batch)
+            for start in range(0, len(self.new_projects), CHUNK):
+                insert_audited(Project, self.new_projects[start : start + CHUNK], reserved=True)
+            new = {p.pk for p in self.new_projects}
             by_model: dict[type, list[models.Model]] = defaultdict(list)
             for obj in self.created:
                 by_model[type(obj)].append(obj)
             for model, objs in by_model.items():
                 for start in range(0, len(objs), CHUNK):
                     insert_audited(model, objs[start : start + CHUNK])
-            dirty = list(self.dirty.values())
+            dirty = [p for p in self.dirty.values() if p.pk not in new]
             fields = sorted(self.dirty_fields)
             for start in range(0, len(dirty), CHUNK):
                 # audited, without the announcement of ``ProjectQuerySet.bulk_update``: the figures
@@ -248,7 +292,7 @@ class Batch:
             for start in range(0, len(self.events), CHUNK):
                 insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
-        self.one_to_one, self.added = {}, set()
+        self.one_to_one, self.added, self.new_projects = {}, set(), []
         self.held = defaultdict(list)
         self.dirty_fields = set()
 

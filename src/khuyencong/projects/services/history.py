@@ -67,11 +67,12 @@ def check_plan_year(plan_year: int | None, source: str | None) -> None:
         )
 
 
-def _check_code(code: str, project: Project | None = None) -> None:
-    taken = Project.objects.annotate(code_upper=Upper("code")).filter(code_upper=code.upper())
-    if project is not None:
-        taken = taken.exclude(pk=project.pk)
-    if taken.exists():
+def _check_code(code: str) -> None:
+    unit = batch.current()
+    taken = unit.code_taken(code) if unit is not None else None
+    if taken is None:
+        taken = Project.objects.annotate(code_upper=Upper("code")).filter(code_upper=code.upper()).exists()
+    if taken:
         raise ValidationError(
             {"code": [_("Another project already has the code %(code)s.") % {"code": code}]}
         )

@@ -61,8 +61,14 @@ def can_propose(user) -> bool:
 def _next_code(project: Project) -> str:
     prefix = f"{project.source.upper()}-{project.plan_year}-{project.lead_province.code}-"
     last = Project.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    unit = batch.current()
+    if unit is not None:  # the projects created in the batch are not in the database yet
+        last = max(filter(None, (last, unit.last_codes.get(prefix))), default=None)
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    code = f"{prefix}{number:04d}"
+    if unit is not None:
+        unit.last_codes[prefix] = code
+    return code
 
 
 IMPLEMENTING_KINDS = ("extension_centre", "national_centre", "partner", "doit", "agency", "other")
@@ -102,7 +108,8 @@ def _check_project(user, project: Project) -> None:
         )
     org_id = project.implementing_org_id
     if org_id and not remembered(
-        ("may_implement", user.pk, org_id), implementing_organisations(user).filter(pk=org_id).exists
+        ("may_implement", user.pk, org_id),
+        lambda: implementing_organisations(user).filter(pk=org_id).exists(),
     ):
         errors.setdefault("implementing_org", []).append(
             _(
@@ -124,7 +131,7 @@ def _check_project(user, project: Project) -> None:
         and project.programme_id
         and not remembered(
             ("programme_content", project.programme_id, project.content_id),
-            project.programme.programme_contents.filter(content_id=project.content_id).exists,
+            lambda: project.programme.programme_contents.filter(content_id=project.content_id).exists(),
         )
     ):
         errors.setdefault("content", []).append(_("This content is not part of the programme."))
@@ -273,10 +280,11 @@ def proposal_save(
             project.code = code or _next_code(project)
         else:
             project.version += 1
-        project.save()
         unit = batch.current()
         if creating and unit is not None:
-            unit.adopt(project)  # what follows is written with the batch
+            unit.create(project)  # inserted with the batch, as it is when the batch ends
+        else:
+            project.save()
         if creating:
             batch.record_event(project, kind=EventKind.CREATED, user=user, to_status=project.status)
         if budget_lines is not None:

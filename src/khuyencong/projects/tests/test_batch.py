@@ -10,7 +10,7 @@ import contextlib
 import pytest
 from django.db import transaction
 
-from khuyencong.core.audited_insert import insert_audited, update_audited
+from khuyencong.core.audited_insert import insert_audited, reserve_ids, update_audited
 from khuyencong.core.models import ObjectChange
 from khuyencong.exchange.kinds.movements import MOVEMENTS
 from khuyencong.exchange.kinds.projects import PROJECTS
@@ -254,3 +254,29 @@ def test_one_to_one_records_in_a_batch_as_one_call_at_a_time(people):  # noqa: F
     ]
     assert Project.objects.get(pk=p2.pk).status == "accepted"
     assert Contract.objects.filter(project=p1).count() == 1
+
+
+def test_reserved_keys_are_never_given_to_another_insert(people):  # noqa: F811
+    """``reserve_ids`` moves the table's counter past the keys it gives (SQLite's AUTOINCREMENT
+    counter, PostgreSQL's sequence): a record saved meanwhile takes another key, and the reserved
+    ones are inserted later with their audit records."""
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    project = Project.objects.filter(plan_year=2019).first()
+    keys = reserve_ids(BudgetLine, 3)
+    assert len(set(keys)) == 3
+    meanwhile = BudgetLine.objects.create(project=project, order=30, item="Bàn", state_support=1)
+    assert meanwhile.pk not in keys and meanwhile.pk > max(keys)
+    reserved = [
+        BudgetLine(pk=key, project=project, order=31 + i, item="Ghế", state_support=1)
+        for i, key in enumerate(keys)
+    ]
+    insert_audited(BudgetLine, reserved, reserved=True)
+    assert sorted(BudgetLine.objects.filter(item="Ghế").values_list("pk", flat=True)) == sorted(keys)
+    assert (
+        ObjectChange.objects.filter(
+            content_type__model="budgetline", object_id__in=keys, action="create"
+        ).count()
+        == 3
+    )
+    with pytest.raises(ValueError):
+        insert_audited(BudgetLine, [BudgetLine(project=project, order=40, item="Tủ")], reserved=True)

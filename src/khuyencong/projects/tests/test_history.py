@@ -148,3 +148,72 @@ def test_the_years_from_2021_the_system_never_ran_are_recorded_too(people, tuyen
                 filed_on=datetime.date(2023, 6, 1),
             )
         assert list(error.value.message_dict) == ["plan_year"]
+
+
+def test_projects_created_in_a_batch_are_inserted_with_it_under_reserved_keys(people, tuyen_quang):
+    """Inside a batch a new project takes a reserved key at once and is inserted when the batch
+    ends, as it is then: the next code counts the batch's own projects, a code taken in the
+    database (in another case) or earlier in the batch is refused, a key given in the batch is
+    never given again, and the audit has one CREATE record holding the final status."""
+    from khuyencong.core.models import ObjectChange
+    from khuyencong.projects.models import Project
+    from khuyencong.projects.services.batch import batch
+
+    agency = people["agency"]
+    older = project_record_appraised(
+        user=agency, data=past(tuyen_quang), budget_lines=LINES, filed_on=datetime.date(2019, 6, 15)
+    )
+    with batch(agency) as unit:
+        unit.read_codes(["kcqg-2019-x-1", older.code.lower()])
+        first = project_record_appraised(
+            user=agency,
+            data=past(tuyen_quang, name="Một"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+        )
+        second = project_record_appraised(
+            user=agency,
+            data=past(tuyen_quang, name="Hai"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+        )
+        coded = project_record_appraised(
+            user=agency,
+            data=past(tuyen_quang, name="Ba"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+            code="KCQG-2019-X-1",
+        )
+        assert not Project.objects.filter(pk__in=[first.pk, second.pk, coded.pk]).exists()  # not yet
+        for taken in (older.code.lower(), "kcqg-2019-x-1"):
+            with pytest.raises(ValidationError) as error:
+                project_record_appraised(
+                    user=agency,
+                    data=past(tuyen_quang, name="Bốn"),
+                    budget_lines=LINES,
+                    filed_on=datetime.date(2019, 6, 1),
+                    code=taken,
+                )
+            assert list(error.value.message_dict) == ["code"]
+    number = int(older.code.rsplit("-", 1)[1])
+    prefix = older.code.rsplit("-", 1)[0]
+    assert (first.code, second.code) == (f"{prefix}-{number + 1:04d}", f"{prefix}-{number + 2:04d}")
+    assert len({older.pk, first.pk, second.pk, coded.pk}) == 4
+    for project in (first, second, coded):
+        stored = Project.objects.get(pk=project.pk)
+        assert (stored.code, stored.status, stored.lead_province_now_id) == (
+            project.code,
+            Status.AGENCY_APPRAISED,
+            tuyen_quang.pk,
+        )
+        assert ledger.total(stored, LedgerKind.REQUESTED) == 200_000_000
+        changes = ObjectChange.objects.filter(content_type__model="project", object_id=project.pk)
+        assert [(c.action, c.after["status"]) for c in changes] == [("create", Status.AGENCY_APPRAISED)]
+    later = project_record_appraised(
+        user=agency,
+        data=past(tuyen_quang, name="Năm"),
+        budget_lines=LINES,
+        filed_on=datetime.date(2019, 6, 1),
+    )
+    assert later.pk > max(first.pk, second.pk, coded.pk)
+    assert later.code == f"{prefix}-{number + 3:04d}"
