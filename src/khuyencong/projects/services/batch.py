@@ -229,7 +229,7 @@ class Batch:
         budget lines, ledger entries and timeline point at it) and is inserted as it is when the
         batch ends, with its audit record, in one statement with the batch's other new projects
         (instead of an INSERT now and an UPDATE of its status at the end)."""
-        if project.pk is not None or not project._state.adding:
+        if not project._state.adding or project.pk:
             raise ValueError("Batch.create() takes a new project")
         project.compute_fields()
         if not self.keys:
