@@ -202,16 +202,17 @@ def build_record(
     )
 
 
-def update_records(objs: Iterable[models.Model], stored: dict, attnames: list[str]) -> list:
-    """The UPDATE record of each of ``objs`` whose ``attnames`` differ from its row as ``stored``
-    (``{pk: the object as read before the write}``), with only what changed."""
+def update_records(objs: Iterable[models.Model], stored: dict, attnames: list[str]) -> list[tuple]:
+    """``(record, UPDATE, before, after)`` for each of ``objs`` whose ``attnames`` differ from its row
+    as ``stored`` (``{pk: the object as read before the write}``), with only what changed – for
+    :func:`khuyencong.core.audited_insert.write_records`."""
     changes = []
     for obj in objs:
         if obj.pk not in stored:
             continue
         before, after = diff(snapshot(stored[obj.pk], attnames), snapshot(obj, attnames))
         if after:
-            changes.append(build_record(obj, UPDATE, before, after))
+            changes.append((obj, UPDATE, before, after))
     return changes
 
 
@@ -220,10 +221,3 @@ def record(instance: models.Model, action: str, before: dict | None, after: dict
     change = build_record(instance, action, before, after)
     change.save(using=instance._state.db or "default")
     return change
-
-
-def record_many(changes: list, using: str = "default") -> None:
-    from khuyencong.core.models import ObjectChange
-
-    if changes:
-        ObjectChange.objects.using(using).bulk_create(changes, batch_size=1000)

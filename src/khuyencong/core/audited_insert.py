@@ -188,19 +188,31 @@ def insert_audited(
 
 
 def write_created_records(objs: Sequence[models.Model], *, using: str = "default") -> None:
-    """The CREATE audit record of each saved record in ``objs`` (all of one model), as
-    :func:`khuyencong.core.audit.build_record` builds it, inserted in one statement per set."""
+    """The CREATE audit record of each saved record in ``objs`` (its snapshot as ``after``)."""
+
+    def changes() -> Iterator[tuple[models.Model, str, dict | None, dict | None]]:
+        for obj in objs:
+            after = audit.snapshot(obj)
+            obj._audit_loaded = dict(after)  # type: ignore[attr-defined]
+            yield obj, audit.CREATE, None, after
+
+    write_records(changes(), using=using)
+
+
+def write_records(
+    changes: Iterable[tuple[models.Model, str, dict | None, dict | None]], *, using: str = "default"
+) -> None:
+    """Write the audit record of each ``(record, action, before, after)`` in ``changes``, as
+    :func:`khuyencong.core.audit.build_record` builds it (who, when, from where and why from the
+    current audit context), in one statement per set – without an ``ObjectChange`` object each."""
     from django.contrib.contenttypes.models import ContentType
 
     from khuyencong.core.models import ObjectChange
 
-    if not objs:
-        return
     connection = connections[using]
     ctx = audit.current()
     user = ctx.resolve_user()
     user_name = (user.get_username() if user is not None else "") or ""
-    content_type = ContentType.objects.get_for_model(type(objs[0]), for_concrete_model=False)
     reason = ctx.reason[:2000]
     opts = ObjectChange._meta
     names = [
@@ -233,29 +245,33 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
             ("ip_address", ctx.ip_address),
             ("request_id", ctx.request_id),
             ("reason", reason),
-            ("action", audit.CREATE),
-            ("content_type", content_type.pk),
         )
     )
-    time, after_of = convert["time"], convert["after"]
+    json_of = convert["after"]
+    now = convert["time"](timezone.now())  # the set is written at one moment, in one transaction
+    content_types: dict[type, int] = {}
 
-    now = time(timezone.now())  # the set is written at one moment, in one transaction
+    def content_type(model: type) -> int:
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+        return content_types[model]
 
     def rows() -> Iterator[tuple]:
-        for obj in objs:
-            after = audit.snapshot(obj)
+        for obj, action, before, after in changes:
             getter = getattr(obj, "audit_parent", None)
             parent = getter() if callable(getter) else None
-            obj._audit_loaded = dict(after)  # type: ignore[attr-defined]
             yield (
                 now,
                 *fixed,
+                action,
+                content_type(type(obj)),
                 obj.pk,
                 str(obj)[:200],
+                # a parent's type as build_record names it (its concrete model)
                 ContentType.objects.get_for_model(type(parent)).pk if parent is not None else None,
                 parent.pk if parent is not None else None,
-                None,
-                after_of(after),
+                json_of(before),
+                json_of(after),
             )
 
     _insert(ObjectChange, fields, rows(), using)
@@ -263,13 +279,13 @@ def write_created_records(objs: Sequence[models.Model], *, using: str = "default
 
 def update_audited(
     model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *, using: str = "default"
-) -> None:
+) -> int:
     """UPDATE ``fields`` of the saved ``objs`` of the audited ``model`` to their values on the objects,
     one ``executemany`` for the set, and write an UPDATE audit record of what changed (before and
     after, as :meth:`~khuyencong.core.models.RestrictedQuerySet.bulk_update` records it) – without
-    Django's ``bulk_update`` (one ``CASE`` per field and object)."""
+    Django's ``bulk_update`` (one ``CASE`` per field and object). Returns how many rows it updated."""
     if not objs:
-        return
+        return 0
     connection = connections[using]
     opts = model._meta
     targets = [opts.get_field(name) for name in fields]
@@ -290,4 +306,5 @@ def update_audited(
                 for o in objs
             ],
         )
-    audit.record_many(audit.update_records(objs, stored, attnames), using)
+    write_records(audit.update_records(objs, stored, attnames), using=using)
+    return len(stored)

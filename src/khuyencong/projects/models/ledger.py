@@ -30,7 +30,10 @@ class LedgerQuerySet(RestrictedQuerySet):
 
 class LedgerEntry(AuditedModel):
     movement = models.UUIDField(_("movement"), default=uuid.uuid4, db_index=True)
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="ledger")
+    # project and province_now lead the indexes ledger_project_kind and ledger_province_now_year
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=LedgerKind.choices)
     amount = MoneyField(_("amount (VND)"))
     value_date = DateField(_("date"))
@@ -39,7 +42,9 @@ class LedgerEntry(AuditedModel):
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     content = models.ForeignKey("programmes.Content", on_delete=models.PROTECT, related_name="+")
     province = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
-    province_now = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    province_now = models.ForeignKey(
+        "geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

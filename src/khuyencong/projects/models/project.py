@@ -203,8 +203,14 @@ class Project(AuditedModel):
     programme = models.ForeignKey(
         "programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="projects"
     )
+    # content, lead_province and lead_province_now lead the indexes proj_content_year,
+    # proj_province_year and proj_province_now_year (no index of their own to keep up)
     content = models.ForeignKey(
-        "programmes.Content", verbose_name=_("content"), on_delete=models.PROTECT, related_name="projects"
+        "programmes.Content",
+        verbose_name=_("content"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     support_norm = models.ForeignKey(
         "projects.SupportNorm",
@@ -242,6 +248,7 @@ class Project(AuditedModel):
         verbose_name=_("province (DOIT where filed)"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     lead_province_now = models.ForeignKey(
         "geo.AdministrativeUnit",
@@ -249,6 +256,7 @@ class Project(AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,
     )
     start_date = DateField(_("start"))
     end_date = DateField(_("end"))
