@@ -274,7 +274,9 @@ def write_records(
                 json_of(after),
             )
 
-    _insert(ObjectChange, fields, rows(), using)
+    # made before the INSERT starts: a content type or a parent not yet read is read here, never
+    # while PostgreSQL's COPY holds the connection
+    _insert(ObjectChange, fields, list(rows()), using)
 
 
 def update_audited(

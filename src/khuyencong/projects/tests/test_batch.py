@@ -317,3 +317,19 @@ def test_bulk_create_of_plain_rows_writes_what_one_save_each_writes(people):  # 
     ]
     with pytest.raises(ValueError):
         BudgetLine.objects.bulk_create([BudgetLine(project=Project(), order=70, item="x", state_support=1)])
+
+
+def test_audit_records_read_what_they_name_before_the_insert_starts(people):  # noqa: F811
+    """A content type not read yet (and a parent not loaded) is read before the audit records'
+    INSERT starts: on PostgreSQL a query inside the ``COPY`` would wait for the connection forever."""
+    from django.contrib.contenttypes.models import ContentType
+
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    project_id = Project.objects.filter(plan_year=2019).values_list("pk", flat=True).first()
+    ContentType.objects.clear_cache()
+    lines = [BudgetLine(project_id=project_id, order=80 + i, item="Bàn", state_support=1) for i in range(2)]
+    BudgetLine.objects.bulk_create(lines)  # each line's parent (its project) is not loaded either
+    changes = ObjectChange.objects.filter(
+        content_type__model="budgetline", object_id__in=[o.pk for o in lines]
+    )
+    assert [(c.action, c.parent_object_id) for c in changes] == [("create", project_id)] * 2
