@@ -91,18 +91,14 @@ def _add(rows: dict[tuple, list[int]]) -> None:
     columns = [*KEY, "amount", "entries"]
     items = sorted(rows.items())
     with connection.cursor() as cursor:
-        for start in range(0, len(items), 500):
-            batch = items[start : start + 500]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(batch))
-            params: list = []
-            for key, (amount, entries) in batch:
-                params += [key[0], _date(key[1]), *key[2:], amount, entries]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
-                f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
-                f"amount = {table}.amount + excluded.amount, entries = {table}.entries + excluded.entries",
-                params,
-            )
+        # one short statement for every row (not one with thousands of parameters, which the
+        # driver parses again each time): SQLite runs them in a loop, PostgreSQL in a pipeline
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
+            f"amount = {table}.amount + excluded.amount, entries = {table}.entries + excluded.entries",
+            [[key[0], _date(key[1]), *key[2:], amount, entries] for key, (amount, entries) in items],
+        )
         emptied = [[key[0], _date(key[1]), *key[2:]] for key, (_a, entries) in items if entries < 0]
         if emptied:
             where = " AND ".join(f"{column} = %s" for column in KEY)

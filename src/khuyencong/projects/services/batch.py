@@ -41,6 +41,7 @@ from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW
 from khuyencong.core.unitmemo import kept_answers
 from khuyencong.geo.queries import province_now as province_today
+from khuyencong.geo.queries import successions_cached
 from khuyencong.projects.models import (
     Acceptance,
     Contract,
@@ -54,7 +55,7 @@ from khuyencong.projects.models import (
 _current: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("kc_project_batch", default=None)
 
 CHUNK = 2_000  # rows per statement when the batch is written
-KEYS = 100  # keys reserved at a time for the projects created in a batch
+KEYS = 100  # keys reserved at first for the projects created in a batch (then as many as it made)
 ONE_TO_ONE = (Contract, Acceptance, Settlement)  # read with each project (``select_related``)
 RELATED_ONE = ("contract", "acceptance", "settlement")
 
@@ -233,7 +234,8 @@ class Batch:
             raise ValueError("Batch.create() takes a new project")
         project.compute_fields()
         if not self.keys:
-            self.keys = reserve_ids(Project, KEYS)[::-1]
+            # as many as the batch has made so far (a big import asks rarely, a small one wastes few)
+            self.keys = reserve_ids(Project, min(CHUNK, max(KEYS, len(self.new_projects))))[::-1]
         project.pk = self.keys.pop()
         self.new_projects.append(project)
         self.codes[project.code.upper()] = True
@@ -353,7 +355,8 @@ def batch(user, project_ids: Iterable[int] = ()) -> Iterator[Batch]:
     unit = Batch(user)
     token = _current.set(unit)
     try:
-        with transaction.atomic(), kept_answers():
+        # the provinces' successions read once: each entry is split by the provinces on its day
+        with transaction.atomic(), kept_answers(), successions_cached():
             unit.load(project_ids)
             yield unit
             unit.write()
