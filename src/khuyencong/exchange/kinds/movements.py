@@ -690,11 +690,14 @@ class _Applier:
     def _movement(self, item: Pending) -> None:
         from khuyencong.projects.models import Project
         from khuyencong.projects.services import implementation as impl
+        from khuyencong.projects.services.batch import current
 
         if item.project_id in self.failed:
             return
         user = self.context.user
-        project = Project(pk=item.project_id)  # the services lock and read it again
+        # the services lock and read it again (in the batch: the project it read and locked)
+        unit = current()
+        project = (unit.project(item.project_id) if unit is not None else None) or Project(pk=item.project_id)
         try:
             if item.movement == CONTRACT:
                 full = _project(user, item.project_id)

@@ -171,7 +171,7 @@ def project_record_appraised(
     if code:
         _check_code(code)
     reason = _("recorded from the documents of a past plan year")
-    with transaction.atomic(), audit_context(user=user, reason=reason):
+    with batch.atomic(), audit_context(user=user, reason=reason):
         project = proposal_save(
             user=user,
             project=None,
