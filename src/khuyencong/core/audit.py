@@ -139,12 +139,12 @@ def _plan(model: type[models.Model]) -> tuple[tuple[str, int | None, bool], ...]
 
 def snapshot(instance: models.Model, attnames: Iterable[str] | None = None) -> dict[str, Any]:
     wanted = set(attnames) if attnames is not None else None
-    deferred = instance.get_deferred_fields()
+    loaded = instance.__dict__  # a field not in it is deferred (``Model.get_deferred_fields``)
     data: dict[str, Any] = {}
     for attname, decimal_places, redact in _plan(type(instance)):
         if wanted is not None and attname not in wanted:
             continue
-        if attname in deferred:
+        if attname not in loaded:
             continue
         raw = getattr(instance, attname)  # what ``field.value_from_object`` reads
         if isinstance(raw, Decimal) and decimal_places is not None:

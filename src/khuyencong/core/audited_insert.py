@@ -293,7 +293,13 @@ def update_audited(
     targets = [opts.get_field(name) for name in fields]
     attnames = [f.attname for f in targets]  # type: ignore[union-attr]
     converters = [_converter(f, connection) for f in targets]  # type: ignore[arg-type]
-    stored = model._base_manager.using(using).filter(pk__in=[o.pk for o in objs]).in_bulk()
+    # the fields written, as stored (the others are not read: the audit record names only these)
+    stored = (
+        model._base_manager.using(using)
+        .filter(pk__in=[o.pk for o in objs])
+        .only(*(f.name for f in targets))  # type: ignore[union-attr]
+        .in_bulk()
+    )
     table = connection.ops.quote_name(opts.db_table)
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in targets)  # type: ignore[union-attr]
     sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name(opts.pk.column)} = %s"  # noqa: S608
