@@ -98,9 +98,12 @@ def audit_context(**changes: Any) -> Iterator[AuditContext]:
 REDACTED = "••••••"
 
 
+_AS_IS = frozenset((bool, int, float, str))  # the common case, without ``isinstance``
+
+
 def json_value(value: Any) -> Any:
     """A JSON-safe copy of a field value (dates as ISO strings, Decimals as strings)."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or type(value) in _AS_IS or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
         return str(value)

@@ -279,6 +279,35 @@ def write_records(
     _insert(ObjectChange, fields, list(rows()), using)
 
 
+# the columns PostgreSQL takes as an array of their type in one ``unnest`` (``update_audited``)
+_ARRAYS = {
+    "CharField",
+    "TextField",
+    "SlugField",
+    "EmailField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "AutoField",
+    "BigAutoField",
+    "DateField",
+    "DateTimeField",
+}
+
+
+def _array_type(field: Any, connection) -> str | None:
+    """The column's type for an array of its values (``None``: sent row by row instead)."""
+    target = field.target_field if field.is_relation else field
+    if target.get_internal_type() not in _ARRAYS:
+        return None
+    db_type = field.rel_db_type(connection) if field.primary_key else field.db_type(connection)
+    return db_type if db_type and "(" not in db_type.replace("varchar(", "") else None
+
+
 def update_audited(
     model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *, using: str = "default"
 ) -> int:
@@ -301,18 +330,30 @@ def update_audited(
         .in_bulk()
     )
     table = connection.ops.quote_name(opts.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in targets)  # type: ignore[union-attr]
-    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name(opts.pk.column)} = %s"  # noqa: S608
+    quote = connection.ops.quote_name
+    rows = [
+        (*(convert(getattr(o, name)) for convert, name in zip(converters, attnames, strict=True)), o.pk)
+        for o in objs
+    ]
+    arrays = (
+        [_array_type(f, connection) for f in [*targets, opts.pk]] if connection.vendor == "postgresql" else []
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (
-                    *(convert(getattr(o, name)) for convert, name in zip(converters, attnames, strict=True)),
-                    o.pk,
-                )
-                for o in objs
-            ],
-        )
+        if arrays and None not in arrays and len({o.pk for o in objs}) == len(objs):
+            # PostgreSQL: one statement for the set, each column sent as one array
+            names = [f"c{i}" for i in range(len(arrays))]
+            assignments = ", ".join(
+                f"{quote(f.column)} = v.{n}" for f, n in zip(targets, names, strict=False)
+            )  # type: ignore[union-attr]
+            unnest = ", ".join(f"%s::{t}[]" for t in arrays)
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM unnest({unnest}) AS v({', '.join(names)}) "  # noqa: S608
+                f"WHERE {table}.{quote(opts.pk.column)} = v.{names[-1]}"
+            )
+            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        else:
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in targets)  # type: ignore[union-attr]
+            sql = f"UPDATE {table} SET {assignments} WHERE {quote(opts.pk.column)} = %s"  # noqa: S608
+            cursor.executemany(sql, rows)
     write_records(audit.update_records(objs, stored, attnames), using=using)
     return len(stored)

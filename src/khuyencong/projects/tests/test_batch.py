@@ -333,3 +333,23 @@ def test_audit_records_read_what_they_name_before_the_insert_starts(people):  # 
         content_type__model="budgetline", object_id__in=[o.pk for o in lines]
     )
     assert [(c.action, c.parent_object_id) for c in changes] == [("create", project_id)] * 2
+
+
+def test_update_audited_writes_every_kind_of_column_and_empty_values(people):  # noqa: F811
+    """Text, whole numbers, dates and times, foreign keys and empty values (on PostgreSQL one
+    statement with a column array each): stored as given, each change in the record's history."""
+    import datetime as dt
+
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    first, second = Project.objects.filter(plan_year=2019).order_by("pk")[:2]
+    at = dt.datetime(2019, 7, 1, 2, 30, tzinfo=dt.UTC)
+    first.submitted_at, first.name, first.version = None, "Tên mới", first.version + 5
+    second.submitted_at, second.end_date = at, dt.date(2019, 12, 31)
+    assert update_audited(Project, [first, second], ["submitted_at", "name", "version", "end_date"]) == 2
+    one, two = Project.objects.get(pk=first.pk), Project.objects.get(pk=second.pk)
+    assert (one.submitted_at, one.name, one.version) == (None, "Tên mới", first.version)
+    assert (two.submitted_at, two.end_date) == (at, dt.date(2019, 12, 31))
+    change = ObjectChange.objects.filter(
+        content_type__model="project", object_id=second.pk, action="update"
+    ).last()
+    assert change.after == {"submitted_at": at.isoformat(), "end_date": "2019-12-31"}
