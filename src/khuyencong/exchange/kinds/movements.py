@@ -713,11 +713,21 @@ class _Applier:
                 )
             elif item.movement == ADVANCE:
                 impl.pay_advance(
-                    user=user, project=project, paid_on=item.date, amount=item.amount, reference=item.document
+                    user=user,
+                    project=project,
+                    paid_on=item.date,
+                    amount=item.amount,
+                    reference=item.document,
+                    note=item.note,
                 )
             elif item.movement == PAYMENT:
                 impl.record_payment(
-                    user=user, project=project, paid_on=item.date, amount=item.amount, reference=item.document
+                    user=user,
+                    project=project,
+                    paid_on=item.date,
+                    amount=item.amount,
+                    reference=item.document,
+                    note=item.note,
                 )
             elif item.movement == ACCEPTANCE:
                 impl.accept(
@@ -745,6 +755,7 @@ class _Applier:
                     refunded_on=item.date,
                     amount=item.amount,
                     reference=item.document,
+                    note=item.note,
                 )
         except (ValidationError, PermissionDenied, ConflictError) as error:
             self._refused(item, error)

@@ -32,6 +32,8 @@ ROWS = [dict(r) for r in MOVEMENT_ROWS]
 for r in ROWS:
     if r["movement"] == "hợp đồng" and r["project"] == "KCQG-2019-02-0001":
         r.update(parties="Bên A: Sở Công Thương; Bên B: Trung tâm Khuyến công", note="Hợp đồng trọn gói")
+    if r["document"] in ("UNC 11", "UNC 14", "Nộp trả NSNN 01"):
+        r.update(note=f"Ghi chú {r['document']}")  # an advance's, a payment's and a refund's note are kept
     if r["document"] == "02/QĐ-BCT":
         r.update(
             issuer="Bộ Công Thương", signer="Thứ trưởng Nguyễn Văn A", subject="Điều chỉnh kế hoạch 2019"
@@ -106,6 +108,9 @@ def test_movements_export_import_export_gives_the_same_rows(fmt, client, people,
         "95000000",
         "Không đủ vốn đối ứng",
         "điều chỉnh: bổ sung",
+        "Ghi chú UNC 11",
+        "Ghi chú UNC 14",
+        "Ghi chú Nộp trả NSNN 01",
     ):
         assert expected in text, expected
     # the addition came back as an addition, in the same amendment decision

@@ -100,9 +100,11 @@ def advance_rule(content, on: datetime.date) -> AdvanceRule | None:
     )
 
 
-def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
+def pay_advance(
+    *, user, project: Project, paid_on: datetime.date, amount: int, reference: str, note: str = ""
+) -> None:
     """An advance, within the rule for the project's content (share of the contract, and for some
-    contents only after part of the work is done)."""
+    contents only after part of the work is done). ``note``: kept with the entry and the timeline."""
     with batch.atomic(), audit_context(user=user, reason=_("advance %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "advance")
         _not_future(paid_on, "paid_on")
@@ -160,18 +162,24 @@ def pay_advance(*, user, project: Project, paid_on: datetime.date, amount: int, 
                 }
             )
         _within_plan(project, amount)
-        ledger.record(project, LedgerKind.ADVANCED, amount, paid_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount, on=paid_on)
+        ledger.record(project, LedgerKind.ADVANCED, amount, paid_on, reference=reference, note=note)
+        _event(
+            project, user, action, project.status, note=note, document=reference, amount=amount, on=paid_on
+        )
 
 
-def record_payment(*, user, project: Project, paid_on: datetime.date, amount: int, reference: str) -> None:
+def record_payment(
+    *, user, project: Project, paid_on: datetime.date, amount: int, reference: str, note: str = ""
+) -> None:
     with batch.atomic(), audit_context(user=user, reason=_("payment %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "pay")
         _not_future(paid_on, "paid_on")
         _positive(amount)
         _within_plan(project, amount)
-        ledger.record(project, LedgerKind.DISBURSED, amount, paid_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount, on=paid_on)
+        ledger.record(project, LedgerKind.DISBURSED, amount, paid_on, reference=reference, note=note)
+        _event(
+            project, user, action, project.status, note=note, document=reference, amount=amount, on=paid_on
+        )
 
 
 def report_progress(
@@ -400,7 +408,9 @@ def settle(
     return settlement
 
 
-def record_refund(*, user, project: Project, refunded_on: datetime.date, amount: int, reference: str) -> None:
+def record_refund(
+    *, user, project: Project, refunded_on: datetime.date, amount: int, reference: str, note: str = ""
+) -> None:
     with batch.atomic(), audit_context(user=user, reason=_("refund %(ref)s") % {"ref": reference}):
         project, action, _scope = _lock(user, project, "refund")
         _not_future(refunded_on, "refunded_on")
@@ -410,8 +420,17 @@ def record_refund(*, user, project: Project, refunded_on: datetime.date, amount:
             raise ValidationError(
                 {"amount": [_("Only %(due)s is due back to the budget.") % {"due": format_money(due)}]}
             )
-        ledger.record(project, LedgerKind.REFUNDED, amount, refunded_on, reference=reference)
-        _event(project, user, action, project.status, document=reference, amount=amount, on=refunded_on)
+        ledger.record(project, LedgerKind.REFUNDED, amount, refunded_on, reference=reference, note=note)
+        _event(
+            project,
+            user,
+            action,
+            project.status,
+            note=note,
+            document=reference,
+            amount=amount,
+            on=refunded_on,
+        )
 
 
 __all__ = [
