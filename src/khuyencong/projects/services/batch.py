@@ -11,6 +11,9 @@ unit of work:
   call gets the same object back (``transitions._lock``);
 * each project's ledger sums are read once and kept up to date as the services write
   (``ledger.total``, ``ledger.money_of``), its locations too (``ledger.record`` splits by them);
+* a new project (``proposal_save``) takes a reserved key at once and is inserted when the batch
+  ends, as it is then, with the batch's other new projects (``create``); which codes are taken is
+  read once for a chunk (``read_codes``);
 * what the services write – ledger entries, timeline events, new contracts, acceptances and
   settlements, the projects' status – is kept and written when the batch ends, in a few
   statements per table, audited (the change log records the import as their reason; a project's

@@ -353,3 +353,25 @@ def test_update_audited_writes_every_kind_of_column_and_empty_values(people):  #
         content_type__model="project", object_id=second.pk, action="update"
     ).last()
     assert change.after == {"submitted_at": at.isoformat(), "end_date": "2019-12-31"}
+
+
+def test_a_past_project_with_beneficiaries_is_recorded_in_a_batch(people):  # noqa: F811
+    """A new project's beneficiaries point at it before it is inserted (with the batch, at its end)."""
+    from khuyencong.establishments.services import establishment_create
+    from khuyencong.geo.models import AdministrativeUnit, Level
+    from khuyencong.projects.models import ProjectBeneficiary
+    from khuyencong.testing.factories import establishment_data, valid_tax_code
+
+    commune = AdministrativeUnit.objects.filter(level=Level.COMMUNE, valid_until__isnull=True).first()
+    codes = [valid_tax_code(123_456_780 + i) for i in range(2)]
+    for code in codes:
+        establishment_create(
+            user=people["agency"], data=establishment_data(commune, tax_code=code, name=code)
+        )
+    rows = [dict(PROJECT_ROWS[0], beneficiaries="; ".join(codes)), *PROJECT_ROWS[1:]]
+    assert run(people["agency"], PROJECTS, rows).state == "imported"
+    project = Project.objects.get(code=PROJECT_ROWS[0]["code"])
+    assert sorted(
+        ProjectBeneficiary.objects.filter(project=project).values_list("establishment__tax_code", flat=True)
+    ) == sorted(codes)
+    assert rollups.differences() == []
