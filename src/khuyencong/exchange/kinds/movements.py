@@ -111,7 +111,7 @@ COLUMNS = [
     Column("subject", _("decision subject"), _("Decisions: the subject (empty: written from the movement and the year)."), max_length=500),
     Column("parties", _("contract parties"), _("Contracts: the parties (empty: the implementing organisation)."), max_length=500),
     Column("counterpart_actual", _("counterpart spent"), _("Settlements: the counterpart funds actually spent (empty: not recorded)."), type="money", unit=_("đồng")),
-    Column("note", _("note or reason"), _("A stop or adjustment says why (required for a stop)."), example="Cơ sở không đủ vốn đối ứng", max_length=500),
+    Column("note", _("note or reason"), _("A stop or adjustment says why (required for a stop); any other movement keeps its note (a contract, an advance, a payment, a refund…)."), example="Cơ sở không đủ vốn đối ứng", max_length=500),
 ]  # fmt: skip
 
 
