@@ -711,23 +711,20 @@ class _Applier:
                     value=item.amount,
                     note=item.note,
                 )
-            elif item.movement == ADVANCE:
-                impl.pay_advance(
+            elif item.movement in (ADVANCE, PAYMENT, REFUND):
+                # money paid out or back: the service and the name of its date
+                service, day = {
+                    ADVANCE: (impl.pay_advance, "paid_on"),
+                    PAYMENT: (impl.record_payment, "paid_on"),
+                    REFUND: (impl.record_refund, "refunded_on"),
+                }[item.movement]
+                service(
                     user=user,
                     project=project,
-                    paid_on=item.date,
                     amount=item.amount,
                     reference=item.document,
                     note=item.note,
-                )
-            elif item.movement == PAYMENT:
-                impl.record_payment(
-                    user=user,
-                    project=project,
-                    paid_on=item.date,
-                    amount=item.amount,
-                    reference=item.document,
-                    note=item.note,
+                    **{day: item.date},
                 )
             elif item.movement == ACCEPTANCE:
                 impl.accept(
@@ -746,15 +743,6 @@ class _Applier:
                     document=item.document,
                     amount=item.amount,
                     counterpart_actual=item.counterpart_actual,
-                    note=item.note,
-                )
-            elif item.movement == REFUND:
-                impl.record_refund(
-                    user=user,
-                    project=project,
-                    refunded_on=item.date,
-                    amount=item.amount,
-                    reference=item.document,
                     note=item.note,
                 )
         except (ValidationError, PermissionDenied, ConflictError) as error:
