@@ -93,6 +93,17 @@ def audit_context(**changes: Any) -> Iterator[AuditContext]:
         _current.reset(token)
 
 
+@contextmanager
+def restored(ctx: AuditContext) -> Iterator[AuditContext]:
+    """Write within a context captured earlier with :func:`current` (a unit of work writes at its
+    end what was done under another context)."""
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
 # --- snapshots ------------------------------------------------------------------------------
 
 REDACTED = "••••••"

@@ -276,7 +276,9 @@ def write_records(
 
     # made before the INSERT starts: a content type or a parent not yet read is read here, never
     # while PostgreSQL's COPY holds the connection
-    _insert(ObjectChange, fields, list(rows()), using)
+    made = list(rows())
+    if made:
+        _insert(ObjectChange, fields, made, using)
 
 
 # the columns PostgreSQL takes as an array of their type in one ``unnest`` (``update_audited``)

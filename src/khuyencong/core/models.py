@@ -62,7 +62,7 @@ class RestrictedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
-            if not args and set(kwargs) <= {"batch_size"} and _plain_inserts(self.model, objs):
+            if _plain_call(args, kwargs) and _plain_inserts(self.model, objs):
                 # new plain rows: written as Django would, each with its CREATE record, faster
                 size = kwargs.get("batch_size") or 2_000
                 for start in range(0, len(objs), size):
@@ -85,12 +85,7 @@ class RestrictedQuerySet(models.QuerySet):
         model = self.model
         attnames = [model._meta.get_field(name).attname for name in fields]
         with transaction.atomic(using=self.db, savepoint=False):
-            if (
-                not args
-                and set(kwargs) <= {"batch_size"}
-                and not self.query.where
-                and _plain_updates(model, objs, fields)
-            ):
+            if _plain_call(args, kwargs) and not self.query.where and _plain_updates(model, objs, fields):
                 # saved rows of a plain model, every one of the table: one UPDATE each, audited
                 size = kwargs.get("batch_size") or 2_000
                 return sum(
@@ -124,10 +119,18 @@ def _plain_model(model: type[models.Model]) -> bool:
     )
 
 
+def _plain_call(args: tuple, kwargs: dict) -> bool:
+    """Only ``batch_size`` given, and a valid one (anything else: Django's path, and its errors)."""
+    size = kwargs.get("batch_size")
+    return not args and set(kwargs) <= {"batch_size"} and (size is None or (type(size) is int and size > 0))
+
+
 def _plain_inserts(model: type[models.Model], objs: list) -> bool:
-    """New rows without a key, of a plain model (:func:`_plain_model`); their related records are
-    checked as Django checks them (saved, their key copied)."""
-    if not _plain_model(model) or any(o.pk is not None or not o._state.adding for o in objs):
+    """New rows without a key, each once, every field loaded, of a plain model (:func:`_plain_model`);
+    their related records are checked as Django checks them (saved, their key copied)."""
+    if not _plain_model(model) or len({id(o) for o in objs}) != len(objs):
+        return False
+    if any(o.pk is not None or not o._state.adding or o.get_deferred_fields() for o in objs):
         return False
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
@@ -137,12 +140,19 @@ def _plain_inserts(model: type[models.Model], objs: list) -> bool:
 def _plain_updates(model: type[models.Model], objs: list, fields: list[str]) -> bool:
     """Saved rows (with a key) of a plain model (:func:`_plain_model`), ``fields`` its own columns
     (not the key); their related records are checked as Django's ``bulk_update`` checks them."""
-    if not objs or not _plain_model(model) or any(o.pk is None for o in objs):
+    if not objs or not fields or not _plain_model(model) or any(o.pk is None for o in objs):
         return False
-    for name in fields:
-        field = model._meta.get_field(name)
+    if len({o.pk for o in objs}) != len(objs):  # the same row twice: Django's rule of which wins
+        return False
+    targets = [model._meta.get_field(name) for name in fields]
+    if len({getattr(f, "column", None) for f in targets}) != len(targets):
+        return False
+    for field in targets:
         if not field.concrete or field.many_to_many or field.primary_key:  # type: ignore[union-attr]
             return False
+    attnames = [f.attname for f in targets]  # type: ignore[union-attr]
+    if any(hasattr(getattr(o, a), "resolve_expression") for o in objs for a in attnames):
+        return False  # an expression (``F("x") + 1``) is the database's to compute
     for obj in objs:
         obj._prepare_related_fields_for_save(
             operation_name="bulk_update", fields=[model._meta.get_field(n) for n in fields]

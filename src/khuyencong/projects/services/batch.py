@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Upper
 
+from khuyencong.core import audit
 from khuyencong.core.audited_insert import insert_audited, reserve_ids, update_audited
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW
@@ -83,6 +84,7 @@ class Batch:
         self.dirty: dict[int, Project] = {}
         self.dirty_fields: set[str] = set()
         self.new_projects: list[Project] = []  # created in this batch, inserted when it ends
+        self.created_in: list[audit.AuditContext] = []  # the audit context each was created in
         self.keys: list[int] = []  # reserved for them, not yet given
         self.codes: dict[str, bool] = {}  # a code (upper case) → whether a project holds it
         self.last_codes: dict[str, str] = {}  # a prefix → the last code given in this batch
@@ -241,6 +243,7 @@ class Batch:
             self.keys = reserve_ids(Project, min(CHUNK, max(KEYS, len(self.new_projects))))[::-1]
         project.pk = self.keys.pop()
         self.new_projects.append(project)
+        self.created_in.append(audit.current())
         self.codes[project.code.upper()] = True
         self.adopt(project)
 
@@ -266,9 +269,15 @@ class Batch:
         if self.discarded:
             return
         with transaction.atomic(savepoint=False):
-            # the new projects first, as they are now (their status and fields set in the batch)
-            for start in range(0, len(self.new_projects), CHUNK):
-                insert_audited(Project, self.new_projects[start : start + CHUNK], reserved=True)
+            # the new projects first, as they are now (their status and fields set in the batch),
+            # each CREATE record under the context the project was created in (who, why)
+            contexts: dict[audit.AuditContext, list[Project]] = defaultdict(list)
+            for project, ctx in zip(self.new_projects, self.created_in, strict=True):
+                contexts[ctx].append(project)
+            for ctx, projects in contexts.items():
+                with audit.restored(ctx):
+                    for start in range(0, len(projects), CHUNK):
+                        insert_audited(Project, projects[start : start + CHUNK], reserved=True)
             new = {p.pk for p in self.new_projects}
             by_model: dict[type, list[models.Model]] = defaultdict(list)
             for obj in self.created:
@@ -297,7 +306,7 @@ class Batch:
             for start in range(0, len(self.events), CHUNK):
                 insert_audited(ProjectEvent, self.events[start : start + CHUNK])
         self.entries, self.events, self.created, self.dirty = [], [], [], {}
-        self.one_to_one, self.added, self.new_projects = {}, set(), []
+        self.one_to_one, self.added, self.new_projects, self.created_in = {}, set(), [], []
         self.held = defaultdict(list)
         self.dirty_fields = set()
 

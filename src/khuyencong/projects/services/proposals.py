@@ -67,6 +67,9 @@ def _next_code(project: Project) -> str:
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     code = f"{prefix}{number:04d}"
     if unit is not None:
+        while unit.code_taken(code):  # a code a row of the batch gave explicitly
+            number += 1
+            code = f"{prefix}{number:04d}"
         unit.last_codes[prefix] = code
     return code
 
@@ -304,7 +307,14 @@ def proposal_save(
         elif creating and unit is not None:
             unit.places[project.pk] = []  # none yet (the ledger splits by the lead province)
         if beneficiaries is not None:
-            _replace(ProjectBeneficiary, project, beneficiaries, ("establishment",), creating=creating)
+            _replace(
+                ProjectBeneficiary,
+                project,
+                beneficiaries,
+                ("establishment",),
+                creating=creating,
+                related_name="beneficiaries",
+            )
         if results is not None:
             for row in results:
                 if row["indicator"].content_id != project.content_id:

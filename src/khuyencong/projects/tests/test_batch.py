@@ -375,3 +375,31 @@ def test_a_past_project_with_beneficiaries_is_recorded_in_a_batch(people):  # no
         ProjectBeneficiary.objects.filter(project=project).values_list("establishment__tax_code", flat=True)
     ) == sorted(codes)
     assert rollups.differences() == []
+
+
+def test_bulk_update_keeps_djangos_path_where_the_fast_one_would_differ(people):  # noqa: F811
+    """A filtered queryset updates only its rows, an expression is computed by the database, and
+    the audit records name what changed – as Django's ``bulk_update`` does."""
+    from django.db.models import F
+
+    assert run(people["agency"], PROJECTS, PROJECT_ROWS).state == "imported"
+    project = Project.objects.filter(plan_year=2019).first()
+    a, b = (
+        BudgetLine.objects.create(project=project, order=90 + i, item="Bàn", state_support=10)
+        for i in range(2)
+    )
+    a.item, b.item = "Ghế", "Ghế"
+    assert BudgetLine.objects.filter(pk=a.pk).bulk_update([a, b], ["item"]) == 1
+    assert list(
+        BudgetLine.objects.filter(pk__in=[a.pk, b.pk]).order_by("order").values_list("item", flat=True)
+    ) == [
+        "Ghế",
+        "Bàn",
+    ]
+    a.state_support = F("state_support") + 5
+    BudgetLine.objects.bulk_update([a], ["state_support"])
+    assert BudgetLine.objects.get(pk=a.pk).state_support == 15
+    with pytest.raises(ValueError):
+        BudgetLine.objects.bulk_update([b], ["item"], batch_size=0)
+    with pytest.raises(ValueError):
+        BudgetLine.objects.bulk_create([BudgetLine(project=project, order=99, item="x")], batch_size=-1)

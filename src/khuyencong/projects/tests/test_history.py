@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from khuyencong.orgs.models import Organisation
 from khuyencong.programmes.models import Content, Programme
@@ -208,7 +209,14 @@ def test_projects_created_in_a_batch_are_inserted_with_it_under_reserved_keys(pe
         )
         assert ledger.total(stored, LedgerKind.REQUESTED) == 200_000_000
         changes = ObjectChange.objects.filter(content_type__model="project", object_id=project.pk)
-        assert [(c.action, c.after["status"]) for c in changes] == [("create", Status.AGENCY_APPRAISED)]
+        assert [(c.action, c.after["status"], c.reason, c.user_id) for c in changes] == [
+            (
+                "create",
+                Status.AGENCY_APPRAISED,
+                gettext("recorded from the documents of a past plan year"),
+                agency.pk,
+            )
+        ]
     later = project_record_appraised(
         user=agency,
         data=past(tuyen_quang, name="Năm"),
@@ -217,3 +225,38 @@ def test_projects_created_in_a_batch_are_inserted_with_it_under_reserved_keys(pe
     )
     assert later.pk > max(first.pk, second.pk, coded.pk)
     assert later.code == f"{prefix}-{number + 3:04d}"
+
+
+def test_a_code_generated_in_a_batch_skips_the_codes_its_rows_gave(people, tuyen_quang):
+    """A row with its own code, then rows without one (same source, year and province), in one
+    batch: the codes given next skip the one the batch already holds."""
+    from khuyencong.projects.services.batch import batch
+
+    agency = people["agency"]
+    older = project_record_appraised(
+        user=agency, data=past(tuyen_quang), budget_lines=LINES, filed_on=datetime.date(2019, 6, 15)
+    )
+    prefix, number = older.code.rsplit("-", 1)
+    given = f"{prefix}-{int(number) + 1:04d}"
+    with batch(agency):
+        explicit = project_record_appraised(
+            user=agency,
+            data=past(tuyen_quang, name="Một"),
+            budget_lines=LINES,
+            filed_on=datetime.date(2019, 6, 1),
+            code=given,
+        )
+        generated = [
+            project_record_appraised(
+                user=agency,
+                data=past(tuyen_quang, name=name),
+                budget_lines=LINES,
+                filed_on=datetime.date(2019, 6, 1),
+            )
+            for name in ("Hai", "Ba")
+        ]
+    assert explicit.code == given
+    assert [p.code for p in generated] == [
+        f"{prefix}-{int(number) + 2:04d}",
+        f"{prefix}-{int(number) + 3:04d}",
+    ]
