@@ -201,3 +201,64 @@ def print_comparison(title: str, rows: list[dict], target: float = 1.5) -> None:
     for r in rows:
         flag = "  ok" if r["ratio"] <= target else f"  above {target}"
         print(f"{r['label']:<62} {r['page']:>8.1f} {r['floor']:>9.1f} {r['ratio']:>6.2f}{flag}")
+
+
+BARE_PATH = "/__bench__/signed-in/"
+
+
+def _bare_view(request):
+    """A signed-in page with nothing on it: the session, the user and the roles read (as every
+    page reads them), one line of HTML written by hand, no template, form or list."""
+    from django.http import HttpResponse
+
+    from khuyencong.core.permissions import get_scope
+
+    scope = get_scope(request.user)
+    return HttpResponse(f"<!doctype html><p>{request.user.username} {sorted(scope.roles)}</p>")
+
+
+def framework_cost(client, user_id: int, runs: int) -> dict:
+    """What Django itself costs on every signed-in page, set beside the hand-written floor: the bare
+    page above (request, the product's 14 middleware, session, user, scope, response) against its
+    three statements sent by hand. A page can be no closer to its floor than ``floor + this
+    difference``; the comparison tables print it next to the 1.5× budget."""
+    import types
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+    from django.urls import include, path
+
+    module = types.ModuleType("kc_bench_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path(BARE_PATH.strip("/") + "/", _bare_view),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules[module.__name__] = module
+
+    def page():
+        response = client.get(BARE_PATH)
+        assert response.status_code == 200, response.status_code
+
+    with override_settings(ROOT_URLCONF=module.__name__):
+        result = compare(
+            "a signed-in page with nothing on it (session, user, roles)",
+            page,
+            sql_runner(signed_in(client, user_id)),
+            runs,
+        )
+    result["overhead"] = result["page"] - result["floor"]
+    return result
+
+
+def print_budget(framework: dict, rows: list[dict], target: float = 1.5) -> None:
+    """For each compared page: the time the target leaves above its floor, beside what Django takes
+    above the floor on a page with nothing on it."""
+    print(
+        f"\nDjango's own cost on a signed-in page: {framework['page']:.1f} ms against "
+        f"{framework['floor']:.1f} ms of SQL, {framework['overhead']:.1f} ms above it "
+        f"(ratio {framework['ratio']:.2f})"
+    )
+    print(f"{'page':<62} {'target leaves':>14} {'Django alone':>13}")
+    for r in rows:
+        leaves = r["floor"] * (target - 1)
+        print(f"{r['label']:<62} {leaves:>11.1f} ms {framework['overhead']:>10.1f} ms")

@@ -24,8 +24,10 @@ from common import (
     compare,
     configure,
     count_by_hand,
+    framework_cost,
     measure,
     prepare_schema,
+    print_budget,
     print_comparison,
     print_table,
     signed_in,
@@ -222,11 +224,13 @@ def run(engine: str | None, count: int | None, runs: int) -> None:
             runs,
         ),
     ]
+    framework = framework_cost(national, officer.pk, runs)
     print_comparison(
         f"Establishment list pages against the hand-written SQL – {connection.vendor}, {total:,} rows, "
         f"same run, median of {runs}",
-        comparisons,
+        [*comparisons, framework],
     )
+    print_budget(framework, comparisons)
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ def _active_assignments(user, on: datetime.date):
     return user.role_assignments.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=on),
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-    )
+    ).order_by()  # a set of roles: not the model's ordering, which joins the user for the name
 
 
 def build_scope(user, on: datetime.date | None = None) -> Scope:

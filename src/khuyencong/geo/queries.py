@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from khuyencong.core.unitmemo import remembered
@@ -123,10 +124,29 @@ def rollup_map(level: str = Level.PROVINCE, on: datetime.date | None = None) -> 
 
 
 def predecessors_of(unit_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each id: itself and every unit that was (transitively) merged into it."""
+    """For each id: itself and every unit that was (transitively) merged into it.
+
+    One recursive query reads only the successions that lead to the units asked for, not the whole
+    table (every provincial user's scope is built from it on every request)."""
+    unit_ids = list(unit_ids)
+    asked = sorted({uid for uid in unit_ids if uid is not None})
     back: dict[int, set[int]] = defaultdict(set)
-    for pred, succ in Succession.objects.values_list("predecessor_id", "successor_id"):
-        back[succ].add(pred)
+    if asked:
+        table = connection.ops.quote_name(Succession._meta.db_table)
+        # UNION (not UNION ALL) keeps each edge once, so even a cycle in the data ends
+        sql = f"""
+            WITH RECURSIVE chain(predecessor_id, successor_id) AS (
+                SELECT predecessor_id, successor_id FROM {table}
+                WHERE successor_id IN ({", ".join(["%s"] * len(asked))})
+                UNION
+                SELECT s.predecessor_id, s.successor_id FROM {table} s
+                JOIN chain ON s.successor_id = chain.predecessor_id
+            )
+            SELECT predecessor_id, successor_id FROM chain"""  # noqa: S608 – a table name, ids as parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, asked)
+            for pred, succ in cursor.fetchall():
+                back[succ].add(pred)
     result: dict[int, set[int]] = {}
     for uid in unit_ids:
         seen = {uid}
@@ -149,7 +169,7 @@ def province_with_predecessors(unit_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def valid_unit_ids(unit_ids: Iterable[int], on: datetime.date) -> set[int]:
     """Those of ``unit_ids`` that exist on ``on``."""
-    units = AdministrativeUnit.objects.valid_on(on).filter(pk__in=list(unit_ids))
+    units = AdministrativeUnit.objects.valid_on(on).filter(pk__in=list(unit_ids)).order_by()
     return set(units.values_list("pk", flat=True))
 
 

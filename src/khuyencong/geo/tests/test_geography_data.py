@@ -121,3 +121,32 @@ def test_accent_insensitive_unit_search(client):
     assert set(names) == {"Hà Giang", "Hậu Giang"}
     response = client.get("/api/v1/units/", {"q": "TUYEN QUANG", "level": "province"})
     assert [u["name"] for u in response.json()["results"]] == ["Tuyên Quang", "Tuyên Quang"]
+
+
+def test_predecessors_are_followed_through_every_generation_and_only_from_the_units_asked(
+    django_assert_max_num_queries,
+):
+    """A → B → C: C's predecessors are B and A, read in one query from the units asked for, not the
+    whole succession table (every provincial request builds its scope from it); a cycle in the
+    data ends."""
+    tuyen_quang = province("08", NEW)
+    units = [
+        AdministrativeUnit.objects.create(
+            level=Level.COMMUNE, code=f"9990{i}", name=f"Xã thử {i}", parent=tuyen_quang, valid_from=start
+        )
+        for i, start in enumerate([None, datetime.date(2026, 1, 1), datetime.date(2027, 1, 1)])
+    ]
+    a, b, c = units
+    for pred, succ in [(a, b), (b, c)]:
+        Succession.objects.create(
+            predecessor=pred, successor=succ, effective_date=succ.valid_from, kind="merged"
+        )
+    with django_assert_max_num_queries(1):  # one recursive query
+        found = predecessors_of(u.pk for u in [c, b])  # any iterable, read once
+    assert found == {c.pk: {a.pk, b.pk, c.pk}, b.pk: {a.pk, b.pk}}
+    assert predecessors_of([a.pk]) == {a.pk: {a.pk}}
+    assert predecessors_of([]) == {}
+    Succession.objects.create(
+        predecessor=c, successor=a, effective_date=datetime.date(2028, 1, 1), kind="merged"
+    )
+    assert predecessors_of([a.pk]) == {a.pk: {a.pk, b.pk, c.pk}}
