@@ -121,6 +121,18 @@ def parse_vnd(text: str | int | None) -> int | None:
     for suffix in ("đồng", "đ", "VND", "vnd", "VNĐ"):
         if cleaned.endswith(suffix):
             cleaned = cleaned[: -len(suffix)]
+    return parse_whole_number(cleaned)
+
+
+def parse_whole_number(text: str | int | None) -> int | None:
+    """A whole number typed by a person: ``1.500``, ``1 500``, ``1,500`` or ``1500`` is one thousand
+    five hundred; a separator must stand before each group of three digits, so ``3.5``, ``1,25`` and
+    ``1.2.3`` are refused (``ValueError``), never read as 35, 125 or 123."""
+    if text is None:
+        return None
+    if isinstance(text, int):
+        return text
+    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
     if cleaned == "":
         return None
     negative = cleaned.startswith("-")
@@ -133,7 +145,7 @@ def parse_vnd(text: str | int | None) -> int | None:
             if all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3:
                 digits = "".join(parts)
             else:
-                raise ValueError("not a whole number of đồng")
+                raise ValueError("not a whole number")
     if not digits.isdigit():
         raise ValueError("not a number")
     value = int(digits)

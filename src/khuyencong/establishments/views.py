@@ -299,8 +299,15 @@ def figure_save(request, pk: int):
 def duplicates(request):
     scope = get_scope(request.user)
     pairs = duplicate_candidates(scope)
+    ids = {r.pk for p in pairs for r in (p.first, p.second)}
+    # the merge is offered where the user may change both records (a leader reads the list only)
+    changeable = set(
+        Establishment.objects.restrict(request.user, CHANGE).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     return render(
-        request, "establishments/duplicates.html", {"pairs": pairs, "active_menu": "establishments"}
+        request,
+        "establishments/duplicates.html",
+        {"pairs": pairs, "changeable": changeable, "active_menu": "establishments"},
     )
 
 

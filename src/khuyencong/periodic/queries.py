@@ -87,13 +87,16 @@ class Line:
 
     @property
     def input_value(self) -> str:
-        """The value as the edit page's input holds it (whole numbers without separators)."""
+        """The value as the edit page's input holds it: money and whole numbers grouped as the page
+        shows them (“9.000.000”, read back by the same rule), what was typed as it was typed."""
         if self.value is None:
             return ""
         if self.field.value_type == ValueType.YES_NO:
             return (
                 "1" if self.value in (True, "1", "true", "on") else "0" if self.value in (False, "0") else ""
             )
+        if self.field.value_type in (ValueType.MONEY, ValueType.INTEGER) and isinstance(self.value, int):
+            return format_number(self.value)
         return str(self.value)
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from khuyencong.core.audit import audit_context
 from khuyencong.core.bounds import MAX_VND
 from khuyencong.core.exceptions import ConflictError
-from khuyencong.core.formatting import parse_vnd
+from khuyencong.core.formatting import parse_vnd, parse_whole_number
 from khuyencong.core.permissions import VIEW, Scope, get_scope
 from khuyencong.core.text import fold
 from khuyencong.periodic.models import (
@@ -206,10 +206,8 @@ def parse_value(field: FormField, raw: Any) -> Any:
         elif field.value_type == ValueType.INTEGER:
             if isinstance(raw, float) and not raw.is_integer():
                 raise ValueError
-            if isinstance(raw, (int, float)):  # JSON
-                number = int(raw)
-            else:  # typed: “1.500” is one thousand five hundred
-                number = int(str(text).replace(".", "").replace(" ", ""))
+            # JSON gives a number; typed, “1.500” is one thousand five hundred and “3.5” is refused
+            number = int(raw) if isinstance(raw, (int, float)) else parse_whole_number(str(text))
         elif field.value_type == ValueType.DECIMAL:
             number = Decimal(str(text).replace(" ", "").replace(",", "."))
             if not number.is_finite():

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.core.formatting import format_date, format_money
 from khuyencong.core.generic import workspace_required
@@ -232,12 +233,16 @@ class DashboardForm(forms.Form):
     """The dashboard's choices (all optional; a wrong value is named under its field and the default
     is shown)."""
 
-    year = forms.IntegerField(label=_("Plan year"), required=False)
-    measure = forms.ChoiceField(label=_("Colour the map by"), required=False)
+    # class attributes: read when the module is imported, so lazily, in each request's language
+    year = forms.IntegerField(label=gettext_lazy("Plan year"), required=False)
+    measure = forms.ChoiceField(label=gettext_lazy("Colour the map by"), required=False)
     geo = forms.ChoiceField(
-        label=_("Provinces"),
+        label=gettext_lazy("Provinces"),
         required=False,
-        choices=[("34", _("34 provinces (from 01/07/2025)")), ("63", _("63 provinces (until 30/06/2025)"))],
+        choices=[
+            ("34", gettext_lazy("34 provinces (from 01/07/2025)")),
+            ("63", gettext_lazy("63 provinces (until 30/06/2025)")),
+        ],
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -319,8 +324,23 @@ def dashboard_context(request) -> dict:
         "rows63": rows_for("63", figures["63"], decimals),
         "map_notes": figures[geography].notes,
         "national": scope.national_read,
+        "whose": _whose_projects(scope),
         "active_menu": "reports",
     }
+
+
+def _whose_projects(scope) -> str:
+    """Whose projects the dashboard adds up, as the viewer's scope reads them."""
+    if scope.national_read:
+        return _("The whole country.")
+    parts = []
+    if scope.province_read:
+        parts.append(_("The projects of your province."))
+    if scope.organisation_ids or scope.establishment_ids:
+        parts.append(_("The projects your organisation implements."))
+    if scope.is_expert:
+        parts.append(_("The proposals assigned to you for appraisal."))
+    return " ".join(parts)
 
 
 @workspace_required

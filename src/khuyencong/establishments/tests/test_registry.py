@@ -104,7 +104,7 @@ def test_export_of_a_filtered_list(client, officer, create, tq_commune):
 
 
 def test_duplicates_are_found_across_the_2025_merger_and_merged_keeping_history(
-    client, create, tq_officer, tq_commune, hg_old_commune
+    client, create, tq_officer, tq_commune, hg_old_commune, make_user
 ):
     old = create(
         hg_old_commune,
@@ -140,8 +140,14 @@ def test_duplicates_are_found_across_the_2025_merger_and_merged_keeping_history(
     )
     pairs = duplicate_candidates(get_scope(tq_officer))
     assert [(p.first, p.second) for p in pairs] == [(old, new)]
+    merge_url = reverse("establishments:merge", args=[old.pk, new.pk])
+    # the province's leader reads the pair but is not offered a merge that would answer 403
+    client.force_login(make_user("leader", province=tq_commune.province(), username="tq_leader"))
+    page = client.get(reverse("establishments:duplicates")).content.decode()
+    assert "Hợp tác xã Chè Shan Tuyết Lũng Cú" in page and merge_url not in page
     client.force_login(tq_officer)
-    assert client.get(reverse("establishments:duplicates")).status_code == 200
+    response = client.get(reverse("establishments:duplicates"))
+    assert response.status_code == 200 and merge_url in response.content.decode()
     response = client.post(reverse("establishments:merge", args=[old.pk, new.pk]), {"reason": ""})
     assert "Trường này là bắt buộc" in response.content.decode()
     response = client.post(

@@ -144,6 +144,23 @@ def test_a_typed_value_that_is_not_a_number_names_the_field(people, q2_report):
         report_save_values(user=people["doit"], report=q2_report, values={"ctv-xa": "1,5"})
 
 
+def test_a_dot_is_read_as_the_thousands_separator_only_before_three_digits(people, q2_report):
+    """“3.5” is not thirty-five nor “1.2.3” one hundred and twenty-three: they are refused, naming the
+    field, and nothing is saved; “1.500” and “1 500” are one thousand five hundred."""
+    from khuyencong.periodic.models import ReportValue
+
+    for typed in ["3.5", "1.2.3", "12.34", "1.5000", ".500"]:
+        with pytest.raises(ValidationError) as error:
+            report_save_values(user=people["doit"], report=q2_report, values={"ctv-xa": typed})
+        assert error.value.message_dict == {
+            "ctv-xa": ["Số xã có cộng tác viên khuyến công: nhập một số nguyên."]
+        }, typed
+    assert not ReportValue.objects.filter(report=q2_report, field__code="ctv-xa").exists()
+    for typed, stored in [("1.500", 1500), ("1 500", 1500), ("79", 79), ("-3", -3)]:
+        report_save_values(user=people["doit"], report=q2_report, values={"ctv-xa": typed})
+        assert ReportValue.objects.get(report=q2_report, field__code="ctv-xa").value == stored, typed
+
+
 def test_far_from_the_same_period_last_year_warns_without_blocking(
     people, quarterly, tuyen_quang, registered_documents
 ):

@@ -176,6 +176,11 @@ def save_review(
                         _("The score must be between 0 and %(max)s.") % {"max": criterion.max_score}
                     )
                     continue
+                if (value * 2) % 1:  # the score sheet's step, as the page's input offers it
+                    errors.setdefault(field, []).append(
+                        _("Scores go in steps of half a point, e.g. 7 or 7.5.")
+                    )
+                    continue
             score = Score.objects.filter(assignment=assignment, criterion=criterion).first() or Score(
                 assignment=assignment, criterion=criterion
             )

@@ -47,6 +47,35 @@ def test_a_score_that_is_not_a_number_is_a_field_error(client, people, make_prop
     assert Score.objects.get(assignment=assignment, criterion=criterion).value == 7.5
 
 
+def test_every_error_of_a_score_sheet_is_shown_at_once_and_nothing_is_saved(client, people, make_proposal):
+    """Scores above the maximum, not numbers or between half points and an amount that cannot be
+    read: each field's error on the same answer, not the amount's alone."""
+    project = make_proposal()
+    to_review(people, project.pk)
+    assignment = ExpertAssignment.objects.get(project=project, expert=people["expert1"])
+    first, second, *_rest = assignment.council.criteria_set.criteria.all()
+    client.force_login(people["expert1"])
+    url = reverse("projects:review", args=[assignment.pk])
+    response = client.post(
+        url,
+        {
+            f"score_{first.pk}": str(first.max_score + 1),
+            f"score_{second.pk}": "abc",
+            "recommended_amount": "-100",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Điểm phải từ 0 đến {first.max_score}." in page
+    assert "Nhập điểm bằng một số" in page
+    assert "Số tiền không được âm." in page
+    response = client.post(url, {f"score_{first.pk}": "1,3", f"score_{second.pk}": "1"})
+    assert "Điểm chấm theo bước nửa điểm, ví dụ 7 hoặc 7,5." in response.content.decode()
+    response = client.post(url, {f"score_{first.pk}": "1", "recommended_amount": "abc"})
+    assert response.status_code == 200
+    assert not Score.objects.filter(assignment=assignment).exists()  # the readable score was not kept
+
+
 def test_forwarding_ignores_ids_that_cannot_be_ids(client, people, round_2027):
     client.force_login(people["doit"])
     response = client.post(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,20 +167,34 @@ def review(request, pk: int):
                 }
                 for c in criteria
             }
+            amount_errors: list[str] = []
             try:
                 amount = amount_field.clean(request.POST.get("recommended_amount"))
             except ValidationError as error:
-                raise ValidationError({"recommended_amount": error.messages}) from error
+                amount, amount_errors = None, error.messages
             submit = "submit" in request.POST
-            appraisal.save_review(
-                user=request.user,
-                assignment=assignment,
-                scores=scores,
-                recommendation=request.POST.get("recommendation", ""),
-                recommended_amount=amount,
-                comment=request.POST.get("comment", ""),
-                submit=submit,
-            )
+            # an amount that cannot be read is reported with every other error of the sheet, and
+            # nothing of the sheet is saved
+            with transaction.atomic():
+                try:
+                    appraisal.save_review(
+                        user=request.user,
+                        assignment=assignment,
+                        scores=scores,
+                        recommendation=request.POST.get("recommendation", ""),
+                        recommended_amount=amount,
+                        comment=request.POST.get("comment", ""),
+                        submit=submit,
+                    )
+                except ValidationError as error:
+                    found = (
+                        error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+                    )
+                    if amount_errors:
+                        found["recommended_amount"] = amount_errors
+                    raise ValidationError(found) from error
+                if amount_errors:
+                    raise ValidationError({"recommended_amount": amount_errors})
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         else:

@@ -252,6 +252,31 @@ def test_bad_parameters_are_named_not_a_server_error(people, client, query, fiel
         assert errors and field in errors[0]
 
 
+def test_the_dashboard_choices_follow_the_language(people, client):
+    client.force_login(people["leader"])
+    html = client.get("/bang-dieu-khien/").content.decode()
+    assert "Năm kế hoạch" in html and "Tô màu bản đồ theo" in html
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
+    for url in ("/bang-dieu-khien/", "/"):
+        html = client.get(url).content.decode()
+        assert "Plan year" in html and "Colour the map by" in html and "34 provinces" in html, url
+        assert "Năm kế hoạch" not in html and "Tô màu bản đồ theo" not in html, url
+
+
+def test_the_dashboard_says_whose_projects_it_adds_up(client, tuyen_quang):
+    expected = {
+        ("programme_officer", None): "Toàn quốc.",
+        ("provincial_officer", tuyen_quang): "Các đề án của tỉnh, thành phố của bạn.",
+        ("expert", None): "Các đề án được phân công cho bạn thẩm định.",
+    }
+    for (role, province), text in expected.items():
+        client.force_login(user_with_role(role, province=province, username=f"whose_{role}"))
+        html = client.get("/bang-dieu-khien/").content.decode()
+        assert text in html, role
+        others = {t for t in expected.values() if t != text}
+        assert not any(t in html for t in others), role
+
+
 def test_only_the_workspace_opens_the_dashboard(client):
     assert client.get("/bang-dieu-khien/").status_code == 302
     client.force_login(user_with_role("public"))
