@@ -391,6 +391,16 @@ class EstablishmentKindOfData(Kind):
                     continue
                 existing = matches[0] if matches else None
             if existing is not None:
+                if existing.pk not in changeable and parsed.key[0] == "name":
+                    # matched by its name in the row's commune: the commune is the reason, as it is
+                    # for a new record there (nothing said about what is registered in it)
+                    parsed.error(
+                        "commune",
+                        gettext("This commune is in %(province)s, outside the provinces you manage.")
+                        % {"province": existing.province_now.full_name},
+                        parsed.data["commune"].full_name,
+                    )
+                    continue
                 if existing.pk not in changeable:
                     visible = (
                         Establishment.objects.restrict(context.user, VIEW).filter(pk=existing.pk).exists()
@@ -403,11 +413,7 @@ class EstablishmentKindOfData(Kind):
                         message = gettext(
                             "This tax code is already registered in another province. Ask the agency to check the record."
                         )
-                    parsed.error(
-                        "tax_code" if parsed.key[0] == "tax" else "name",
-                        message,
-                        parsed.data.get("tax_code") or parsed.data.get("name"),
-                    )
+                    parsed.error("tax_code", message, parsed.data.get("tax_code"))
                     continue
                 if existing.status == Status.MERGED:
                     parsed.error(

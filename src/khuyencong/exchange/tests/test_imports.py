@@ -151,6 +151,26 @@ def test_province_user_cannot_import_another_province(
     assert not Establishment.objects.filter(tax_code=valid_tax_code(1)).exists()
 
 
+def test_a_row_without_a_tax_code_in_another_province_names_the_commune_not_a_tax_code(
+    make_user, tuyen_quang, hanoi_commune, officer
+):
+    """Matched by its name in a Hà Nội commune, the row is refused because of the commune – as a new
+    record there would be – not told that “this tax code” (which it has none of) is registered."""
+    user = make_user("provincial_officer", province=tuyen_quang, username="so_tq_no_code")
+    do_import(
+        officer,
+        csv_bytes([row(hanoi_commune, 9, tax_code="", name="Cơ sở Nước mắm Cửa Khe", kind="hộ kinh doanh")]),
+    )
+    batch = check(
+        user,
+        csv_bytes([row(hanoi_commune, 9, tax_code="", name="Cơ sở Nước mắm Cửa Khe", kind="hộ kinh doanh")]),
+    )
+    assert batch.state == "invalid"
+    assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "commune")]
+    assert "ngoài phạm vi tỉnh" in batch.errors[0]["message"] and "Hà Nội" in batch.errors[0]["message"]
+    assert "mã số thuế" not in batch.errors[0]["message"].lower()
+
+
 def test_another_users_batch_is_404_on_page_and_api(client, officer, make_user, tq_commune):
     batch = check(officer, csv_bytes([row(tq_commune, 1)]))
     other = make_user("programme_officer", username="canbo_khac")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.concurrency import check_version
 from khuyencong.core.formatting import format_date
-from khuyencong.core.permissions import CHANGE, get_scope
+from khuyencong.core.permissions import CHANGE, VIEW, get_scope
 from khuyencong.core.unitmemo import remembered
 from khuyencong.establishments.eligibility import check_eligibility
 from khuyencong.projects.models import (
@@ -340,8 +340,11 @@ def proposal_save(
 # --- readiness for submission ------------------------------------------------------------------
 
 
-def readiness(project: Project, on: datetime.date | None = None) -> tuple[list[str], list[str]]:
-    """(problems that block submission, warnings) – each in words a user can act on."""
+def readiness(
+    project: Project, on: datetime.date | None = None, *, viewer=None
+) -> tuple[list[str], list[str]]:
+    """(problems that block submission, warnings) – each in words a user can act on. Shown to
+    ``viewer``, a warning names only the other projects they may open."""
     on = on or timezone.localdate()
     problems: list[str] = []
     warnings: list[str] = []
@@ -375,7 +378,7 @@ def readiness(project: Project, on: datetime.date | None = None) -> tuple[list[s
                 _("“%(name)s” needs review: %(reasons)s")
                 % {"name": b.establishment.name, "reasons": "; ".join(result.reasons)}
             )
-        for other in earlier_support(b.establishment_id, project, repeat_years):
+        for other in earlier_support(b.establishment_id, project, repeat_years, viewer=viewer):
             warnings.append(
                 _("“%(name)s” was already supported for this content by %(code)s (%(year)s).")
                 % {"name": b.establishment.name, "code": other.code, "year": other.plan_year}
@@ -392,12 +395,14 @@ def repeat_support_years() -> int:
     return SystemParameter.get("repeat_support_years", 3)
 
 
-def earlier_support(establishment_id: int, project: Project, years: int | None = None):
+def earlier_support(establishment_id: int, project: Project, years: int | None = None, *, viewer=None):
     """Other projects of the same content, within ``years`` before this one, supporting the
-    establishment (not counting proposals that never got money)."""
+    establishment (not counting proposals that never got money); for a ``viewer``, only those they
+    may open – another province's proposal under appraisal is not named on a page."""
     years = repeat_support_years() if years is None else years
+    projects = Project.objects.all() if viewer is None else Project.objects.restrict(viewer, VIEW)
     return (
-        Project.objects.filter(
+        projects.filter(
             beneficiaries__establishment_id=establishment_id,
             content_id=project.content_id,
             plan_year__gte=project.plan_year - years,

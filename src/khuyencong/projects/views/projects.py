@@ -111,13 +111,13 @@ def project_detail(request, pk: int):
             {
                 "row": b,
                 "eligibility": check_eligibility(b.establishment, on),
-                "earlier": list(earlier_support(b.establishment_id, project)),
+                "earlier": list(earlier_support(b.establishment_id, project, viewer=request.user)),
                 "effect": effect_row(b),
             }
         )
     actuals = ACHIEVED_RESULTS.context(project, scope)
     results = [(r, actuals.get(r.indicator_id)) for r in project.planned_results.select_related("indicator")]
-    problems, warnings = readiness(project) if project.is_editable else ([], [])
+    problems, warnings = readiness(project, viewer=request.user) if project.is_editable else ([], [])
     from khuyencong.projects.models import ExpertAssignment
 
     actions = transitions.available_actions(request.user, project)
@@ -285,7 +285,7 @@ def project_edit(request, pk: int):
         else:
             messages.success(request, _("Proposal saved."))
             return redirect(project)
-    problems, warnings = readiness(project)
+    problems, warnings = readiness(project, viewer=request.user)
     return render(
         request,
         "projects/project_edit.html",
@@ -334,7 +334,9 @@ def project_action(request, pk: int, action: str):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": available[action].label})
             return redirect(project)
-    problems, warnings = readiness(project) if action in ("submit", "accept_late") else ([], [])
+    problems, warnings = (
+        readiness(project, viewer=request.user) if action in ("submit", "accept_late") else ([], [])
+    )
     return render(
         request,
         "projects/project_action.html",

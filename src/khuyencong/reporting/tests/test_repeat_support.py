@@ -167,6 +167,30 @@ def test_a_province_sees_only_its_projects(people, repeats):
     assert repeat_support(get_scope(people["other_doit"]), 2014, 2020).cases == []  # Hà Nội: P5 alone
 
 
+def test_a_project_page_names_only_the_earlier_projects_its_reader_may_open(client, people, repeats):
+    """E1 was supported by P5 (Hà Nội, 2018) before P1 (Hà Giang, 2020): the agency reads the repeat
+    on P1's page; the Tuyên Quang DOIT, who may open P1 but not P5, is not told P5's code nor led to
+    it – on the page, and in the warnings of a proposal still being written."""
+    from khuyencong.projects.services.proposals import readiness
+
+    r = repeats
+    p1, p5 = r["p1"], r["p5"]
+    client.force_login(people["agency"])
+    page = client.get(p1.get_absolute_url()).content.decode()
+    assert p5.code in page and p5.get_absolute_url() in page
+    client.force_login(people["doit"])
+    response = client.get(p1.get_absolute_url())
+    assert response.status_code == 200 and client.get(p5.get_absolute_url()).status_code == 404
+    page = response.content.decode()
+    assert p5.code not in page and p5.get_absolute_url() not in page
+    set_status(p1, "draft")
+    p1.refresh_from_db()
+    _problems, warnings = readiness(p1, viewer=people["doit"])
+    assert not any(p5.code in w for w in warnings)
+    _problems, warnings = readiness(p1, viewer=people["agency"])
+    assert any(p5.code in w for w in warnings)
+
+
 def test_the_report_table(people, repeats):
     with translation.override("vi"):
         form, built = REPORTS["ho-tro-lap-lai"].run(get_scope(people["agency"]), PERIOD)
