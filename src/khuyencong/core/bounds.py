@@ -22,6 +22,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
+# the plan years a programme's proposals, rounds, councils and decisions may name
+FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2010, 2100
 LATEST_DATE = datetime.date(2100, 12, 31)
 MAX_VND = 10**15
 

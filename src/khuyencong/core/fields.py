@@ -1,8 +1,9 @@
 """Model fields shared by the apps."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from khuyencong.core.bounds import validate_money, validate_plausible_date
+from khuyencong.core.bounds import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, validate_money, validate_plausible_date
 
 
 class WebsiteField(models.URLField):
@@ -42,3 +43,18 @@ class MoneyField(models.BigIntegerField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.BigIntegerField", args, kwargs
+
+
+class PlanYearField(models.PositiveSmallIntegerField):
+    """A plan year, from :data:`~khuyencong.core.bounds.FIRST_PLAN_YEAR` to
+    :data:`~khuyencong.core.bounds.LAST_PLAN_YEAR`: the page's form, the API and ``full_clean``
+    give the same message for −1, 1 and 9999 (deconstructs as a ``PositiveSmallIntegerField``)."""
+
+    default_validators = [MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"min_value": FIRST_PLAN_YEAR, "max_value": LAST_PLAN_YEAR, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs

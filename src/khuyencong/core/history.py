@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,11 +29,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,9 +52,12 @@ FALLBACK_LABELS = {
     "to_status": gettext_lazy("status after"),
     "user": gettext_lazy("user"),
     "province_now": gettext_lazy("province (today's geography)"),
-    "version": gettext_lazy("version"),
     "parent": gettext_lazy("parent unit"),
 }
+
+# Columns kept for the machine although declared with a label: the edit counter that refuses a
+# change made to an older copy (``version``) means nothing to a reader of the history.
+INTERNAL_FIELDS = {"version"}
 
 NOT_SHOWN = gettext_lazy("(not shown)")
 
@@ -180,6 +187,7 @@ class ChangeRow:
     kind: str
     record: Shown
     fields: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
 
     @property
     def span(self) -> int:
@@ -327,7 +335,13 @@ def is_internal(model_field: models.Field | None) -> bool:
     and not a relation – not something a person reads in the history."""
     if model_field is None or model_field.is_relation or model_field.name in FALLBACK_LABELS:
         return False
-    return str(model_field.verbose_name) == model_field.name.replace("_", " ")
+    if model_field.name in INTERNAL_FIELDS:
+        return True
+    # Django names an unlabelled field after its attribute, as a plain string; a declared label is a
+    # translatable one (“status” in English is a label, not the attribute's name)
+    return not isinstance(model_field.verbose_name, Promise) and str(
+        model_field.verbose_name
+    ) == model_field.name.replace("_", " ")
 
 
 def _points_to(model_field: models.Field | None, before: Any, after: Any, subject_key) -> bool:
@@ -396,6 +410,7 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
         records[change.content_type_id].add(change.object_id)
     references.load()
     existing = _records(records, scope)
+    labels = _record_labels(records)
     actors = people_names({c.user_id for c in changes if c.user_id is not None}, scope)
     rows = []
     for change in changes:
@@ -403,9 +418,10 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
         fields = _fields_by_attname(model)
         before, after = change.before or {}, change.after or {}
         pk_name = model._meta.pk.attname if model is not None else "id"
+        own_labels = labels.get((change.content_type_id, change.object_id), {})
         field_rows = [
             FieldChange(
-                label=field_label(fields.get(key), key),
+                label=own_labels.get(key) or field_label(fields.get(key), key),
                 before=format_value(fields.get(key), before.get(key), references),
                 after=format_value(fields.get(key), after.get(key), references),
             )
@@ -428,9 +444,46 @@ def present(changes: Iterable[ObjectChange], user, subject: models.Model | None 
                 kind=kind,
                 record=existing.get((change.content_type_id, change.object_id), Shown(change.object_repr)),
                 fields=field_rows,
+                reason=shown_reason(change.reason),
             )
         )
     return rows
+
+
+def _record_labels(records: dict[int, set[int]]) -> dict[tuple[int, int], dict[str, str]]:
+    """Labels a record gives its own columns (``history_labels``), e.g. a report's value named by
+    the indicator it holds rather than by its column's type: one query per kind of record."""
+    found: dict[tuple[int, int], dict[str, str]] = {}
+    for ct_id, ids in records.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is not None and hasattr(model, "history_labels"):
+            for pk, own in model.history_labels(ids).items():
+                found[(ct_id, pk)] = own
+    return found
+
+
+@functools.cache
+def _message_ids(language: str) -> dict[str, str]:
+    """``{translation: message id}`` of the language's catalogue (its plural and contextual forms
+    left out)."""
+    found: dict[str, str] = {}
+    for msgid, text in translation.trans_real.translation(language)._catalog.items():
+        # the first catalogue read wins, as it does for gettext (ours comes before Django's)
+        if isinstance(msgid, str) and "\x04" not in msgid and isinstance(text, str) and text:
+            found.setdefault(text, msgid)
+    return found
+
+
+def shown_reason(reason: str) -> str:
+    """The reason recorded with a change, in the reader's language: a reason the system wrote
+    (“gửi báo cáo”, “expert review”) was stored in the language of whoever made the change; it is
+    read back in the reader's. A reason a person typed is shown as typed."""
+    if not reason:
+        return ""
+    msgid = reason
+    for language in dict(settings.LANGUAGES):
+        msgid = _message_ids(language).get(msgid, msgid)
+    return translation.gettext(msgid)
 
 
 def _records(records: dict[int, set[int]], scope: Scope) -> dict[tuple[int, int], Shown]:

@@ -105,11 +105,15 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
-def open_table(path: str | Path) -> Table:
-    """Check the file and open its data rows; :class:`FileRefused` when it cannot be read."""
+def open_table(path: str | Path, name: str = "") -> Table:
+    """Check the file and open its data rows; :class:`FileRefused` when it cannot be read. ``name``
+    is the file's name as uploaded: one called ``….xlsx`` that is not an Excel file is refused as
+    such, not read as a CSV file."""
     path = Path(path)
     _check_size(path)
     fmt = sniff_format(path)
+    if fmt == "csv" and name.lower().endswith((".xlsx", ".xlsm")):
+        raise _not_excel()
     return _open_xlsx(path) if fmt == "xlsx" else _open_csv(path)
 
 

@@ -214,7 +214,7 @@ def _check_and_write(
     batch.errors, batch.error_count = [], 0
     batch.created = batch.updated = batch.unchanged = batch.rows = 0
     try:
-        table = open_table(batch.file.path)
+        table = open_table(batch.file.path, batch.file_name)
     except FileRefused as refused:
         return _finish_invalid(
             batch,
@@ -322,7 +322,7 @@ def _write(
     if kept is not None:
         checked_chunks = _kept_chunks(kept, kind, context)  # the rows as checked a moment ago
     else:
-        checked_chunks = _parsed_rows(kind, open_table(batch.file.path), mapping, context, {})
+        checked_chunks = _parsed_rows(kind, open_table(batch.file.path, batch.file_name), mapping, context, {})
     return _write_chunks(batch, kind, sheet, checked_chunks, context, report, done, total)
 
 

@@ -276,7 +276,36 @@ class ReportValue(AuditedModel):
         verbose_name_plural = _("report values")
 
     def __str__(self) -> str:
-        return f"{self.field.code}: {self.value}"
+        return f"{self.field.label}: {self.value_display}"
+
+    @property
+    def value_display(self) -> str:
+        """The value as the report page shows it (money and numbers grouped, yes/no in words)."""
+        from django.utils.text import Truncator
+
+        from khuyencong.core import formatting
+
+        value, kind = self.value, self.field.value_type
+        if value is None:
+            return "–"
+        if kind == ValueType.MONEY:
+            return formatting.format_money(value, "dong")
+        if kind == ValueType.INTEGER:
+            return formatting.format_number(value)
+        if kind == ValueType.DECIMAL:
+            return formatting.format_number(value, 2)
+        if kind == ValueType.YES_NO:
+            return str(_("yes") if value else _("no"))
+        return Truncator(str(value)).chars(80)
+
+    @classmethod
+    def history_labels(cls, pks) -> dict[int, dict[str, str]]:
+        """The history names a value's columns after the report's line it holds (“Số xã có cộng tác
+        viên khuyến công”), not after the column's type (“whole number”)."""
+        return {
+            pk: dict.fromkeys(("number", "decimal", "text", "flag"), label)
+            for pk, label in cls._base_manager.filter(pk__in=list(pks)).values_list("pk", "field__label")
+        }
 
     def audit_parent(self):
         return self.report

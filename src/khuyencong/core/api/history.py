@@ -46,7 +46,10 @@ class ChangeSerializer(serializers.Serializer):
         help_text="The kind of record changed (the record itself or one of its parts)."
     )
     record = ShownSerializer()
-    reason = serializers.CharField(source="change.reason", allow_blank=True)
+    reason = serializers.CharField(
+        allow_blank=True,
+        help_text="Why the change was made, in the reader's language where the system wrote it.",
+    )
     fields = FieldChangeSerializer(many=True)
 
 

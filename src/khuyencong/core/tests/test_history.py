@@ -88,6 +88,23 @@ def test_search_keys_kept_for_the_machine_are_not_history():
     assert not is_internal(field(Establishment, "name"))
     assert not is_internal(field(ProjectEvent, "from_status"))  # no declared label, but one of ours
     assert not is_internal(field(ProjectEvent, "project"))
+    # the edit counter is the machine's; a field labelled with its own name is a person's, in English too
+    assert is_internal(field(Project, "version")) and is_internal(field(Establishment, "version"))
+    with translation.override("en"):
+        assert not is_internal(field(Project, "status")) and not is_internal(field(Establishment, "name"))
+
+
+def test_a_reason_the_system_wrote_is_read_in_the_readers_language():
+    from khuyencong.core.history import shown_reason
+
+    assert shown_reason("gửi báo cáo") == "gửi báo cáo"
+    assert shown_reason("report submitted") == "gửi báo cáo"
+    with translation.override("en"):
+        assert shown_reason("gửi báo cáo") == "report submitted"
+        assert shown_reason("Cùng cơ sở: đăng ký lại sau sáp nhập tỉnh") == (
+            "Cùng cơ sở: đăng ký lại sau sáp nhập tỉnh"  # typed by a person: as typed
+        )
+    assert shown_reason("") == ""
 
 
 def test_every_amount_of_money_is_declared_as_money():

@@ -234,11 +234,33 @@ class EstablishmentKindOfData(Kind):
             data["tax_code"] = None
         parsed.extra["date_given"] = data.get("address_as_of") is not None
         self._place(parsed, read, cells, context)
+        if parsed.errors:
+            # a refused row is not checked by the services: its other cells are checked here with
+            # the record's own rules, so the list names every error of the row at once
+            self._check_fields(parsed, read)
         if data.get("tax_code"):
             parsed.key = ("tax", data["tax_code"])
         elif data.get("name") and data.get("commune"):
             parsed.key = ("name", name_key(values.normalise(data["name"])), data["commune"].pk)
         return parsed
+
+    def _check_fields(self, parsed: Parsed, read: dict) -> None:
+        """The validators of each read cell's model field (a negative number of employees, an
+        e-mail address that is not one), for the cells without an error yet."""
+        from khuyencong.establishments.models import Establishment
+
+        flagged = {e.column for e in parsed.errors}
+        for column in self.columns:
+            value = parsed.data.get(column.field) if column.field else None
+            if column.key in flagged or value in (None, "") or column.key not in read:
+                continue
+            model_field = Establishment._meta.get_field(column.field)
+            if model_field.is_relation:
+                continue
+            try:
+                model_field.run_validators(value)
+            except ValidationError as error:
+                parsed.error(column.key, " ".join(error.messages), read[column.key])
 
     @staticmethod
     def _choice(key: str, raw: Any, context: Context) -> Any:

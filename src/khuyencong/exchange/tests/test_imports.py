@@ -98,6 +98,22 @@ def test_error_in_last_row_writes_nothing_and_every_error_is_listed(officer, tq_
     assert not Establishment.objects.filter(name__startswith="Công ty TNHH Gốm").exists()
 
 
+def test_a_row_with_an_error_is_still_checked_cell_by_cell(officer, tq_commune):
+    """The page promises every error: a row refused for its commune still names its negative number
+    of employees and its e-mail address that is not one, as a row with those errors alone does."""
+    rows = [
+        row(tq_commune, 1, commune="Xã Không Có", employees="-5", email="bad-email"),
+        row(tq_commune, 2, employees="-5", email="bad-email"),
+    ]
+    batch = services.run_import(upload(officer, csv_bytes(rows)), dry_run=True)
+    assert batch.state == "invalid"
+    found = {(e["row"], e["column_key"]) for e in batch.errors}
+    assert {(2, "commune"), (2, "employees"), (2, "email"), (3, "employees"), (3, "email")} <= found
+    messages = {(e["row"], e["column_key"]): e["message"] for e in batch.errors}
+    assert messages[(2, "employees")] == messages[(3, "employees")]
+    assert messages[(2, "email")] == messages[(3, "email")]
+
+
 def test_failure_while_writing_rolls_back_every_row(officer, tq_commune, monkeypatch):
     batch = check(officer, csv_bytes([row(tq_commune, i) for i in range(1, 4)]))
     original = ESTABLISHMENTS.write
@@ -344,6 +360,15 @@ def test_hostile_files_are_refused(case, settings, tmp_path, officer):
     assert expected in message
     batch = check(officer, path.read_bytes(), "f")
     assert batch.state == "invalid" and batch.errors[0]["message"] == message
+
+
+def test_a_text_file_named_xlsx_is_refused_as_not_an_excel_file(officer, tq_commune):
+    batch = check(officer, b"not an excel file\n1,2\n", "bad.xlsx")
+    assert batch.state == "invalid"
+    assert [e["message"] for e in batch.errors] == [
+        "Tệp này không phải tệp Excel (.xlsx) hợp lệ – có thể tệp bị hỏng."
+    ]
+    assert check(officer, csv_bytes([row(tq_commune, 1)]), "so-tq.csv").state == "checked"
 
 
 def test_formula_text_is_stored_as_text(officer, tq_commune):

@@ -214,7 +214,16 @@ def test_the_history_of_a_report_lists_its_value_changes(client, people, filled_
     login(client, people["doit"])
     page = client.get(url)
     assert page.status_code == 200
-    assert "ctv-xa" in page.content.decode()  # the values' changes are listed under the report
+    html = page.content.decode()
+    # the values' changes are listed under the report, each named by its line and its value as the
+    # report shows it, the changed column by the line too – not by the line's code or the column's type
+    assert "Số xã có cộng tác viên khuyến công: 60" in html
+    assert "Kinh phí cho hoạt động ngoài đề án (quản lý, kiểm tra, tuyên truyền): 25.000.000 đồng" in html
+    assert "ctv-xa" not in html and "Số nguyên" not in html
+    assert "lưu số liệu báo cáo" in html
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
+    html = client.get(url).content.decode()
+    assert "report values saved" in html and "lưu số liệu báo cáo" not in html  # the reason, in English
     login(client, people["other_doit"])
     assert client.get(url).status_code == 404
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.fields import DateField, MoneyField, PlanYearField
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import VIEW, Scope
 from khuyencong.projects.models.choices import FundingSource
@@ -110,7 +110,7 @@ class CouncilScoped(AuditedModel):
 class Council(CouncilScoped):
     """The agency's appraisal council for a plan year (formed by a decision)."""
 
-    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    plan_year = PlanYearField(_("plan year"))
     source = models.CharField(
         _("funding source"), max_length=10, choices=FundingSource.choices, default=FundingSource.KCQG
     )

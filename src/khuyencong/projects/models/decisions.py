@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.fields import DateField, MoneyField, PlanYearField
 from khuyencong.core.links import record_url
 from khuyencong.core.models import AuditedModel
 from khuyencong.core.permissions import VIEW, Scope
@@ -49,7 +49,7 @@ class Decision(AuditedModel):
         blank=True,
         related_name="+",
     )
-    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    plan_year = PlanYearField(_("plan year"))
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     province = models.ForeignKey(
         "geo.AdministrativeUnit",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.fields import DateField, MoneyField
+from khuyencong.core.fields import DateField, MoneyField, PlanYearField
 from khuyencong.core.links import record_url
 from khuyencong.core.models import AuditedModel, RestrictedQuerySet
 from khuyencong.core.permissions import CHANGE, VIEW, Scope
@@ -31,7 +31,7 @@ class RegistrationRound(AuditedModel):
     """The call for next year's proposals: KCQG nationally (filed at each DOIT, deadline 20 May by
     default, a DOIT may set its own), or a province's KCĐP round."""
 
-    plan_year = models.PositiveSmallIntegerField(_("plan year"), validators=[MinValueValidator(2010)])
+    plan_year = PlanYearField(_("plan year"))
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     province = models.ForeignKey(
         "geo.AdministrativeUnit",
@@ -198,7 +198,7 @@ class Project(AuditedModel):
         blank=True,
         related_name="projects",
     )
-    plan_year = models.PositiveSmallIntegerField(_("plan year"), validators=[MinValueValidator(2010)])
+    plan_year = PlanYearField(_("plan year"))
     source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     programme = models.ForeignKey(
         "programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="projects"

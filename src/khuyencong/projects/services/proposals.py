@@ -126,7 +126,7 @@ def _check_project(user, project: Project) -> None:
         errors.setdefault("start_date", []).append(_("The project must start in its plan year."))
     if project.programme_id and not project.programme.covers_year(project.plan_year):
         errors.setdefault("programme", []).append(
-            _("The programme %(p)s does not cover %(year)s.")
+            _("“%(p)s” does not cover the year %(year)s.")
             % {"p": project.programme, "year": project.plan_year}
         )
     if (
