@@ -79,3 +79,19 @@ def lower_first(text: str) -> str:
     """The text as it reads after another word: ``lower_first("Tỉnh Tuyên Quang")`` →
     ``'tỉnh Tuyên Quang'`` (“UBND tỉnh Tuyên Quang”)."""
     return text[:1].lower() + text[1:]
+
+
+def english_wanted() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi").startswith("en")
+
+
+def localised(obj, field: str) -> str:
+    """A name held in both languages (``name`` / ``name_en``, ``unit`` / ``unit_en``): the English
+    one in the English interface when there is one, else the Vietnamese – never both side by side."""
+    if english_wanted():
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")

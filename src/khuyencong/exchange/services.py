@@ -322,7 +322,9 @@ def _write(
     if kept is not None:
         checked_chunks = _kept_chunks(kept, kind, context)  # the rows as checked a moment ago
     else:
-        checked_chunks = _parsed_rows(kind, open_table(batch.file.path, batch.file_name), mapping, context, {})
+        checked_chunks = _parsed_rows(
+            kind, open_table(batch.file.path, batch.file_name), mapping, context, {}
+        )
     return _write_chunks(batch, kind, sheet, checked_chunks, context, report, done, total)
 
 

@@ -123,7 +123,7 @@ class PeriodicReportSerializer(PeriodicReportListSerializer):
                 {
                     "section": f.section.code,
                     "code": f.code,
-                    "label": f.label,
+                    "label": f.label_shown,
                     "value_type": f.value_type,
                     "value": json_value(row.value) if row else None,
                     "comment": row.comment if row else "",

@@ -13,7 +13,9 @@ from khuyencong.reporting.measures import LEDGER, MEASURES
 def load_report_forms(run: LoadRun) -> None:
     up = run.upserter
     table = run.table(
-        "periodic", "forms.csv", ["code", "order", "name", "period_type", "months", "deadline_days", "active"]
+        "periodic",
+        "forms.csv",
+        ["code", "order", "name", "name_en", "period_type", "months", "deadline_days", "active"],
     )
     rows = []
     for row in table.rows():
@@ -29,6 +31,7 @@ def load_report_forms(run: LoadRun) -> None:
                 {
                     "order": row.integer("order", minimum=0),
                     "name": row.text("name", max_length=300),
+                    "name_en": row.text("name_en", required=False, max_length=300),
                     "period_type": period_type,
                     "months": months,
                     "deadline_days": row.integer("deadline_days", minimum=0),
@@ -40,7 +43,7 @@ def load_report_forms(run: LoadRun) -> None:
     forms = {key["code"]: up.upsert(ReportForm, key, values) for key, values in rows}
     forms.update({f.code: f for f in ReportForm.objects.exclude(code__in=list(forms))})
 
-    table = run.table("periodic", "sections.csv", ["form", "code", "order", "title", "kind"])
+    table = run.table("periodic", "sections.csv", ["form", "code", "order", "title", "title_en", "kind"])
     rows = []
     for row in table.rows():
         rows.append(
@@ -49,6 +52,7 @@ def load_report_forms(run: LoadRun) -> None:
                 {
                     "order": row.integer("order", minimum=0),
                     "title": row.text("title", max_length=300),
+                    "title_en": row.text("title_en", required=False, max_length=300),
                     "kind": row.choice("kind", SectionKind.values),
                 },
             )
@@ -68,9 +72,11 @@ def load_report_forms(run: LoadRun) -> None:
         "code",
         "order",
         "label",
+        "label_en",
         "value_type",
         "required",
         "unit",
+        "unit_en",
         "prefill",
         "measure",
         "source",
@@ -78,6 +84,7 @@ def load_report_forms(run: LoadRun) -> None:
         "indicator",
         "parts",
         "help_text",
+        "help_text_en",
     ]
     table = run.table("periodic", "fields.csv", columns)
     rows = []
@@ -99,9 +106,11 @@ def load_report_forms(run: LoadRun) -> None:
                 {
                     "order": row.integer("order", minimum=0),
                     "label": row.text("label", max_length=300),
+                    "label_en": row.text("label_en", required=False, max_length=300),
                     "value_type": value_type,
                     "required": row.boolean("required"),
                     "unit": row.text("unit", required=False, max_length=50),
+                    "unit_en": row.text("unit_en", required=False, max_length=50),
                     "prefill": prefill,
                     "measure": measure,
                     "source": row.choice("source", FundingSource.values, required=False),
@@ -109,6 +118,7 @@ def load_report_forms(run: LoadRun) -> None:
                     "indicator": indicator,
                     "parts": row.text("parts", required=False, max_length=200),
                     "help_text": row.text("help_text", required=False, max_length=300),
+                    "help_text_en": row.text("help_text_en", required=False, max_length=300),
                 },
             )
         )

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from khuyencong.core.models import AuditedModel, ReferenceModel
 from khuyencong.core.permissions import Scope
+from khuyencong.core.text import localised
 from khuyencong.periodic.periods import PeriodType, describe
 
 
@@ -56,6 +57,7 @@ EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 class ReportForm(ReferenceModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
     period_type = models.CharField(_("period type"), max_length=20, choices=PeriodType.choices)
     months = models.PositiveSmallIntegerField(
         _("number of months"), null=True, blank=True, help_text=_("For “first N months” only.")
@@ -70,7 +72,12 @@ class ReportForm(ReferenceModel):
         verbose_name_plural = _("report forms")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_shown
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the reader's language (the English one in the English interface)."""
+        return localised(self, "name")
 
 
 class FormSection(ReferenceModel):
@@ -82,6 +89,7 @@ class FormSection(ReferenceModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     code = models.SlugField(_("code"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=SectionKind.choices)
 
     class Meta:
@@ -98,7 +106,11 @@ class FormSection(ReferenceModel):
         verbose_name_plural = _("form sections")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_shown
+
+    @property
+    def title_shown(self) -> str:
+        return localised(self, "title")
 
 
 class FormField(ReferenceModel):
@@ -110,9 +122,11 @@ class FormField(ReferenceModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("label"), max_length=300)
+    label_en = models.CharField(_("English label"), max_length=300, blank=True)
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices)
     required = models.BooleanField(_("required"), default=False)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=50, blank=True)
     prefill = models.CharField(_("pre-filled"), max_length=10, choices=Prefill.choices, blank=True)
     measure = models.CharField(_("ledger measure"), max_length=40, blank=True)
     source = models.CharField(_("funding source"), max_length=10, blank=True)
@@ -133,6 +147,7 @@ class FormField(ReferenceModel):
         related_name="+",
     )
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("English help text"), max_length=300, blank=True)
     parts = models.CharField(
         _("sum of"),
         max_length=200,
@@ -154,7 +169,20 @@ class FormField(ReferenceModel):
         verbose_name_plural = _("form fields")
 
     def __str__(self) -> str:
-        return self.label
+        return self.label_shown
+
+    # what a reader reads: the English text in the English interface where the form gives one
+    @property
+    def label_shown(self) -> str:
+        return localised(self, "label")
+
+    @property
+    def unit_shown(self) -> str:
+        return localised(self, "unit")
+
+    @property
+    def help_shown(self) -> str:
+        return localised(self, "help_text")
 
     @property
     def locked(self) -> bool:
@@ -221,7 +249,7 @@ class PeriodicReport(AuditedModel):
         verbose_name_plural = _("periodic reports")
 
     def __str__(self) -> str:
-        return f"{self.form.name} – {self.province.name} – {self.period_label}"
+        return f"{self.form.name_shown} – {self.province.name} – {self.period_label}"
 
     def get_absolute_url(self) -> str:
         return reverse("periodic:detail", args=[self.pk])
@@ -276,7 +304,7 @@ class ReportValue(AuditedModel):
         verbose_name_plural = _("report values")
 
     def __str__(self) -> str:
-        return f"{self.field.label}: {self.value_display}"
+        return f"{self.field.label_shown}: {self.value_display}"
 
     @property
     def value_display(self) -> str:
@@ -302,9 +330,12 @@ class ReportValue(AuditedModel):
     def history_labels(cls, pks) -> dict[int, dict[str, str]]:
         """The history names a value's columns after the report's line it holds (“Số xã có cộng tác
         viên khuyến công”), not after the column's type (“whole number”)."""
+        from khuyencong.core.text import english_wanted
+
+        rows = cls._base_manager.filter(pk__in=list(pks)).values_list("pk", "field__label", "field__label_en")
         return {
-            pk: dict.fromkeys(("number", "decimal", "text", "flag"), label)
-            for pk, label in cls._base_manager.filter(pk__in=list(pks)).values_list("pk", "field__label")
+            pk: dict.fromkeys(("number", "decimal", "text", "flag"), (english_wanted() and english) or label)
+            for pk, label, english in rows
         }
 
     def audit_parent(self):

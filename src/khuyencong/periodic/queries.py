@@ -155,7 +155,7 @@ def report_sections(report: PeriodicReport, fresh: dict[int, int] | None = None)
     documents = registry_documents(report)
     sections: dict[int, Section] = {}
     for f in fields_of(report.form):
-        section = sections.setdefault(f.section_id, Section(f.section.title, f.section.kind))
+        section = sections.setdefault(f.section_id, Section(f.section.title_shown, f.section.kind))
         row = rows.get(f.pk)
         typed = bool(row and row.typed)
         value = row.value if row else None
@@ -324,7 +324,7 @@ def report_table(report: PeriodicReport):
     from khuyencong.documents.tables import NUMBER, PERCENT, TEXT, Column, Table
 
     table = Table(
-        report.form.name,
+        report.form.name_shown,
         [
             Column("label", _("Indicator"), kind=TEXT, width=48),
             Column("unit", _("Unit"), kind=TEXT, width=10),
@@ -357,8 +357,8 @@ def report_table(report: PeriodicReport):
                     value = int(value)
                 last = line.last_year
                 table.row(
-                    f.label,
-                    unit=f.unit,
+                    f.label_shown,
+                    unit=f.unit_shown,
                     value=value,
                     last_year=None
                     if last is None
@@ -370,8 +370,8 @@ def report_table(report: PeriodicReport):
                 )
             else:
                 table.row(
-                    f.label,
-                    unit=f.unit,
+                    f.label_shown,
+                    unit=f.unit_shown,
                     value=None if line.value is None else line.shown,
                     comment=line.comment,
                 )
@@ -397,7 +397,7 @@ def report_document(report: PeriodicReport):
 
     moment = report.approved_at or report.submitted_at
     date = timezone.localtime(moment).date() if moment else timezone.localdate()
-    name = report.form.name
+    name = report.form.name_shown
     kind = _("Report")
     if name.lower().startswith(kind.lower() + " "):
         name = capfirst(name[len(kind) + 1 :])

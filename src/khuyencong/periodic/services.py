@@ -193,7 +193,9 @@ def parse_value(field: FormField, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if not isinstance(raw, (str, int, float, Decimal)):  # a list or an object sent as a value
-        raise ValidationError({field.code: [_("%(field)s: not a single value.") % {"field": field.label}]})
+        raise ValidationError(
+            {field.code: [_("%(field)s: not a single value.") % {"field": field.label_shown}]}
+        )
     text = str(raw).strip() if not isinstance(raw, bool) else raw
     try:
         number: int | Decimal | None = None
@@ -215,7 +217,7 @@ def parse_value(field: FormField, raw: Any) -> Any:
         if number is not None:
             if not -MAX_VND < number < MAX_VND:
                 raise ValidationError(
-                    {field.code: [_("%(field)s: the number is too large.") % {"field": field.label}]}
+                    {field.code: [_("%(field)s: the number is too large.") % {"field": field.label_shown}]}
                 )
             return number
         if field.value_type == ValueType.YES_NO:
@@ -234,12 +236,15 @@ def parse_value(field: FormField, raw: Any) -> Any:
         raise ValidationError(
             {
                 field.code: [
-                    _("%(field)s: %(reason)s.") % {"field": field.label, "reason": messages[field.value_type]}
+                    _("%(field)s: %(reason)s.")
+                    % {"field": field.label_shown, "reason": messages[field.value_type]}
                 ]
             }
         ) from None
     if len(str(text)) > 10_000:
-        raise ValidationError({field.code: [_("%(field)s: the text is too long.") % {"field": field.label}]})
+        raise ValidationError(
+            {field.code: [_("%(field)s: the text is too long.") % {"field": field.label_shown}]}
+        )
     return str(text)
 
 
@@ -305,7 +310,7 @@ def report_save_values(
                 if raw not in (None, ""):
                     errors[code] = [
                         _("%(field)s: this figure comes from the money ledger and cannot be typed.")
-                        % {"field": field.label}
+                        % {"field": field.label_shown}
                     ]
                 continue
             try:
@@ -327,7 +332,7 @@ def report_save_values(
             if comment and len(comment) > MAX_COMMENT:
                 errors[code] = [
                     _("%(field)s: the comment is longer than %(n)s characters.")
-                    % {"field": fields[code].label, "n": MAX_COMMENT}
+                    % {"field": fields[code].label_shown, "n": MAX_COMMENT}
                 ]
         if errors:
             raise ValidationError(errors)
@@ -438,7 +443,7 @@ def check(report: PeriodicReport) -> tuple[list[Problem], list[Problem]]:
     warnings: list[Problem] = []
 
     def problem(field: FormField, reason: str) -> Problem:
-        return Problem(field.section.title, field.label, field.code, reason)
+        return Problem(field.section.title_shown, field.label_shown, field.code, reason)
 
     for field in fields:
         row = rows.get(field.pk)
@@ -471,7 +476,7 @@ def check(report: PeriodicReport) -> tuple[list[Problem], list[Problem]]:
             if all(p is not None and p.value is not None for p in parts):
                 total = sum(p.value for p in parts)  # type: ignore[union-attr]
                 if total != value:
-                    names = " + ".join(by_code[c].label for c in codes)
+                    names = " + ".join(by_code[c].label_shown for c in codes)
                     errors.append(
                         problem(
                             field,

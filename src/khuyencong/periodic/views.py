@@ -43,7 +43,9 @@ class ReportListView(ObjectListView):
     export_name = "bao-cao-dinh-ky"
     default_sort = "-period_end"
     columns = [
-        Column("form", gettext_lazy("Report form"), accessor="form.name", sort="form__order", link=True),
+        Column(
+            "form", gettext_lazy("Report form"), accessor="form.name_shown", sort="form__order", link=True
+        ),
         Column(
             "period", pgettext_lazy("reporting period", "Period"), accessor="period_label", sort="period_end"
         ),
@@ -346,7 +348,7 @@ def report_export(request, pk: int, fmt: str):
     report = _report(request, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    name = f"{report.form.name} {report.province.name} {report.period_label}"
+    name = f"{report.form.name_shown} {report.province.name} {report.period_label}"
     if fmt == "pdf":
         table, header = queries.report_document(report)
         return download(table, fmt, name, header)

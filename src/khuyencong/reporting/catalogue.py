@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from khuyencong.core.formatting import format_date, format_money, format_number, format_percent
 from khuyencong.core.permissions import Scope
-from khuyencong.core.text import fold
+from khuyencong.core.text import fold, localised
 from khuyencong.documents.tables import NUMBER, PERCENT, TEXT, Column, DocumentHeader, Group, Table
 from khuyencong.projects.forms import StyledForm
 from khuyencong.reporting import derived
@@ -1155,12 +1155,12 @@ def appendix_3(scope: Scope, params: dict) -> Built:
     for result in results:
         content = result.indicator.content
         if content != section:
-            table.section(content.name)
+            table.section(localised(content, "name"))
             section = content
         against = result.against
         table.row(
-            result.indicator.name,
-            unit=result.indicator.unit,
+            localised(result.indicator, "name"),
+            unit=localised(result.indicator, "unit"),
             qualifier=result.qualifier(),
             target=_figure(result.target.value) if result.target else None,
             planned=result.planned,
@@ -1173,7 +1173,7 @@ def appendix_3(scope: Scope, params: dict) -> Built:
     chart = {
         "kind": "bar",
         "unit": "%",
-        "labels": [r.indicator.name for r in targeted],
+        "labels": [localised(r.indicator, "name") for r in targeted],
         "series": [{"name": _("% of target"), "data": [float(r.against.percent) for r in targeted]}],
     }
     return Built([table], title, chart)
@@ -1638,9 +1638,9 @@ def phase_report(scope: Scope, params: dict) -> Built:
     result_lead = [
         _("%(indicator)s: %(achieved)s %(unit)s, target %(target)s (%(against)s).")
         % {
-            "indicator": r.indicator.name,
+            "indicator": localised(r.indicator, "name"),
             "achieved": _qty(r.achieved),
-            "unit": r.indicator.unit,
+            "unit": localised(r.indicator, "unit"),
             "target": r.target_text(),
             "against": r.against.text if r.against else "–",
         }
@@ -1663,8 +1663,8 @@ def phase_report(scope: Scope, params: dict) -> Built:
     )
     for r in results:
         result_table.row(
-            r.indicator.name,
-            unit=r.indicator.unit,
+            localised(r.indicator, "name"),
+            unit=localised(r.indicator, "unit"),
             target=r.target_text(),
             achieved=r.achieved,
             pct=r.against.percent if r.against else None,

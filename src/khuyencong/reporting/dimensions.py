@@ -46,10 +46,17 @@ def _labels_of(model_path: str, field_name: str = "name") -> Callable[[Iterable]
     def labels(keys: Iterable) -> dict:
         from django.apps import apps
 
+        from khuyencong.core.text import english_wanted
+
         model = apps.get_model(model_path)
-        return dict(
-            model.objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", field_name)
+        rows = model.objects.filter(pk__in=[k for k in keys if k is not None])
+        english = next(
+            (f"{f}_en" for f in (field_name, "name") if any(x.name == f"{f}_en" for x in model._meta.fields)),
+            None,
         )
+        if english and english_wanted():  # the English name where the record has one
+            return {pk: en or vi for pk, vi, en in rows.values_list("pk", field_name, english)}
+        return dict(rows.values_list("pk", field_name))
 
     return labels
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 
 from khuyencong.core import formatting
 from khuyencong.core.permissions import get_scope
@@ -44,13 +43,10 @@ def percent(value, decimals: int = 2):
 
 @register.filter
 def localised(obj, field: str):
-    """``{{ content|localised:"name" }}``: the English ``name_en`` in the English interface when
-    there is one, else ``name`` – never both side by side."""
-    if (get_language() or "vi").startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, field, "")
+    """``{{ content|localised:"name" }}``: :func:`khuyencong.core.text.localised`."""
+    from khuyencong.core.text import localised as in_language
+
+    return in_language(obj, field)
 
 
 @register.filter

@@ -202,7 +202,7 @@ class PeriodicValuesKind(Kind):
             .only("pk", "report_id", "field__code", "field__label")
         )
         return {
-            v.pk: (f"{v.field.code} – {v.field.label}", reverse("periodic:detail", args=[v.report_id]))
+            v.pk: (f"{v.field.code} – {v.field.label_shown}", reverse("periodic:detail", args=[v.report_id]))
             for v in found
         }
 
@@ -266,7 +266,7 @@ class PeriodicValuesKind(Kind):
             try:
                 parsed.data["value"] = self._value(field, raw)
             except values.ValueProblem as problem:
-                parsed.error("value", f"{field.label}: {problem}", raw)
+                parsed.error("value", f"{field.label_shown}: {problem}", raw)
         if "comment" in cells:
             try:
                 parsed.data["comment"] = read_cell(self.column("comment"), cells.get("comment")) or ""
@@ -470,9 +470,9 @@ class PeriodicValuesKind(Kind):
             v.report.province.name,
             v.report.period_label,
             v.field.code,
-            v.field.label,
+            v.field.label_shown,
             "" if value is None else value,
-            v.field.unit,
+            v.field.unit_shown,
             v.comment,
         ]
 

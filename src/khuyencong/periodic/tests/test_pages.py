@@ -358,3 +358,38 @@ def test_the_legal_section_links_to_the_registry_and_warns_when_a_number_is_not_
     ]
     edit = client.get(reverse("periodic:edit", args=[filled_report.pk])).content.decode()
     assert '<option value="1234/QĐ-UBND">' in edit and reverse("programmes:document_create") in edit
+
+
+def test_the_form_reads_in_the_interfaces_language(client, people, q2_report):
+    """The form's sections, lines, units, help and name are in English in the English interface
+    (the form's data gives them), in Vietnamese in the Vietnamese one – never side by side."""
+    login(client, people["doit"])
+    vietnamese = [
+        "I. Kinh phí khuyến công đã thực hiện theo nguồn",
+        "Số xã có cộng tác viên khuyến công",
+        "Báo cáo tình hình thực hiện hoạt động khuyến công hằng quý",
+        "(người)",
+    ]
+    english = [
+        "I. Industrial-promotion funds spent, by source",
+        "Communes with industrial-promotion collaborators",
+        "Quarterly report on industrial-promotion activities",
+        "(persons)",
+    ]
+    for url in (
+        reverse("periodic:edit", args=[q2_report.pk]),
+        reverse("periodic:detail", args=[q2_report.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert all(t in html for t in vietnamese) and not any(t in html for t in english), url
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
+    for url in (
+        reverse("periodic:edit", args=[q2_report.pk]),
+        reverse("periodic:detail", args=[q2_report.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert all(t in html for t in english) and not any(t in html for t in vietnamese), url
+    response = client.post(reverse("periodic:edit", args=[q2_report.pk]), {"v-ctv-xa": "3.5"})
+    assert (
+        "Communes with industrial-promotion collaborators: enter a whole number." in response.content.decode()
+    )

@@ -214,6 +214,19 @@ def test_appendix_3_results_by_indicator_against_the_targets(people, phase):
     assert built.chart["series"][0]["data"] == [75.0, 125.0]
 
 
+def test_appendix_3_in_english_names_indicators_and_units_in_english(people, phase):
+    workers = phase["workers"]
+    assert workers.name_en and workers.unit_en  # from the reference data
+    with translation.override("en"):
+        _form, built = REPORTS["phu-luc-3"].run(get_scope(people["agency"]), dict(PHASE))
+    (table,) = built.tables
+    rows = rows_of(table)
+    assert rows[workers.name_en]["unit"] == workers.unit_en
+    assert workers.name not in rows and workers.unit_en != workers.unit
+    sections = [r.values[table.label_key] for r in table.rows if r.level == SECTION]
+    assert Content.objects.get(code="dao-tao-nghe").name_en in sections
+
+
 def test_the_key_figures_of_the_phase(people, phase):
     built = run(people["agency"], "bao-cao-giai-doan")
     key = built.tables[0]

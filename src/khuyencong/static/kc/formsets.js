@@ -4,7 +4,7 @@
     var digits = String(text || "").replace(/[^0-9]/g, "");
     return digits ? parseInt(digits, 10) : 0;
   }
-  function format(n) { return n.toLocaleString("vi-VN"); }
+  function format(n) { return window.kcFormat(n, 0); }
   document.querySelectorAll("[data-formset]").forEach(function (box) {
     var prefix = box.getAttribute("data-formset");
     var total = box.querySelector("#id_" + prefix + "-TOTAL_FORMS");
@@ -20,7 +20,7 @@
           if (del && del.checked) return;
           sum += cell.hasAttribute("data-percent") ? (parseFloat(String(input.value).replace(",", ".")) || 0) : parseMoney(input.value);
         });
-        cell.textContent = cell.hasAttribute("data-percent") ? sum.toLocaleString("vi-VN", {maximumFractionDigits: 2}) + " %" : format(sum);
+        cell.textContent = cell.hasAttribute("data-percent") ? window.kcFormat(sum, 2) + " %" : format(sum);
         cell.classList.toggle("text-danger", cell.hasAttribute("data-percent") && sum > 0 && Math.abs(sum - 100) > 0.001);
       });
     }

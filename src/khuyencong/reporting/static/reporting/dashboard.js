@@ -6,10 +6,9 @@
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   }
-  var english = (document.documentElement.lang || "vi").indexOf("en") === 0;
   var fmt = function (v) {
     if (v === null || v === undefined || v === "-") { return "–"; }
-    return Number(v).toLocaleString(english ? "en-GB" : "vi-VN", {maximumFractionDigits: 1});
+    return window.kcFormat(v, 1);
   };
   function draw(node, option) {
     var chart = echarts.init(node);

@@ -1,11 +1,11 @@
 /* The chart of a standard report (its page and a published version): bars of the series in
-   #kc-chart-data (labels, series, unit), numbers in Vietnamese format; hidden when there are none. */
+   #kc-chart-data (labels, series, unit), numbers as the page's language writes them; hidden when there are none. */
 (function () {
   var data = JSON.parse(document.getElementById("kc-chart-data").textContent);
   var box = document.getElementById("kc-chart");
   if (!data.labels || !data.labels.length) { box.style.display = "none"; return; }
   var chart = echarts.init(box);
-  var fmt = function (v) { return Number(v).toLocaleString("vi-VN", {maximumFractionDigits: 3}); };
+  var fmt = function (v) { return window.kcFormat(v, 3); };
   var many = data.labels.length > 4;
   var colors = ["#0b4f8a", "#9ec5fe", "#f0ad4e", "#6c757d"];
   chart.setOption({
