@@ -117,35 +117,37 @@ def parse_vnd(text: str | int | None) -> int | None:
         return None
     if isinstance(text, int):
         return text
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    cleaned = str(text).strip()
     for suffix in ("đồng", "đ", "VND", "vnd", "VNĐ"):
         if cleaned.endswith(suffix):
-            cleaned = cleaned[: -len(suffix)]
-    return parse_whole_number(cleaned)
+            cleaned = cleaned[: -len(suffix)].rstrip()
+    return parse_whole_number(cleaned, comma_groups=True)
 
 
-def parse_whole_number(text: str | int | None) -> int | None:
-    """A whole number typed by a person: ``1.500``, ``1 500``, ``1,500`` or ``1500`` is one thousand
-    five hundred; a separator must stand before each group of three digits, so ``3.5``, ``1,25`` and
-    ``1.2.3`` are refused (``ValueError``), never read as 35, 125 or 123."""
+def parse_whole_number(text: str | int | None, *, comma_groups: bool = False) -> int | None:
+    """A whole number typed by a person: ``1.500``, ``1 500`` or ``1500`` is one thousand five
+    hundred. A separator must stand before each group of three digits, so ``3.5``, ``3 5`` and
+    ``1.2.3`` are refused (``ValueError``), never read as 35 or 123. A comma is the decimal mark in
+    Vietnamese: ``1,250`` is refused unless ``comma_groups`` (amounts of money, where
+    ``1,500,000`` is typed from spreadsheets)."""
     if text is None:
         return None
     if isinstance(text, int):
         return text
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    cleaned = str(text).strip().replace("\u00a0", " ")
     if cleaned == "":
         return None
     negative = cleaned.startswith("-")
-    digits = cleaned.lstrip("-+")
-    if "." in digits and "," in digits:
-        raise ValueError("ambiguous separators")
-    for sep in (".", ","):
-        if sep in digits:
-            parts = digits.split(sep)
-            if all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3:
-                digits = "".join(parts)
-            else:
-                raise ValueError("not a whole number")
+    digits = cleaned.lstrip("-+").strip()
+    separators = {c for c in digits if not c.isdigit()}
+    allowed = {".", " ", ","} if comma_groups else {".", " "}
+    if len(separators) > 1 or not separators <= allowed:
+        raise ValueError("not a whole number")
+    if separators:
+        parts = digits.split(separators.pop())
+        if not (all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3):
+            raise ValueError("not a whole number")
+        digits = "".join(parts)
     if not digits.isdigit():
         raise ValueError("not a number")
     value = int(digits)

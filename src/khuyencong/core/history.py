@@ -468,7 +468,8 @@ def _message_ids(language: str) -> dict[str, str]:
     left out)."""
     found: dict[str, str] = {}
     for msgid, text in translation.trans_real.translation(language)._catalog.items():
-        # the first catalogue read wins, as it does for gettext (ours comes before Django's)
+        # several message ids may share a translation: any of them reads back the same in the
+        # reader's language
         if isinstance(msgid, str) and "\x04" not in msgid and isinstance(text, str) and text:
             found.setdefault(text, msgid)
     return found

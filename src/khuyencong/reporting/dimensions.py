@@ -50,8 +50,13 @@ def _labels_of(model_path: str, field_name: str = "name") -> Callable[[Iterable]
 
         model = apps.get_model(model_path)
         rows = model.objects.filter(pk__in=[k for k in keys if k is not None])
+        # a name in English: the field's own, or for a short name without one the full name's
         english = next(
-            (f"{f}_en" for f in (field_name, "name") if any(x.name == f"{f}_en" for x in model._meta.fields)),
+            (
+                f"{f}_en"
+                for f in ((field_name, "name") if field_name == "short_name" else (field_name,))
+                if any(x.name == f"{f}_en" for x in model._meta.fields)
+            ),
             None,
         )
         if english and english_wanted():  # the English name where the record has one

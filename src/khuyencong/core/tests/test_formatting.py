@@ -75,7 +75,18 @@ def test_parse_vnd_accepts_what_people_type(text, expected):
     assert parse_vnd(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1,5", "12.5", "abc", "1.500,50", "1.50.000"])
+@pytest.mark.parametrize("text", ["1,5", "12.5", "abc", "1.500,50", "1.50.000", "3 5", "1 500.000"])
 def test_parse_vnd_refuses_fractions_and_garbage(text):
     with pytest.raises(ValueError):
         parse_vnd(text)
+
+
+def test_a_whole_number_takes_dots_or_spaces_before_groups_of_three_and_no_comma():
+    from khuyencong.core.formatting import parse_whole_number
+
+    for text, expected in [("1.500", 1500), ("1 500", 1500), ("79", 79), ("-3", -3), ("", None)]:
+        assert parse_whole_number(text) == expected, text
+    # 3.5 is not 35, 3 5 not 35, 1.2.3 not 123; 1,250 is 1¼ in Vietnamese, not 1250
+    for text in ["3.5", "3 5", "1.2.3", "1,250", "12.34", ".500", "1.5000", "1 500.000"]:
+        with pytest.raises(ValueError):
+            parse_whole_number(text)

@@ -401,7 +401,10 @@ class EstablishmentKindOfData(Kind):
             if parsed.key[0] == "tax":
                 existing = by_code.get(parsed.key[1])
             else:
-                matches = by_name.get(parsed.key, [])
+                # matched by its name in a commune the user does not manage: read as a new record
+                # there, so the answer is the one a name nobody registered gets (the commune's) and
+                # tells nothing of what is registered in it
+                matches = [m for m in by_name.get(parsed.key, []) if m.pk in changeable]
                 if len(matches) > 1:
                     parsed.error(
                         "name",
@@ -413,16 +416,6 @@ class EstablishmentKindOfData(Kind):
                     continue
                 existing = matches[0] if matches else None
             if existing is not None:
-                if existing.pk not in changeable and parsed.key[0] == "name":
-                    # matched by its name in the row's commune: the commune is the reason, as it is
-                    # for a new record there (nothing said about what is registered in it)
-                    parsed.error(
-                        "commune",
-                        gettext("This commune is in %(province)s, outside the provinces you manage.")
-                        % {"province": existing.province_now.full_name},
-                        parsed.data["commune"].full_name,
-                    )
-                    continue
                 if existing.pk not in changeable:
                     visible = (
                         Establishment.objects.restrict(context.user, VIEW).filter(pk=existing.pk).exists()

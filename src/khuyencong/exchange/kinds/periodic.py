@@ -199,7 +199,7 @@ class PeriodicValuesKind(Kind):
         found = (
             ReportValue.objects.filter(pk__in=object_ids)
             .select_related("field")
-            .only("pk", "report_id", "field__code", "field__label")
+            .only("pk", "report_id", "field__code", "field__label", "field__label_en")
         )
         return {
             v.pk: (f"{v.field.code} – {v.field.label_shown}", reverse("periodic:detail", args=[v.report_id]))
@@ -236,7 +236,7 @@ class PeriodicValuesKind(Kind):
                 parsed.error(
                     "period",
                     gettext("“%(value)s” is not a period of the form “%(form)s” (write e.g. Quý II/2026).")
-                    % {"value": period_text, "form": form.name},
+                    % {"value": period_text, "form": form.name_shown},
                     period_text,
                 )
         province = None
@@ -258,7 +258,7 @@ class PeriodicValuesKind(Kind):
                 parsed.error(
                     "field_code",
                     gettext("The form “%(form)s” has no field “%(code)s”.")
-                    % {"form": form.name, "code": code},
+                    % {"form": form.name_shown, "code": code},
                     code,
                 )
         if field is not None and "value" in cells:

@@ -185,6 +185,31 @@ def test_a_row_without_a_tax_code_in_another_province_names_the_commune_not_a_ta
     assert [(e["row"], e["column_key"]) for e in batch.errors] == [(2, "commune")]
     assert "ngoài phạm vi tỉnh" in batch.errors[0]["message"] and "Hà Nội" in batch.errors[0]["message"]
     assert "mã số thuế" not in batch.errors[0]["message"].lower()
+    # the same answer whether or not the name is registered there, whatever else the row holds
+    for name in ("Cơ sở Nước mắm Cửa Khe", "Cơ sở chưa ai đăng ký"):
+        for extra in ({}, {"vsic_code": "9999"}):
+            answer = check(
+                user,
+                csv_bytes([row(hanoi_commune, 9, tax_code="", name=name, kind="hộ kinh doanh", **extra)]),
+            )
+            assert [(e["column_key"], e["message"]) for e in answer.errors] == [
+                (e["column_key"], e["message"])
+                for e in check(
+                    user,
+                    csv_bytes(
+                        [
+                            row(
+                                hanoi_commune,
+                                9,
+                                tax_code="",
+                                name="Cơ sở chưa ai đăng ký",
+                                kind="hộ kinh doanh",
+                                **extra,
+                            )
+                        ]
+                    ),
+                ).errors
+            ], (name, extra)
 
 
 def test_another_users_batch_is_404_on_page_and_api(client, officer, make_user, tq_commune):

@@ -49,10 +49,14 @@ def test_a_field_added_to_the_data_file_is_loaded_without_code(tmp_path, setting
     target = tmp_path / "periodic"
     shutil.copytree(source, target)
     with (target / "fields.csv").open("a", encoding="utf-8") as f:
-        f.write("bao-cao-quy,trung-tam,xe-chuyen-dung,15,Xe chuyên dụng,integer,0,chiếc,,,,,,,\n")
+        f.write(
+            "bao-cao-quy,trung-tam,xe-chuyen-dung,15,Xe chuyên dụng,Special vehicles,"
+            "integer,0,chiếc,,,,,,,,,\n"
+        )
     run = LoadRun(data_dir=tmp_path)
     load_report_forms(run)
-    assert FormField.objects.get(code="xe-chuyen-dung").section.code == "trung-tam"
+    added = FormField.objects.get(code="xe-chuyen-dung")
+    assert (added.section.code, added.label_en, added.unit_en) == ("trung-tam", "Special vehicles", "")
 
 
 def test_a_wrong_row_is_named_by_file_row_and_column(tmp_path):
@@ -68,7 +72,7 @@ def test_a_wrong_row_is_named_by_file_row_and_column(tmp_path):
     target = tmp_path / "periodic"
     shutil.copytree(source, target)
     with (target / "fields.csv").open("a", encoding="utf-8") as f:
-        f.write("bao-cao-quy,kinh-phi,sai,9,Sai,integer,0,,ledger,,,,,,\n")
+        f.write("bao-cao-quy,kinh-phi,sai,9,Sai,,integer,0,,,ledger,,,,,,,\n")
     with pytest.raises(DataFileError) as error:
         load_report_forms(LoadRun(data_dir=tmp_path))
     assert "fields.csv, dòng 31, cột “measure”" in str(error.value)

@@ -228,7 +228,9 @@ def test_submit_return_resubmit_accept_approve_lock_unlock(people, filled_report
         ("unlock", "Sửa số trụ sở theo kiểm tra"),
     ]
     # audited like the rest of the product: the value's change is in the change log, under the report
-    change = ObjectChange.objects.filter(object_repr__startswith="ctv-xa", action="update").latest("id")
+    change = ObjectChange.objects.filter(
+        object_repr__startswith="Số xã có cộng tác viên khuyến công:", action="update"
+    ).latest("id")
     assert change.after == {"number": 64} and change.user == people["doit"]
     assert change.parent_object_id == report.pk
 

@@ -378,10 +378,21 @@ def readiness(
                 _("“%(name)s” needs review: %(reasons)s")
                 % {"name": b.establishment.name, "reasons": "; ".join(result.reasons)}
             )
-        for other in earlier_support(b.establishment_id, project, repeat_years, viewer=viewer):
+        named, elsewhere = earlier_support_seen_by(
+            viewer, earlier_support(b.establishment_id, project, repeat_years)
+        )
+        for other in named:
             warnings.append(
                 _("“%(name)s” was already supported for this content by %(code)s (%(year)s).")
                 % {"name": b.establishment.name, "code": other.code, "year": other.plan_year}
+            )
+        for year in elsewhere:
+            warnings.append(
+                _(
+                    "“%(name)s” was already supported for this content in %(year)s, "
+                    "by a project outside your scope."
+                )
+                % {"name": b.establishment.name, "year": year}
             )
     return problems, warnings
 
@@ -395,14 +406,12 @@ def repeat_support_years() -> int:
     return SystemParameter.get("repeat_support_years", 3)
 
 
-def earlier_support(establishment_id: int, project: Project, years: int | None = None, *, viewer=None):
+def earlier_support(establishment_id: int, project: Project, years: int | None = None):
     """Other projects of the same content, within ``years`` before this one, supporting the
-    establishment (not counting proposals that never got money); for a ``viewer``, only those they
-    may open – another province's proposal under appraisal is not named on a page."""
+    establishment (not counting proposals that never got money)."""
     years = repeat_support_years() if years is None else years
-    projects = Project.objects.all() if viewer is None else Project.objects.restrict(viewer, VIEW)
     return (
-        projects.filter(
+        Project.objects.filter(
             beneficiaries__establishment_id=establishment_id,
             content_id=project.content_id,
             plan_year__gte=project.plan_year - years,
@@ -411,6 +420,25 @@ def earlier_support(establishment_id: int, project: Project, years: int | None =
         .exclude(pk=project.pk)
         .exclude(status__in=[Status.REJECTED, Status.WITHDRAWN, Status.DRAFT])
         .distinct()
+    )
+
+
+def earlier_support_seen_by(viewer, projects) -> tuple[list[Project], list[int]]:
+    """The earlier projects as ``viewer`` is told of them: those they may open, named (with their
+    code and link), and the plan years of the others – the warning stands, but another province's
+    proposal is not named on a page (as a decision's other lines are only counted). Without a
+    viewer (a service's own check), every project is named."""
+    projects = list(projects)
+    if viewer is None or not projects:
+        return projects, []
+    may_open = set(
+        Project.objects.restrict(viewer, VIEW)
+        .filter(pk__in=[p.pk for p in projects])
+        .values_list("pk", flat=True)
+    )
+    return (
+        [p for p in projects if p.pk in may_open],
+        sorted({p.plan_year for p in projects if p.pk not in may_open}),
     )
 
 
@@ -432,6 +460,7 @@ def describe_deadline(deadline: datetime.date) -> str:
 __all__ = [
     "deadline_passed",
     "earlier_support",
+    "earlier_support_seen_by",
     "proposal_save",
     "readiness",
     "repeat_support_years",

@@ -29,7 +29,13 @@ from khuyencong.projects.models import (
 from khuyencong.projects.queries import flags, money_shown, timeline, with_money
 from khuyencong.projects.services import implementation, transitions
 from khuyencong.projects.services.attachments import attach
-from khuyencong.projects.services.proposals import can_propose, earlier_support, proposal_save, readiness
+from khuyencong.projects.services.proposals import (
+    can_propose,
+    earlier_support,
+    earlier_support_seen_by,
+    proposal_save,
+    readiness,
+)
 from khuyencong.projects.services.roles import doit_or_agency, owner_doit_or_agency
 
 
@@ -111,7 +117,9 @@ def project_detail(request, pk: int):
             {
                 "row": b,
                 "eligibility": check_eligibility(b.establishment, on),
-                "earlier": list(earlier_support(b.establishment_id, project, viewer=request.user)),
+                "earlier": earlier_support_seen_by(
+                    request.user, earlier_support(b.establishment_id, project)
+                ),
                 "effect": effect_row(b),
             }
         )
