@@ -187,6 +187,14 @@ class Content(ReferenceModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_shown(self) -> str:
+        """The short name a list shows: in the English interface the English name (the data gives
+        no short one in English), else the Vietnamese short name."""
+        from khuyencong.core.text import english_wanted
+
+        return (english_wanted() and self.name_en) or self.short_name
+
     def get_absolute_url(self) -> str:
         return reverse("programmes:content_list") + f"#content-{self.code}"
 

@@ -88,7 +88,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["content"].queryset = Content.objects.all()
         self.fields["content"].label_from_instance = lambda c: f"{c.order}. {c.name}"
         self.fields["support_norm"].queryset = SupportNorm.objects.valid_on(today).select_related("content")
-        self.fields["support_norm"].label_from_instance = lambda n: f"{n.content.short_name}: {n.name}"
+        self.fields["support_norm"].label_from_instance = lambda n: f"{n.content.short_shown}: {n.name}"
         provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).valid_on(today)
         if not scope.national_write and scope.current_write:
             provinces = provinces.filter(pk__in=scope.current_write)

@@ -159,7 +159,7 @@ def repeat_support(
     )
     cases = []
     for (establishment_id, content_id), chain in chains:
-        case = RepeatCase(establishments[establishment_id], content_id, chain[0].content.short_name)
+        case = RepeatCase(establishments[establishment_id], content_id, chain[0].content.short_shown)
         previous = None
         for project in chain:
             case.supports.append(

@@ -135,3 +135,16 @@ def test_programmes_api_anonymous(client):
     assert len(programme["targets"]) == 19 and "mo-hinh-may-moc" in programme["contents"]
     contents = client.get("/api/v1/contents/").json()
     assert contents["count"] == 12
+
+
+def test_a_content_is_shown_by_its_short_name_or_in_english_by_its_english_name():
+    from django.utils import translation
+
+    from khuyencong.programmes.models import Content
+
+    training = Content.objects.get(code="dao-tao-nghe")
+    assert training.name_en and training.short_name
+    with translation.override("vi"):
+        assert training.short_shown == training.short_name
+    with translation.override("en"):
+        assert training.short_shown == training.name_en

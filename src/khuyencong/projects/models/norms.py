@@ -116,7 +116,7 @@ class AdvanceRule(ReferenceModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.content.short_name}: ≤ {self.max_percent}%"
+        return f"{self.content.short_shown}: ≤ {self.max_percent}%"
 
 
 class NormException(ProjectPart):

@@ -121,7 +121,7 @@ def pay_advance(
                             "No advance rule applies to “%(content)s”; an administrator must add one "
                             "before advances."
                         )
-                        % {"content": project.content.short_name}
+                        % {"content": project.content.short_shown}
                     ]
                 }
             )

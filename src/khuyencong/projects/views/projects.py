@@ -52,7 +52,7 @@ class ProjectListView(ObjectListView):
         Column("name", gettext_lazy("Name"), sort="name", css="kc-col-wide"),
         Column("plan_year", gettext_lazy("Year"), sort="plan_year"),
         Column("source", gettext_lazy("Source"), kind="choice", sort="source"),
-        Column("content", gettext_lazy("Content"), accessor="content.short_name", sort="content__order"),
+        Column("content", gettext_lazy("Content"), accessor="content.short_shown", sort="content__order"),
         Column(
             "province", gettext_lazy("Province"), accessor="lead_province.name", sort="lead_province__name"
         ),
