@@ -121,15 +121,16 @@ def parse_vnd(text: str | int | None) -> int | None:
     for suffix in ("đồng", "đ", "VND", "vnd", "VNĐ"):
         if cleaned.endswith(suffix):
             cleaned = cleaned[: -len(suffix)].rstrip()
-    return parse_whole_number(cleaned, comma_groups=True)
+    return parse_whole_number(cleaned, any_grouping=True)
 
 
-def parse_whole_number(text: str | int | None, *, comma_groups: bool = False) -> int | None:
-    """A whole number typed by a person: ``1.500``, ``1 500`` or ``1500`` is one thousand five
-    hundred. A separator must stand before each group of three digits, so ``3.5``, ``3 5`` and
-    ``1.2.3`` are refused (``ValueError``), never read as 35 or 123. A comma is the decimal mark in
-    Vietnamese: ``1,250`` is refused unless ``comma_groups`` (amounts of money, where
-    ``1,500,000`` is typed from spreadsheets)."""
+def parse_whole_number(text: str | int | None, *, any_grouping: bool = False) -> int | None:
+    """A whole number typed by a person, grouped as the interface's language writes it: in
+    Vietnamese ``1.500`` (or ``1 500``, ``1500``) is one thousand five hundred, in English
+    ``1,500``. A separator must stand before each group of three digits, so ``3.5``, ``3 5`` and
+    ``1.2.3`` are refused (``ValueError``), never read as 35 or 123; the language's decimal mark
+    (``1,250`` in Vietnamese) is refused. ``any_grouping``: dots or commas (amounts of money, where
+    ``1,500,000`` is typed from spreadsheets whatever the language)."""
     if text is None:
         return None
     if isinstance(text, int):
@@ -140,7 +141,12 @@ def parse_whole_number(text: str | int | None, *, comma_groups: bool = False) ->
     negative = cleaned.startswith("-")
     digits = cleaned.lstrip("-+").strip()
     separators = {c for c in digits if not c.isdigit()}
-    allowed = {".", " ", ","} if comma_groups else {".", " "}
+    if any_grouping:
+        allowed = {".", ",", " "}
+    else:
+        from khuyencong.core.text import english_wanted
+
+        allowed = {",", " "} if english_wanted() else {".", " "}
     if len(separators) > 1 or not separators <= allowed:
         raise ValueError("not a whole number")
     if separators:

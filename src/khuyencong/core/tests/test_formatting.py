@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from khuyencong.core.formatting import (
     format_date,
@@ -90,3 +91,9 @@ def test_a_whole_number_takes_dots_or_spaces_before_groups_of_three_and_no_comma
     for text in ["3.5", "3 5", "1.2.3", "1,250", "12.34", ".500", "1.5000", "1 500.000"]:
         with pytest.raises(ValueError):
             parse_whole_number(text)
+    # in English the comma groups the thousands (as the page shows them) and the dot is decimal
+    with translation.override("en"):
+        assert parse_whole_number("1,500") == 1500 and parse_whole_number("1 500") == 1500
+        for text in ["1.500", "3,5", "1,2,3"]:
+            with pytest.raises(ValueError):
+                parse_whole_number(text)

@@ -393,3 +393,10 @@ def test_the_form_reads_in_the_interfaces_language(client, people, q2_report):
     assert (
         "Communes with industrial-promotion collaborators: enter a whole number." in response.content.decode()
     )
+    # what the English page shows (1,500) is read back as it shows it
+    client.post(reverse("periodic:edit", args=[q2_report.pk]), {"v-ctv-so-nguoi": "1,500"})
+    html = client.get(reverse("periodic:edit", args=[q2_report.pk])).content.decode()
+    assert 'id="v-ctv-so-nguoi" value="1,500"' in html
+    client.post(reverse("core:set_language"), {"language": "vi", "next": "/"})
+    html = client.get(reverse("periodic:edit", args=[q2_report.pk])).content.decode()
+    assert 'id="v-ctv-so-nguoi" value="1.500"' in html
