@@ -130,11 +130,26 @@ def register_territory(territory: Territory) -> None:
     _territory[0] = territory
 
 
-def _active_assignments(user, on: datetime.date):
-    return user.role_assignments.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-    ).order_by()  # a set of roles: not the model's ordering, which joins the user for the name
+def _read_assignments(user) -> list:
+    """Every role assignment of the user, with the province and organisation it names: read once
+    when the scope is built and kept on the user for the request (the home page's role badges show
+    them), in the order of the roles."""
+    found = list(user.role_assignments.select_related("province", "organisation").order_by("role", "pk"))
+    user._kc_assignments = found
+    return found
+
+
+def role_assignments(user) -> list:
+    """The user's role assignments as the scope read them for this request (see
+    :func:`_read_assignments`); read now when no scope was built."""
+    found = getattr(user, "_kc_assignments", None)
+    return found if found is not None else _read_assignments(user)
+
+
+def _active(assignment, on: datetime.date) -> bool:
+    return (assignment.valid_from is None or assignment.valid_from <= on) and (
+        assignment.valid_until is None or assignment.valid_until >= on
+    )
 
 
 def build_scope(user, on: datetime.date | None = None) -> Scope:
@@ -151,7 +166,9 @@ def build_scope(user, on: datetime.date | None = None) -> Scope:
     if user.is_superuser:  # the operators' own account (createsuperuser) acts as an administrator
         roles.add(Role.ADMIN)
         is_admin = national_read = national_write = True
-    for a in _active_assignments(user, on):
+    for a in _read_assignments(user):
+        if not _active(a, on):
+            continue
         roles.add(a.role)
         if a.role == Role.ADMIN:
             is_admin = national_read = national_write = True

@@ -22,7 +22,7 @@ from khuyencong import __version__
 from khuyencong.core import history
 from khuyencong.core.models import ObjectChange
 from khuyencong.core.navigation import cards_for, home_page_for
-from khuyencong.core.permissions import get_scope
+from khuyencong.core.permissions import get_scope, role_assignments
 
 logger = logging.getLogger("khuyencong")
 
@@ -35,12 +35,8 @@ def home(request):
     context = {
         "cards": cards_for(request, scope),
         "today": timezone.localdate(),
-        # the role badges, with the names they show, in one query
-        "role_assignments": list(
-            request.user.role_assignments.select_related("province", "organisation")
-            if request.user.is_authenticated
-            else []
-        ),
+        # the role badges, with the names they show, as the scope read them
+        "role_assignments": role_assignments(request.user) if request.user.is_authenticated else [],
     }
     return render(request, "core/home.html", context)
 

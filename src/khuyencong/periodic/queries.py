@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -272,17 +272,30 @@ def reminders(scope: Scope, today: datetime.date | None = None) -> list:
         return []
     today = today or timezone.localdate()
     cards = []
-    provinces = list(AdministrativeUnit.objects.filter(pk__in=scope.current_write).order_by("name"))
-    for form in ReportForm.objects.filter(active=True):
-        ended = current_periods(form, today)
-        if not ended:
-            continue
-        period = ended[0]
+    provinces = list(
+        AdministrativeUnit.objects.filter(pk__in=scope.current_write).order_by("name").only("pk", "name")
+    )
+    due_periods = [
+        (form, ended[0])
+        for form in ReportForm.objects.filter(active=True)
+        if (ended := current_periods(form, today))
+    ]
+    # the reports of those periods, all in one query
+    wanted = Q(pk__in=[])
+    for form, period in due_periods:
+        wanted |= Q(form=form, period_start=period.start, period_end=period.end)
+    reports = (
+        {
+            (r.form_id, r.province_id, r.period_start, r.period_end): r
+            for r in PeriodicReport.objects.filter(wanted, province__in=[p.pk for p in provinces]).order_by()
+        }
+        if due_periods and provinces
+        else {}
+    )
+    for form, period in due_periods:
         due = deadline(period, form.deadline_days)
         for province in provinces:
-            report = PeriodicReport.objects.filter(
-                form=form, province=province, period_start=period.start, period_end=period.end
-            ).first()
+            report = reports.get((form.pk, province.pk, period.start, period.end))
             if report is not None and report.state not in (State.DRAFT, State.RETURNED):
                 continue
             left = (due - today).days

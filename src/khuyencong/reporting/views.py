@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.core.formatting import format_date, format_money
 from khuyencong.core.generic import workspace_required
-from khuyencong.core.permissions import get_scope
+from khuyencong.core.permissions import get_scope, role_assignments
 from khuyencong.documents.responses import download
 from khuyencong.documents.tables import NUMBER, TEXT, Column, Table
 from khuyencong.projects.forms import PlanForm
@@ -360,7 +360,7 @@ def leaders_home(request, scope):
     context.update(
         is_home=True,
         active_menu=None,
-        role_assignments=list(request.user.role_assignments.select_related("province", "organisation")),
+        role_assignments=role_assignments(request.user),
     )
     return render(request, "reporting/dashboard.html", context)
 

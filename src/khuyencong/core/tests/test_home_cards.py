@@ -116,14 +116,15 @@ def test_the_expert_sees_the_score_sheets_waiting_for_them(client, demo):
 
 
 def test_home_page_sends_a_fixed_number_of_queries(client, demo, django_assert_max_num_queries):
-    """Session (read, and the write of SESSION_SAVE_EVERY_REQUEST: 3), user, role assignments, the
-    province's predecessors and today's units (scope), the cards (projects in one query, the plan,
-    execution, establishments, provinces, organisations), the role badges: none per card row."""
+    """Session (read, and the write of SESSION_SAVE_EVERY_REQUEST: 3), user, role assignments (with
+    the names the role badges show), the province's predecessors and today's units (scope), the
+    cards (projects in one query, the plan, execution, establishments, provinces, organisations, the
+    province's reports due in two): none per card row."""
     client.force_login(User.objects.get(username="tuyenquang_so"))
     client.get("/")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         assert client.get("/").status_code == 200
     client.force_login(User.objects.get(username="cuc_canbo"))
     client.get("/")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
