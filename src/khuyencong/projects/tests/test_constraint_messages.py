@@ -12,24 +12,30 @@ pytestmark = pytest.mark.django_db
 MESSAGE = "Ngày kết thúc không được trước ngày bắt đầu."
 
 
+def proposal_form(round_, province, **overrides) -> dict:
+    """What the proposal page posts for a Tuyên Quang training proposal of the 2027 round."""
+    return {
+        "round": round_.pk,
+        "source": "kcqg",
+        "plan_year": 2027,
+        "programme": Programme.objects.get(code="kcqg-2026-2030").pk,
+        "content": Content.objects.get(code="dao-tao-nghe").pk,
+        "kind": "ordinary",
+        "name": "Đào tạo nghề đan lát",
+        "objectives": "Đào tạo 40 lao động",
+        "implementing_org": Organisation.objects.get(code="ttkc-08-2025").pk,
+        "lead_province": province.pk,
+        "start_date": "2027-03-01",
+        "end_date": "2027-10-31",
+        **overrides,
+    }
+
+
 def test_end_before_start_on_the_page_is_shown_under_the_end_date(client, people, round_2027, tuyen_quang):
     client.force_login(people["doit"])
     response = client.post(
         reverse("projects:create"),
-        {
-            "round": round_2027.pk,
-            "source": "kcqg",
-            "plan_year": 2027,
-            "programme": Programme.objects.get(code="kcqg-2026-2030").pk,
-            "content": Content.objects.get(code="dao-tao-nghe").pk,
-            "kind": "ordinary",
-            "name": "Đào tạo nghề đan lát",
-            "objectives": "Đào tạo 40 lao động",
-            "implementing_org": Organisation.objects.get(code="ttkc-08-2025").pk,
-            "lead_province": tuyen_quang.pk,
-            "start_date": "2027-10-31",
-            "end_date": "2027-03-01",
-        },
+        proposal_form(round_2027, tuyen_quang, start_date="2027-10-31", end_date="2027-03-01"),
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -56,28 +62,13 @@ def test_a_plan_year_out_of_bounds_is_one_message_under_the_plan_year_on_the_pag
     """−1, 1 and 9999 answer alike, under “plan year” (not under the programme, whose check would
     have said “Chương trình Chương trình …”), on the page and through the API; nothing is saved."""
     client.force_login(people["doit"])
-    programme = Programme.objects.get(code="kcqg-2026-2030")
     for year, message in [
         ("-1", "Giá trị phải lớn hơn hoặc bằng 2010."),
         ("1", "Giá trị phải lớn hơn hoặc bằng 2010."),
         ("9999", "Giá trị phải nhỏ hơn hoặc bằng 2100."),
     ]:
         response = client.post(
-            reverse("projects:create"),
-            {
-                "round": round_2027.pk,
-                "source": "kcqg",
-                "plan_year": year,
-                "programme": programme.pk,
-                "content": Content.objects.get(code="dao-tao-nghe").pk,
-                "kind": "ordinary",
-                "name": "Đào tạo nghề đan lát",
-                "objectives": "Đào tạo 40 lao động",
-                "implementing_org": Organisation.objects.get(code="ttkc-08-2025").pk,
-                "lead_province": tuyen_quang.pk,
-                "start_date": "2027-03-01",
-                "end_date": "2027-10-31",
-            },
+            reverse("projects:create"), proposal_form(round_2027, tuyen_quang, plan_year=year)
         )
         assert response.status_code == 200
         assert response.context["form"].errors == {"plan_year": [message]}, year

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from khuyencong.orgs.models import Organisation
-from khuyencong.programmes.models import Content, Indicator, Programme
+from khuyencong.programmes.models import Content, Indicator
 from khuyencong.projects.models import Council, CriteriaSet, Decision, ExpertAssignment, Project, Status
 from khuyencong.projects.services.ledger import money_of
+from khuyencong.projects.tests.test_constraint_messages import proposal_form
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -30,24 +31,7 @@ def test_the_cycle_through_the_pages(client, people, round_2027, tuyen_quang, be
     # the provincial officer registers
     client.force_login(people["doit"])
     content = Content.objects.get(code="dao-tao-nghe")
-    response = post(
-        client,
-        reverse("projects:create"),
-        {
-            "round": round_2027.pk,
-            "source": "kcqg",
-            "plan_year": 2027,
-            "programme": Programme.objects.get(code="kcqg-2026-2030").pk,
-            "content": content.pk,
-            "kind": "ordinary",
-            "name": "Đào tạo nghề đan lát",
-            "objectives": "Đào tạo 40 lao động",
-            "implementing_org": Organisation.objects.get(code="ttkc-08-2025").pk,
-            "lead_province": tuyen_quang.pk,
-            "start_date": "2027-03-01",
-            "end_date": "2027-10-31",
-        },
-    )
+    response = post(client, reverse("projects:create"), proposal_form(round_2027, tuyen_quang))
     project = Project.objects.get(name="Đào tạo nghề đan lát")
     assert response["Location"] == reverse("projects:edit", args=[project.pk])
     indicator = Indicator.objects.filter(content=content).first()
