@@ -330,13 +330,12 @@ class ReportValue(AuditedModel):
     def history_labels(cls, pks) -> dict[int, dict[str, str]]:
         """The history names a value's columns after the report's line it holds (“Số xã có cộng tác
         viên khuyến công”), not after the column's type (“whole number”)."""
-        from khuyencong.core.text import english_wanted
-
-        rows = cls._base_manager.filter(pk__in=list(pks)).values_list("pk", "field__label", "field__label_en")
-        return {
-            pk: dict.fromkeys(("number", "decimal", "text", "flag"), (english_wanted() and english) or label)
-            for pk, label, english in rows
-        }
+        rows = (
+            cls._base_manager.filter(pk__in=list(pks))
+            .select_related("field")
+            .only("pk", "field__label", "field__label_en")
+        )
+        return {v.pk: dict.fromkeys(("number", "decimal", "text", "flag"), v.field.label_shown) for v in rows}
 
     def audit_parent(self):
         return self.report

@@ -50,20 +50,23 @@ def _labels_of(model_path: str, field_name: str = "name") -> Callable[[Iterable]
 
         model = apps.get_model(model_path)
         rows = model.objects.filter(pk__in=[k for k in keys if k is not None])
-        # a name in English: the field's own, or for a short name without one the full name's
-        english = next(
-            (
-                f"{f}_en"
-                for f in ((field_name, "name") if field_name == "short_name" else (field_name,))
-                if any(x.name == f"{f}_en" for x in model._meta.fields)
-            ),
-            None,
-        )
-        if english and english_wanted():  # the English name where the record has one
+        english = f"{field_name}_en"
+        if english_wanted() and any(f.name == english for f in model._meta.fields):
+            # the English name where the record has one (as ``core.text.localised`` reads it)
             return {pk: en or vi for pk, vi, en in rows.values_list("pk", field_name, english)}
         return dict(rows.values_list("pk", field_name))
 
     return labels
+
+
+def _content_labels(keys: Iterable) -> dict:
+    """Contents by their short name, in English by their English name (``Content.short_shown``)."""
+    from khuyencong.programmes.models import Content
+
+    rows = Content.objects.filter(pk__in=[k for k in keys if k is not None]).only(
+        "pk", "short_name", "name_en"
+    )
+    return {c.pk: c.short_shown for c in rows}
 
 
 def _choices(choices) -> Callable[[Iterable], dict]:
@@ -199,7 +202,7 @@ def _build() -> dict[str, Dimension]:
             ExtractMonth("period_end"),
         ),
         _project_dimension("source", _("funding source"), _choices(FundingSource.choices)),
-        _project_dimension("content", _("content"), _labels_of("programmes.Content", "short_name")),
+        _project_dimension("content", _("content"), _content_labels),
         _project_dimension("province", _("province (as it was)"), _labels_of("geo.AdministrativeUnit")),
         _project_dimension(
             "province_now", _("province (today's geography)"), _labels_of("geo.AdministrativeUnit")

@@ -148,3 +148,10 @@ def test_a_content_is_shown_by_its_short_name_or_in_english_by_its_english_name(
         assert training.short_shown == training.short_name
     with translation.override("en"):
         assert training.short_shown == training.name_en
+    # the reports' content dimension reads the same rule
+    from khuyencong.reporting.dimensions import _content_labels
+
+    with translation.override("vi"):
+        assert _content_labels([training.pk]) == {training.pk: training.short_name}
+    with translation.override("en"):
+        assert _content_labels([training.pk, None]) == {training.pk: training.name_en}
